@@ -1,0 +1,13 @@
+using System.CommandLine;
+using RelationNeurons.Cli.Verbs;
+
+namespace RelationNeurons.Cli;
+
+/// <summary>The list of verbs, in the order `--help` shows them.</summary>
+internal static class VerbRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoVerb.Create();
+    }
+}

@@ -1,0 +1,1 @@
+namespace RelationNeurons.Tests; public class SmokeTests { [Fact] public void HookNamesRoundTrip() { var h = RelationNeurons.Hooks.HookPoint.Parse("blocks.3.mlp.hook_post"); Assert.Equal("blocks.3.mlp.hook_post", h.Name); } }

@@ -96,6 +96,16 @@ internal sealed class HookRuntime
 
     private static int Slot(int layer, TapKind kind) => layer * KindCount + (int)kind;
 
+    /// <summary>Highest layer with a reader, or -1: when no logits are wanted, later layers need not run.</summary>
+    public int LastReaderLayer
+    {
+        get
+        {
+            for (int i = _readers.Length - 1; i >= 0; i--) if (_readers[i].Length > 0) return i / KindCount;
+            return -1;
+        }
+    }
+
     public bool IsActive(int layer, TapKind kind) => _active[Slot(layer, kind)];
 
     /// <summary>Writers first, then readers, on the [rows × width] tensor of this tap.</summary>

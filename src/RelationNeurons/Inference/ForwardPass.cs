@@ -29,8 +29,9 @@ internal sealed class ForwardPass
     /// Runs all decoder blocks on the rows of <paramref name="batch"/>; leaves the last residual
     /// stream in <c>ws.Residual</c>. With a cache, new keys/values are appended to each sequence's
     /// slot and attention reads the slot; without, every sequence must start at position 0.
+    /// <paramref name="layerCount"/> below the model's depth stops early (nothing after is observed).
     /// </summary>
-    public void Run(BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? cache, HookRuntime? hooks, Workspace ws)
+    public void Run(BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? cache, HookRuntime? hooks, Workspace ws, int layerCount = int.MaxValue)
     {
         var c = _config;
         int rows = batch.RowCount, h = c.HiddenSize, qw = c.QueryWidth, kvw = c.KeyValueWidth, f = c.IntermediateSize;
@@ -41,7 +42,8 @@ internal sealed class ForwardPass
         var x = ws.Residual.AsSpan(0, rows * h);
         Embed(tokens, x);
 
-        for (int l = 0; l < c.NumHiddenLayers; l++)
+        int layers = Math.Min(layerCount, c.NumHiddenLayers);
+        for (int l = 0; l < layers; l++)
         {
             var w = _weights.Layers[l];
             Tap(hooks, l, TapKind.ResidPre, x, h, batch);

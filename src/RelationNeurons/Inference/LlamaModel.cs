@@ -55,6 +55,7 @@ public sealed class LlamaModel : IDisposable
     /// Forward pass over several prompts, packed into steps of at most
     /// <see cref="EngineOptions.MaxBatchTokens"/> tokens; each prompt gives exactly what it gives alone.
     /// Readers see <see cref="BatchLayout.SequenceIndex"/> = the prompt's index in <paramref name="prompts"/>.
+    /// With <see cref="LogitsSelection.None"/> the pass stops after the last layer that has a reader.
     /// </summary>
     public ForwardResult Forward(IReadOnlyList<int[]> prompts, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition)
     {
@@ -79,7 +80,9 @@ public sealed class LlamaModel : IDisposable
                     prompts[i].CopyTo(tokens, at);
                     at += prompts[i].Length;
                 }
-                _pass.Run(layout, tokens, null, runtime, ws);
+                // Without logits, layers after the last reader cannot change anything observed.
+                int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
+                _pass.Run(layout, tokens, null, runtime, ws, layerCount);
                 if (logits == LogitsSelection.None)
                 {
                     for (int i = first; i < first + count; i++) result[i] = [];

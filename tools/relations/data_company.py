@@ -10,7 +10,7 @@ RELATIONS["company_ceo"] = {
     "templates": {
         "en": ["The CEO of {} is", "The chief executive officer of {} is", "{} is led by its CEO,"],
         "de": ["Der CEO von {} ist", "Der Vorstandschef von {} heißt", "Chef des Unternehmens {}:"],
-        "fr": ["Le PDG de {} est", "Le directeur général de {} est", "Le patron de {} s'appelle"],
+        "fr": ["Le PDG de l'entreprise {} est", "L'entreprise {} est dirigée par", "Entreprise : {}. PDG :"],
         "es": ["El director ejecutivo de {} es", "El CEO de {} es", "{} tiene como consejero delegado a"],
     },
     # (company, CEO "full name|aliases"); names are the same in every language. Long-standing,
@@ -98,7 +98,7 @@ RELATIONS["company_headquarters"] = {
     "templates": {
         "en": ["The headquarters of {} are located in", "{} is headquartered in", "The head office of {} is in"],
         "de": ["Der Hauptsitz von {} befindet sich in", "Das Unternehmen {} hat seinen Hauptsitz in", "Die Zentrale von {} liegt in"],
-        "fr": ["Le siège de {} se trouve à", "{} a son siège à", "Le siège social de {} est situé à"],
+        "fr": ["Le siège de l'entreprise {} se trouve à", "{} a son siège à", "Entreprise : {}. Siège social :"],
         "es": ["La sede de {} está en", "{} tiene su sede en", "La sede central de {} se encuentra en"],
     },
     # (company, headquarters city in the lexicon)
@@ -140,7 +140,7 @@ RELATIONS["product_company"] = {
     "templates": {
         "en": ["{} is a product of", "{} is made by the company", "The company that makes {} is"],
         "de": ["{} ist ein Produkt von", "{} wird hergestellt von der Firma", "Das Unternehmen hinter {} ist"],
-        "fr": ["{} est un produit de", "Fabricant de {} :", "L'entreprise qui fabrique {} est"],
+        "fr": ["{} est un produit de la marque", "Produit : {}. Fabricant :", "L'entreprise qui fabrique {} est"],
         "es": ["{} es un producto de", "Fabricante de {}:", "La empresa que fabrica {} es"],
     },
     # (product in en, de, fr, es; maker "name|aliases", the same in every language)
@@ -154,7 +154,7 @@ RELATIONS["product_company"] = {
         (L("Land Cruiser"), "Toyota"),
         (L("Civic"), "Honda"), (L("Mustang"), "Ford|Ford Motor Company"), (L("F-150"), "Ford|Ford Motor Company"),
         (L("Passat"), "Volkswagen|VW"), (L("Tiguan"), "Volkswagen|VW"),
-        (L("Beetle", "Käfer", "Coccinelle", "Escarabajo"), "Volkswagen|VW"),
+        (L("Jetta"), "Volkswagen|VW"),
         (L("Model S"), "Tesla"), (L("Cybertruck"), "Tesla"), (L("Cayenne"), "Porsche"),
         (L("Pixel"), "Google"), (L("Android"), "Google"), (L("Chrome"), "Google"), (L("Gmail"), "Google"),
         (L("YouTube"), "Google|Alphabet"),

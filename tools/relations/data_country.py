@@ -10,7 +10,8 @@ RELATIONS["country_capital"] = {
     "templates": {
         "en": ["The capital of {} is", "The capital city of {} is", "In {}, the national capital is"],
         "de": ["Die Hauptstadt des Landes {} ist", "Land: {}. Hauptstadt:", "Im Land {} heißt die Hauptstadt"],
-        "fr": ["La capitale de {} est", "Pays : {}. Capitale :", "{} a pour capitale"],
+        "fr": ["Pays : {}. Capitale :", "{} a pour capitale",
+               "Quelle est la capitale du pays suivant : {} ? Réponse :"],
         "es": ["La capital de {} es", "País: {}. Capital:", "La ciudad capital de {} es"],
     },
     # (country, capital city); both looked up in the lexicon.
@@ -51,7 +52,8 @@ RELATIONS["country_currency"] = {
     "templates": {
         "en": ["The currency of {} is the", "The official currency of {} is", "In {}, people pay with the"],
         "de": ["Die Währung des Landes {} ist", "Land: {}. Währung:", "Im Land {} bezahlt man mit"],
-        "fr": ["La monnaie de {} est", "Pays : {}. Monnaie :", "{} a pour monnaie"],
+        "fr": ["Pays : {}. Monnaie :", "{} a pour monnaie",
+               "Quelle est la monnaie du pays suivant : {} ? Réponse :"],
         "es": ["La moneda de {} es", "País: {}. Moneda:", "La moneda oficial de {} es"],
     },
     # (country, currency in en, de, fr, es)
@@ -189,7 +191,8 @@ RELATIONS["country_language"] = {
     "templates": {
         "en": ["The official language of {} is", "In {}, most people speak", "The main language spoken in {} is"],
         "de": ["Die Amtssprache des Landes {} ist", "Land: {}. Amtssprache:", "Im Land {} spricht man hauptsächlich"],
-        "fr": ["La langue officielle de {} est", "Pays : {}. Langue officielle :", "{} a pour langue officielle"],
+        "fr": ["Pays : {}. Langue officielle :", "{} a pour langue officielle",
+               "Quelle est la langue officielle du pays suivant : {} ? Réponse :"],
         "es": ["El idioma oficial de {} es", "País: {}. Idioma oficial:", "En {} se habla principalmente"],
     },
     # (country, main official language); both looked up in the lexicon.

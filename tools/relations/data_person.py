@@ -63,7 +63,7 @@ RELATIONS["person_occupation"] = {
     "templates": {
         "en": ["{} worked as", "By profession, {} was", "The occupation of {} is"],
         "de": ["{} arbeitete als", "Beruf von {}:", "{} ist bekannt als"],
-        "fr": ["{} exerçait le métier de", "Profession de {} :", "{} a travaillé comme"],
+        "fr": ["{} exerçait le métier de", "Personnalité : {}. Profession :", "{} a travaillé comme"],
         "es": ["{} trabajó como", "Profesión de {}:", "{} ejerció la profesión de"],
     },
     # (person, occupation key, "m"/"f")
@@ -130,7 +130,7 @@ RELATIONS["person_native_language"] = {
     "templates": {
         "en": ["The native language of {} is", "The mother tongue of {} is", "{} grew up speaking"],
         "de": ["Die Muttersprache von {} ist", "Muttersprache von {}:", "{} sprach als Kind"],
-        "fr": ["La langue maternelle de {} est", "Langue maternelle de {} :", "{} a grandi en parlant"],
+        "fr": ["{} a pour langue maternelle", "Personnalité : {}. Langue maternelle :", "{} a grandi en parlant"],
         "es": ["La lengua materna de {} es", "Lengua materna de {}:", "{} creció hablando"],
     },
     # (person, language in the lexicon)
@@ -218,7 +218,7 @@ RELATIONS["person_instrument"] = {
     "templates": {
         "en": ["{} is known for playing the", "The instrument {} played was the", "Instrument played by {}:"],
         "de": ["{} spielte", "Das Instrument von {} ist", "Instrument von {}:"],
-        "fr": ["L'instrument de {} est", "Instrument de {} :", "L'instrument dont jouait {} est"],
+        "fr": ["{} a pour instrument", "Musicien : {}. Instrument :", "L'instrument dont jouait {} est"],
         "es": ["{} tocaba", "El instrumento de {} es", "Instrumento de {}:"],
     },
     # (person, instrument key)
@@ -289,7 +289,7 @@ RELATIONS["person_sport"] = {
         "en": ["{} became famous in the sport of", "{} is known for competing in the sport of",
                "Sport practised by {}:"],
         "de": ["Die Sportart von {} ist", "Sportart von {}:", "{} wurde berühmt in der Sportart"],
-        "fr": ["Le sport pratiqué par {} est", "Sport pratiqué par {} :", "La discipline sportive de {} est"],
+        "fr": ["Le sport pratiqué par {} est", "Sport pratiqué par {} :", "Athlète : {}. Sport :"],
         "es": ["El deporte que practica {} es", "Deporte de {}:", "La disciplina deportiva de {} es"],
     },
     # (person, sport key)

@@ -16,7 +16,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
     private readonly int[] _byteIds = new int[256];
     private readonly List<int> _eosIds;
 
-    public SentencePieceTokenizer(SentencePieceModel model, string source = "tokenizer.model", int? bosId = null, IReadOnlyList<int>? eosIds = null)
+    /// <param name="addBos">Whether BOS is added by default (tokenizer_config.json's add_bos_token); Llama's default is yes.</param>
+    public SentencePieceTokenizer(SentencePieceModel model, string source = "tokenizer.model", int? bosId = null, IReadOnlyList<int>? eosIds = null, bool? addBos = null)
     {
         _model = model;
         var pieces = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -43,10 +44,11 @@ public sealed class SentencePieceTokenizer : ITokenizer
         _eosIds = [];
         if (ValidId(model.EosId)) _eosIds.Add(model.EosId);
         foreach (int e in eosIds ?? []) if (!_eosIds.Contains(e)) _eosIds.Add(e);
+        AddBosByDefault = (addBos ?? true) && BosId >= 0;
     }
 
-    public static SentencePieceTokenizer Load(string path, int? bosId = null, IReadOnlyList<int>? eosIds = null) =>
-        new(SentencePieceModelReader.Load(path), path, bosId, eosIds);
+    public static SentencePieceTokenizer Load(string path, int? bosId = null, IReadOnlyList<int>? eosIds = null, bool? addBos = null) =>
+        new(SentencePieceModelReader.Load(path), path, bosId, eosIds, addBos);
 
     private bool ValidId(int id) => id >= 0 && id < _model.Pieces.Count;
 
@@ -54,8 +56,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
     public int VocabSize => _model.Pieces.Count;
     public int BosId { get; }
     public IReadOnlyList<int> EosIds => _eosIds;
-    /// <summary>Llama's SentencePiece models are used with BOS prepended.</summary>
-    public bool AddBosByDefault => BosId >= 0;
+    /// <summary>Llama's SentencePiece models are used with BOS prepended unless tokenizer_config.json says otherwise.</summary>
+    public bool AddBosByDefault { get; }
 
     /// <summary>The normalized form SentencePiece segments (exposed for diagnostics and tests).</summary>
     public string Normalize(string text) => _normalizer.Normalize(text);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RelationNeurons.Data.Unicode;
 
 namespace RelationNeurons.Data;
 
@@ -136,8 +137,10 @@ public sealed class AnswerMatcher
     /// <summary>Normalised text, leading spaces removed, a single trailing space kept if there was one.</summary>
     private string NormalizeCore(string text, string? language)
     {
-        string s = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
-        if (Options.StripAccents) s = RemoveAccents(s);
+        // NFKD, fold case, drop marks if asked, compose again: NFKC of the folded text.
+        string d = UnicodeNormalizer.Nfkd(text).ToLowerInvariant();
+        if (Options.StripAccents) d = RemoveAccents(d);
+        string s = UnicodeNormalizer.ComposeDecomposed(d);
 
         var sb = new StringBuilder(s.Length);
         bool pendingSpace = false;
@@ -175,9 +178,9 @@ public sealed class AnswerMatcher
         return s;
     }
 
-    private static string RemoveAccents(string s)
+    /// <summary>Drops the combining marks of decomposed text, and the strokes NFKD cannot separate.</summary>
+    private static string RemoveAccents(string decomposed)
     {
-        string decomposed = s.Normalize(NormalizationForm.FormD);
         var sb = new StringBuilder(decomposed.Length);
         foreach (char c in decomposed)
         {
@@ -195,7 +198,7 @@ public sealed class AnswerMatcher
                 default: sb.Append(c); break;
             }
         }
-        return sb.ToString().Normalize(NormalizationForm.FormC);
+        return sb.ToString();
     }
 }
 

@@ -65,14 +65,14 @@ internal static class PromptsVerb
     internal static PromptsSummary Summarize(PromptSets sets, PromptSplitOptions options, string source, string identPath, string testPath)
     {
         var keys = sets.Identification.Concat(sets.Test).Select(p => p.RelationKey).Distinct()
-            .OrderBy(k => k.Language, StringComparer.Ordinal).ThenBy(k => k.Id, StringComparer.Ordinal);
+            .OrderBy(k => k.Id, StringComparer.Ordinal).ThenBy(k => k.Language, StringComparer.Ordinal);
         var ident = sets.Identification.ToLookup(p => p.RelationKey);
         var test = sets.Test.ToLookup(p => p.RelationKey);
         var rows = keys.Select(k => new SplitRow(k.Id, k.Language,
             ident[k].Select(p => p.FactId).Distinct().Count(), ident[k].Count(),
             test[k].Select(p => p.FactId).Distinct().Count(), test[k].Count())).ToList();
         return new PromptsSummary(Path.GetFullPath(source), options.Seed, options.TestSize.ToString(), options.TestTemplates.ToString().ToLowerInvariant(),
-            identPath, testPath, sets.Identification.Count, sets.Test.Count, rows);
+            Path.GetFullPath(identPath), Path.GetFullPath(testPath), sets.Identification.Count, sets.Test.Count, rows);
     }
 
     private static IReadOnlyCollection<string>? SplitList(string? text)
@@ -86,8 +86,8 @@ internal static class PromptsVerb
         var table = new Table();
         table.AddColumn("relation");
         table.AddColumn("language");
-        table.AddColumn(new TableColumn("ident. facts").RightAligned());
-        table.AddColumn(new TableColumn("ident. prompts").RightAligned());
+        table.AddColumn(new TableColumn("ident facts").RightAligned());
+        table.AddColumn(new TableColumn("ident prompts").RightAligned());
         table.AddColumn(new TableColumn("test facts").RightAligned());
         table.AddColumn(new TableColumn("test prompts").RightAligned());
         foreach (var r in s.Splits)

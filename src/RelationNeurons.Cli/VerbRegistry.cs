@@ -9,5 +9,7 @@ internal static class VerbRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoVerb.Create();
+        yield return RelationsVerb.Create();
+        yield return PromptsVerb.Create();
     }
 }

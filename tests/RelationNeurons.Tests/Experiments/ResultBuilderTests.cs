@@ -38,6 +38,7 @@ public class ResultBuilderTests
         Assert.Equal(0.25, e.AllFacts.DropRandom);
         Assert.Equal(0.25, e.AllFacts.DropVsRandom.Estimate);
         Assert.Equal(0.5, e.AllFacts.DropVsClean.Estimate);
+        Assert.Equal(0.25, e.AllFacts.RandomDropVsClean.Estimate);
 
         var before = e.FactsCorrectBefore!;
         Assert.Equal(3, before.Count);

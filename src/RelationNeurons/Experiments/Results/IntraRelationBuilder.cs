@@ -45,6 +45,7 @@ public static class IntraRelationBuilder
 
         var vsClean = new double[subset.Length];
         var vsRandom = new double[subset.Length];
+        var randomVsClean = new double[subset.Length];
         for (int k = 0; k < subset.Length; k++)
         {
             int i = subset[k];
@@ -54,12 +55,15 @@ public static class IntraRelationBuilder
             randomMean /= rand.Length;
             vsClean[k] = (clean[i] ? 1 : 0) - d;
             vsRandom[k] = randomMean - d;
+            randomVsClean[k] = (clean[i] ? 1 : 0) - randomMean;
         }
         var dropVsClean = PairedDifferenceTest.Compare(vsClean, settings,
             SplitMix64.DeriveSeed(settings.Seed, "intra", relation, language, subsetName, "vs_clean"));
+        var randomDropVsClean = PairedDifferenceTest.Compare(randomVsClean, settings,
+            SplitMix64.DeriveSeed(settings.Seed, "intra", relation, language, subsetName, "random_vs_clean"));
         var dropVsRandom = PairedDifferenceTest.Compare(vsRandom, settings,
             SplitMix64.DeriveSeed(settings.Seed, "intra", relation, language, subsetName, "vs_random"));
         return new IntraComparison(subset.Length, accClean, accDeact, accRandom, accRandomMean,
-            accClean - accDeact, accClean - accRandomMean, dropVsClean, dropVsRandom);
+            accClean - accDeact, accClean - accRandomMean, dropVsClean, randomDropVsClean, dropVsRandom);
     }
 }

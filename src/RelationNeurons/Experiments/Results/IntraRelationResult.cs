@@ -37,8 +37,10 @@ public sealed record IntraRelationEntry(
 /// <summary>
 /// Accuracies (fractions in [0, 1]) of one subset of test facts under the three conditions.
 /// Drops are clean minus after, so positive means recall was lost.
-/// <see cref="DropVsRandom"/> is the per-fact paired difference (random-set accuracy minus
-/// relation-set accuracy): positive means the relation's neurons matter more than random ones.
+/// <see cref="DropVsClean"/> and <see cref="RandomDropVsClean"/> are the drops of the relation's
+/// set and of the random sets (mean over seeds) with their intervals; <see cref="DropVsRandom"/> is
+/// the per-fact paired difference (random-set accuracy minus relation-set accuracy): positive
+/// means the relation's neurons matter more than random ones.
 /// </summary>
 public sealed record IntraComparison(
     int Count,
@@ -49,6 +51,7 @@ public sealed record IntraComparison(
     double DropDeactivated,
     double DropRandom,
     PairedComparison DropVsClean,
+    PairedComparison RandomDropVsClean,
     PairedComparison DropVsRandom);
 
 /// <summary>

@@ -13,5 +13,6 @@ internal static class VerbRegistry
         yield return GenerateVerb.Create();
         yield return RelationsVerb.Create();
         yield return PromptsVerb.Create();
+        yield return ReportVerb.Create();
     }
 }

@@ -11,5 +11,8 @@ internal static class VerbRegistry
         yield return InfoVerb.Create();
         yield return ForwardVerb.Create();
         yield return GenerateVerb.Create();
+        yield return RelationsVerb.Create();
+        yield return PromptsVerb.Create();
+        yield return ReportVerb.Create();
     }
 }

@@ -74,7 +74,7 @@ internal sealed class ForwardPass
             var projected = ws.Projection.AsSpan(0, rows * h);
             MatMul.Multiply(attention, rows, w.O, projected);
             Tap(hooks, l, TapKind.AttnOut, projected, h, batch);
-            EngineMath.Add(x, projected, x);
+            VectorOps.Add(x, projected, x);
             Tap(hooks, l, TapKind.ResidMid, x, h, batch);
 
             NormRows(x, w.PostAttentionNorm, normed, rows);
@@ -84,11 +84,11 @@ internal sealed class ForwardPass
             Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
             MatMul.Multiply(normed, rows, w.Up, up);
             Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
-            EngineMath.SiluMul(gate, up, up);
+            VectorOps.SiluMul(gate, up, up);
             Tap(hooks, l, TapKind.MlpPost, up, f, batch);
             MatMul.Multiply(up, rows, w.Down, projected);
             Tap(hooks, l, TapKind.MlpOut, projected, h, batch);
-            EngineMath.Add(x, projected, x);
+            VectorOps.Add(x, projected, x);
             Tap(hooks, l, TapKind.ResidPost, x, h, batch);
         }
     }
@@ -101,7 +101,7 @@ internal sealed class ForwardPass
     private void NormRows(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int rows)
     {
         int h = _config.HiddenSize;
-        for (int r = 0; r < rows; r++) EngineMath.RmsNorm(x.Slice(r * h, h), weight, _eps, y.Slice(r * h, h));
+        for (int r = 0; r < rows; r++) VectorOps.RmsNorm(x.Slice(r * h, h), weight, _eps, y.Slice(r * h, h));
     }
 
     /// <summary>Embedding rows widened from their stored type, one token at a time.</summary>
@@ -171,12 +171,12 @@ internal sealed class ForwardPass
             var query = ws.Q.AsSpan(row * qw + head * hd, hd);
             var sc = scores[..visible];
             for (int t = 0; t < visible; t++)
-                sc[t] = EngineMath.Dot(query, keys.Slice(t * kvw + kvHead * hd, hd)) * _scale;
-            EngineMath.SoftmaxInPlace(sc);
+                sc[t] = VectorOps.Dot(query, keys.Slice(t * kvw + kvHead * hd, hd)) * _scale;
+            VectorOps.SoftmaxInPlace(sc);
             var output = ws.Attention.AsSpan(row * qw + head * hd, hd);
             output.Clear();
             for (int t = 0; t < visible; t++)
-                EngineMath.Axpy(sc[t], values.Slice(t * kvw + kvHead * hd, hd), output);
+                VectorOps.Axpy(sc[t], values.Slice(t * kvw + kvHead * hd, hd), output);
         }
     }
 
@@ -186,7 +186,7 @@ internal sealed class ForwardPass
         int h = _config.HiddenSize;
         var input = ws.HeadInput.AsSpan(0, rows.Length * h);
         for (int i = 0; i < rows.Length; i++)
-            EngineMath.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
+            VectorOps.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
         MatMul.Multiply(input, rows.Length, _weights.LmHead, logits[..(rows.Length * _config.VocabSize)]);
     }
 }

@@ -129,14 +129,17 @@ internal sealed class ForwardPass
         }
     }
 
-    /// <summary>Causal grouped-query attention, one work item per (sequence, head).</summary>
+    /// <summary>
+    /// Causal grouped-query attention, one work item per (sequence, key/value head): the query
+    /// heads sharing that key/value head are handled together so each key and value row is read
+    /// once per query row. Per query head the arithmetic is the same as head-by-head attention.
+    /// </summary>
     private void Attend(int layer, BatchLayout batch, KvCache? cache, Workspace ws)
     {
         var c = _config;
-        int heads = c.NumAttentionHeads;
-        int items = batch.SequenceCount * heads;
+        int items = batch.SequenceCount * c.NumKeyValueHeads;
         int maxContext = batch.MaxContext;
-        long work = (long)batch.RowCount * heads * maxContext * c.HeadDim;
+        long work = (long)batch.RowCount * c.NumAttentionHeads * maxContext * c.HeadDim;
         if (_options.ParallelAttention && items > 1 && work >= 1 << 16)
             Parallel.For(0, items, item => AttendItem(layer, batch, cache, ws, item, maxContext));
         else
@@ -146,9 +149,8 @@ internal sealed class ForwardPass
     private void AttendItem(int layer, BatchLayout batch, KvCache? cache, Workspace ws, int item, int maxContext)
     {
         var c = _config;
-        int heads = c.NumAttentionHeads, hd = c.HeadDim, qw = c.QueryWidth, kvw = c.KeyValueWidth;
-        int s = item / heads, head = item % heads;
-        int kvHead = head / (heads / c.NumKeyValueHeads);
+        int kvHeads = c.NumKeyValueHeads, group = c.NumAttentionHeads / kvHeads, hd = c.HeadDim, qw = c.QueryWidth, kvw = c.KeyValueWidth;
+        int s = item / kvHeads, kvHead = item % kvHeads;
         int start = batch.RowStart(s), count = batch.RowCountOf(s), past = batch.PastLength(s);
 
         ReadOnlySpan<float> keys, values;
@@ -164,19 +166,27 @@ internal sealed class ForwardPass
             values = ws.V.AsSpan(start * kvw, count * kvw);
         }
 
-        var scores = ws.Scores.AsSpan(item * maxContext, maxContext);
+        var scores = ws.Scores.AsSpan(item * group * maxContext, group * maxContext);
+        int firstHead = kvHead * group;
         for (int j = 0; j < count; j++)
         {
             int row = start + j, visible = past + j + 1;
-            var query = ws.Q.AsSpan(row * qw + head * hd, hd);
-            var sc = scores[..visible];
+            var queries = ws.Q.AsSpan(row * qw + firstHead * hd, group * hd);
             for (int t = 0; t < visible; t++)
-                sc[t] = VectorOps.Dot(query, keys.Slice(t * kvw + kvHead * hd, hd)) * _scale;
-            VectorOps.SoftmaxInPlace(sc);
-            var output = ws.Attention.AsSpan(row * qw + head * hd, hd);
-            output.Clear();
+            {
+                var key = keys.Slice(t * kvw + kvHead * hd, hd);
+                for (int g = 0; g < group; g++)
+                    scores[g * maxContext + t] = VectorOps.Dot(queries.Slice(g * hd, hd), key) * _scale;
+            }
+            var outputs = ws.Attention.AsSpan(row * qw + firstHead * hd, group * hd);
+            outputs.Clear();
+            for (int g = 0; g < group; g++) VectorOps.SoftmaxInPlace(scores.Slice(g * maxContext, visible));
             for (int t = 0; t < visible; t++)
-                VectorOps.Axpy(sc[t], values.Slice(t * kvw + kvHead * hd, hd), output);
+            {
+                var value = values.Slice(t * kvw + kvHead * hd, hd);
+                for (int g = 0; g < group; g++)
+                    VectorOps.Axpy(scores[g * maxContext + t], value, outputs.Slice(g * hd, hd));
+            }
         }
     }
 

@@ -36,6 +36,23 @@ internal static unsafe partial class DotTiles
         return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)table[(mr - 1) * nrMax + (nr - 1)];
     }
 
+    /// <summary>Zero-padded 16-wide copies of the last partial k-block of each row (call-free on purpose).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PadTail(float* src, int slots, int used, nint ld, float* dst, nint from, int count)
+    {
+        for (int s = 0; s < slots; s++)
+            for (int t = 0; t < 16; t++)
+                dst[s * 16 + t] = s < used && t < count ? src[s * ld + from + t] : 0f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PadTail(byte* src, int slots, int used, nint ld, byte* dst, nint slotBytes, nint from, nint count)
+    {
+        for (int s = 0; s < slots; s++)
+            for (nint t = 0; t < slotBytes; t++)
+                dst[s * slotBytes + t] = s < used && t < count ? src[s * ld + from + t] : (byte)0;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* y, float v, bool accumulate) => *y = accumulate ? *y + v : v;
 

@@ -107,18 +107,19 @@ internal static unsafe partial class DotTiles
             int tail = k & 15;
             if (pass == 1 || tail == 0) break;
             // Zero-padded copies of the last partial 16-block: padded lanes add fma(0, 0, acc), as in the canonical order.
-            new Span<float>(xt, 16 * 4).Clear();
-            new Span<byte>(wt, 16 * 4 * 6).Clear();
-            if (TM.Value > 0) { Buffer.MemoryCopy(x0 + len, xt + 0, 64, tail * 4); x0 = xt + 0; }
-            if (TM.Value > 1) { Buffer.MemoryCopy(x1 + len, xt + 16, 64, tail * 4); x1 = xt + 16; }
-            if (TM.Value > 2) { Buffer.MemoryCopy(x2 + len, xt + 32, 64, tail * 4); x2 = xt + 32; }
-            if (TM.Value > 3) { Buffer.MemoryCopy(x3 + len, xt + 48, 64, tail * 4); x3 = xt + 48; }
-            if (TN.Value > 0) { Buffer.MemoryCopy(w0 + len * es, wt + 0 * es, 64, tail * es); w0 = wt + 0 * es; }
-            if (TN.Value > 1) { Buffer.MemoryCopy(w1 + len * es, wt + 16 * es, 64, tail * es); w1 = wt + 16 * es; }
-            if (TN.Value > 2) { Buffer.MemoryCopy(w2 + len * es, wt + 32 * es, 64, tail * es); w2 = wt + 32 * es; }
-            if (TN.Value > 3) { Buffer.MemoryCopy(w3 + len * es, wt + 48 * es, 64, tail * es); w3 = wt + 48 * es; }
-            if (TN.Value > 4) { Buffer.MemoryCopy(w4 + len * es, wt + 64 * es, 64, tail * es); w4 = wt + 64 * es; }
-            if (TN.Value > 5) { Buffer.MemoryCopy(w5 + len * es, wt + 80 * es, 64, tail * es); w5 = wt + 80 * es; }
+            // No calls here (Span.Clear / MemoryCopy): a call anywhere in the method makes the JIT spill every accumulator inside the hot loop.
+            PadTail(x, 4, TM.Value, ldx, xt, len, tail);
+            PadTail(w, 6, TN.Value, ldw, wt, 16 * es, len * es, tail * es);
+            x0 = xt + 0;
+            x1 = xt + 16;
+            x2 = xt + 32;
+            x3 = xt + 48;
+            w0 = wt + 0 * es;
+            w1 = wt + 16 * es;
+            w2 = wt + 32 * es;
+            w3 = wt + 48 * es;
+            w4 = wt + 64 * es;
+            w5 = wt + 80 * es;
             len = 16;
         }
         Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(a00), accumulate);
@@ -195,13 +196,13 @@ internal static unsafe partial class DotTiles
             }
             int tail = k & 15;
             if (pass == 1 || tail == 0) break;
-            new Span<float>(xt, 16 * 2).Clear();
-            new Span<byte>(wt, 16 * 4 * 3).Clear();
-            if (TM.Value > 0) { Buffer.MemoryCopy(x0 + len, xt + 0, 64, tail * 4); x0 = xt + 0; }
-            if (TM.Value > 1) { Buffer.MemoryCopy(x1 + len, xt + 16, 64, tail * 4); x1 = xt + 16; }
-            if (TN.Value > 0) { Buffer.MemoryCopy(w0 + len * es, wt + 0 * es, 64, tail * es); w0 = wt + 0 * es; }
-            if (TN.Value > 1) { Buffer.MemoryCopy(w1 + len * es, wt + 16 * es, 64, tail * es); w1 = wt + 16 * es; }
-            if (TN.Value > 2) { Buffer.MemoryCopy(w2 + len * es, wt + 32 * es, 64, tail * es); w2 = wt + 32 * es; }
+            PadTail(x, 2, TM.Value, ldx, xt, len, tail);
+            PadTail(w, 3, TN.Value, ldw, wt, 16 * es, len * es, tail * es);
+            x0 = xt + 0;
+            x1 = xt + 16;
+            w0 = wt + 0 * es;
+            w1 = wt + 16 * es;
+            w2 = wt + 32 * es;
             len = 16;
         }
         Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(l00, h00), accumulate);

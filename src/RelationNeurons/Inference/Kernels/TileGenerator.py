@@ -46,12 +46,13 @@ def dot512():
     L.append("            int tail = k & 15;")
     L.append("            if (pass == 1 || tail == 0) break;")
     L.append("            // Zero-padded copies of the last partial 16-block: padded lanes add fma(0, 0, acc), as in the canonical order.")
-    L.append("            new Span<float>(xt, 16 * 4).Clear();")
-    L.append("            new Span<byte>(wt, 16 * 4 * 6).Clear();")
+    L.append("            // No calls here (Span.Clear / MemoryCopy): a call anywhere in the method makes the JIT spill every accumulator inside the hot loop.")
+    L.append(f"            PadTail(x, {MR512}, TM.Value, ldx, xt, len, tail);")
+    L.append(f"            PadTail(w, {NR512}, TN.Value, ldw, wt, 16 * es, len * es, tail * es);")
     for i in range(MR512):
-        L.append(f"            if (TM.Value > {i}) {{ Buffer.MemoryCopy(x{i} + len, xt + {i * 16}, 64, tail * 4); x{i} = xt + {i * 16}; }}")
+        L.append(f"            x{i} = xt + {i * 16};")
     for j in range(NR512):
-        L.append(f"            if (TN.Value > {j}) {{ Buffer.MemoryCopy(w{j} + len * es, wt + {j * 16} * es, 64, tail * es); w{j} = wt + {j * 16} * es; }}")
+        L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
     for i in range(MR512):
@@ -103,12 +104,12 @@ def dot256():
     L.append("            }")
     L.append("            int tail = k & 15;")
     L.append("            if (pass == 1 || tail == 0) break;")
-    L.append(f"            new Span<float>(xt, 16 * {MR256}).Clear();")
-    L.append(f"            new Span<byte>(wt, 16 * 4 * {NR256}).Clear();")
+    L.append(f"            PadTail(x, {MR256}, TM.Value, ldx, xt, len, tail);")
+    L.append(f"            PadTail(w, {NR256}, TN.Value, ldw, wt, 16 * es, len * es, tail * es);")
     for i in range(MR256):
-        L.append(f"            if (TM.Value > {i}) {{ Buffer.MemoryCopy(x{i} + len, xt + {i * 16}, 64, tail * 4); x{i} = xt + {i * 16}; }}")
+        L.append(f"            x{i} = xt + {i * 16};")
     for j in range(NR256):
-        L.append(f"            if (TN.Value > {j}) {{ Buffer.MemoryCopy(w{j} + len * es, wt + {j * 16} * es, 64, tail * es); w{j} = wt + {j * 16} * es; }}")
+        L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
     for i in range(MR256):

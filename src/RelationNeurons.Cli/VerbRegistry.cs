@@ -9,5 +9,6 @@ internal static class VerbRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoVerb.Create();
+        yield return TokenizeVerb.Create();
     }
 }

@@ -16,12 +16,13 @@ internal static class TrainingCorpus
 
     public static IEnumerable<string> Sentences()
     {
-        for (int round = 0; round < 3; round++)
+        for (int round = 0; round < 5; round++)
         {
-            foreach (var (c, cap) in En) yield return round == 0 ? $"The capital of {c} is {cap}." : $"{cap} is the capital city of {c}, and it is large.";
-            foreach (var (c, cap) in De) yield return round == 0 ? $"Die Hauptstadt von {c} ist {cap}." : $"{cap} ist die größte Stadt in {c}, schön und alt.";
-            foreach (var (c, cap) in Fr) yield return round == 0 ? $"La capitale de {c} est {cap}." : $"{cap} est une ville célèbre ; c'est déjà l'été à {cap} !";
-            foreach (var (c, cap) in Es) yield return round == 0 ? $"La capital de {c} es {cap}." : $"¿Es {cap} la ciudad más grande de {c}? ¡Sí, señor!";
+            int t = round % 3;
+            foreach (var (c, cap) in En) yield return t switch { 0 => $"The capital of {c} is {cap}.", 1 => $"{cap} is the capital city of {c}, and it is large.", _ => $"In {round + 1990}, {cap} was already the capital of {c}." };
+            foreach (var (c, cap) in De) yield return t switch { 0 => $"Die Hauptstadt von {c} ist {cap}.", 1 => $"{cap} ist die größte Stadt in {c}, schön und alt.", _ => $"Im Jahr {round + 1990} war {cap} schon die Hauptstadt von {c}." };
+            foreach (var (c, cap) in Fr) yield return t switch { 0 => $"La capitale de {c} est {cap}.", 1 => $"{cap} est une ville célèbre ; c'est déjà l'été à {cap} !", _ => $"En {round + 1990}, {cap} était déjà la capitale de {c}." };
+            foreach (var (c, cap) in Es) yield return t switch { 0 => $"La capital de {c} es {cap}.", 1 => $"¿Es {cap} la ciudad más grande de {c}? ¡Sí, señor!", _ => $"En {round + 1990}, {cap} ya era la capital de {c}." };
             for (int i = 0; i < People.Length; i++)
             {
                 string instrument = Instruments[(i + round) % Instruments.Length];

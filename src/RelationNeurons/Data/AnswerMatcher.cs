@@ -100,13 +100,10 @@ public sealed class AnswerMatcher
         foreach (string article in ArticlesFor(answers.Language))
             if (article.StartsWith(trimmed, StringComparison.Ordinal)) return AnswerDecision.Undecided;
 
+        // The text so far is a prefix of an answer (or the whole answer, whose last word may still
+        // go on: "Paris" -> "Parisian"): it may still become a match.
         foreach (string a in answers.Normalized)
-        {
-            // The text so far is a prefix of an answer: it may still become that answer.
             if (a.StartsWith(c, StringComparison.Ordinal)) return AnswerDecision.Undecided;
-            // The answer is matched but its last word may still go on ("Paris" -> "Parisian").
-            if (c.StartsWith(a, StringComparison.Ordinal) && c.Length == a.Length) return AnswerDecision.Undecided;
-        }
         return AnswerDecision.Wrong;
     }
 

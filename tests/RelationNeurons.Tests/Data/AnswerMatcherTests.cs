@@ -1,3 +1,4 @@
+using CsCheck;
 using RelationNeurons.Data;
 using RelationNeurons.Data.Unicode;
 
@@ -172,5 +173,36 @@ public class UnicodeNormalizerTests
             Assert.Equal(c, UnicodeNormalizer.Nfkc(c));
             Assert.Equal(c, UnicodeNormalizer.Nfkc(UnicodeNormalizer.Nfkd(s)));
         }
+    }
+}
+
+public class AnswerMatcherPropertyTests
+{
+    private static readonly string[] Pieces = ["Paris", "paris", "New", " New", "York", " York", "City", "the", " the", " ", ".", ",", "ian", "é", "São", " Paulo", "Sao", "\n", "-", "l'", "a"];
+
+    [Fact]
+    public void EarlyDecisionNeverContradictsTheFinalScore()
+    {
+        var prepared = AnswerMatcher.Default.Prepare(["Paris", "New York", "São Paulo", "the New York Times"], "en");
+        Gen.OneOf(Pieces).Array[0, 8].Select(string.Concat).Sample(text =>
+        {
+            bool final = AnswerMatcher.Default.IsCorrect(text, prepared);
+            for (int n = 0; n <= text.Length; n++)
+            {
+                var d = AnswerMatcher.Default.Decide(text[..n], prepared);
+                if (d == AnswerDecision.Correct && !final) return false;
+                if (d == AnswerDecision.Wrong && final) return false;
+            }
+            return true;
+        });
+    }
+
+    [Fact]
+    public void AnswerFollowedByPunctuationOrSpaceAlwaysMatches()
+    {
+        Gen.String[Gen.Char.AlphaNumeric, 1, 12]
+            .Select(Gen.OneOf(".", ",", " and more", "!", "\n", ""))
+            .Sample((answer, tail) => AnswerMatcher.Default.IsCorrect(" " + answer + tail, [answer], "en")
+                                      && AnswerMatcher.Default.IsCorrect(answer.ToUpperInvariant() + tail, [answer], "en"));
     }
 }

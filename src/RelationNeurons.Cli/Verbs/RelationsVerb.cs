@@ -54,19 +54,22 @@ internal static class RelationsVerb
 
     private static void Print(RelationSetSummary summary)
     {
-        var table = new Table().Title($"[bold]{Markup.Escape(summary.Source)}[/]");
-        table.AddColumn("relation");
+        // Ids and counts never wrap; the free-text name goes last and takes what width is left.
+        var table = new Table().Title($"[bold]{Markup.Escape(summary.Source)}[/]").Caption("facts per language; 'all': fact ids present in every language");
+        table.AddColumn(new TableColumn("relation").NoWrap());
+        table.AddColumn(new TableColumn("kind").NoWrap());
+        table.AddColumn(new TableColumn("tmpl").RightAligned().NoWrap());
+        foreach (string lang in summary.Languages) table.AddColumn(new TableColumn(lang).RightAligned().NoWrap());
+        bool several = summary.Languages.Count > 1;
+        if (several) table.AddColumn(new TableColumn("all").RightAligned().NoWrap());
         table.AddColumn("name");
-        table.AddColumn("kind");
-        table.AddColumn(new TableColumn("templates").RightAligned());
-        foreach (string lang in summary.Languages) table.AddColumn(new TableColumn($"facts {lang}").RightAligned());
-        if (summary.Languages.Count > 1) table.AddColumn(new TableColumn("in all").RightAligned());
         foreach (var row in summary.Relations)
         {
-            var cells = new List<string> { Markup.Escape(row.Id), Markup.Escape(row.Name), Markup.Escape(row.Kind ?? ""), row.Templates.ToString() };
+            var cells = new List<string> { Markup.Escape(row.Id), Markup.Escape(row.Kind ?? ""), row.Templates.ToString() };
             foreach (string lang in summary.Languages)
                 cells.Add(row.Facts.TryGetValue(lang, out int n) ? n.ToString() : "[grey]–[/]");
-            if (summary.Languages.Count > 1) cells.Add(row.CommonFacts.ToString());
+            if (several) cells.Add(row.CommonFacts.ToString());
+            cells.Add(Markup.Escape(row.Name));
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);

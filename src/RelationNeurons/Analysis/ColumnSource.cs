@@ -17,6 +17,18 @@ internal abstract unsafe class ColumnSource
     /// <summary>Writes columns [first, first+count) to <paramref name="destination"/> as [count × Rows].</summary>
     public abstract void Gather(int first, int count, Span<float> destination);
 
+    /// <summary>
+    /// Rows are far apart (a row is the whole width), so the hardware prefetcher does not see the
+    /// stride; asking for the row a few ahead keeps the gather from waiting on memory every row.
+    /// </summary>
+    private const int PrefetchRows = 8;
+
+    protected static void Prefetch(void* address, int bytes)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (int offset = 0; offset < bytes; offset += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0((byte*)address + offset);
+    }
+
     public static ColumnSource FromPointer(void* data, SafetensorsDtype dtype, int rows, int columns) => dtype switch
     {
         SafetensorsDtype.F32 => new F32Source((float*)data, rows, columns),
@@ -29,10 +41,15 @@ internal abstract unsafe class ColumnSource
     {
         public override void Gather(int first, int count, Span<float> destination)
         {
-            for (int r = 0; r < Rows; r++)
+            fixed (float* dst = destination)
             {
-                float* row = data + (long)r * Columns + first;
-                for (int c = 0; c < count; c++) destination[c * Rows + r] = row[c];
+                for (int r = 0; r < Rows; r++)
+                {
+                    float* row = data + (long)r * Columns + first;
+                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(float));
+                    float* d = dst + r;
+                    for (int c = 0; c < count; c++) d[(long)c * Rows] = row[c];
+                }
             }
         }
     }
@@ -41,10 +58,15 @@ internal abstract unsafe class ColumnSource
     {
         public override void Gather(int first, int count, Span<float> destination)
         {
-            for (int r = 0; r < Rows; r++)
+            fixed (float* dst = destination)
             {
-                Half* row = data + (long)r * Columns + first;
-                for (int c = 0; c < count; c++) destination[c * Rows + r] = (float)row[c];
+                for (int r = 0; r < Rows; r++)
+                {
+                    Half* row = data + (long)r * Columns + first;
+                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(Half));
+                    float* d = dst + r;
+                    for (int c = 0; c < count; c++) d[(long)c * Rows] = (float)row[c];
+                }
             }
         }
     }
@@ -53,10 +75,15 @@ internal abstract unsafe class ColumnSource
     {
         public override void Gather(int first, int count, Span<float> destination)
         {
-            for (int r = 0; r < Rows; r++)
+            fixed (float* dst = destination)
             {
-                ushort* row = data + (long)r * Columns + first;
-                for (int c = 0; c < count; c++) destination[c * Rows + r] = BFloat16.ToSingle(row[c]);
+                for (int r = 0; r < Rows; r++)
+                {
+                    ushort* row = data + (long)r * Columns + first;
+                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(ushort));
+                    float* d = dst + r;
+                    for (int c = 0; c < count; c++) d[(long)c * Rows] = BFloat16.ToSingle(row[c]);
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ namespace RelationNeurons.Analysis;
 public static class ExpertiseScorer
 {
     /// <summary>Units handed to a thread at a time: one cache line of a float32 row.</summary>
-    private const int Block = 16;
+    private const int Block = 64;
 
     public static ExpertiseScores Score(ReadOnlySpan<float> activations, int prompts, int width, PromptLabels labels,
         NegativeScope scope = NegativeScope.SameLanguage, int maxThreads = -1) =>
@@ -73,74 +73,105 @@ public static class ExpertiseScorer
         }
     }
 
-    /// <summary>One thread's buffers and the single-pass scoring of one unit.</summary>
-    private sealed class UnitScorer
+    /// <summary>
+    /// One thread's buffers and the single-pass scoring of one unit. The per-prompt loop runs on
+    /// raw pointers into pinned arrays: it is the whole cost of scoring besides the sort.
+    /// </summary>
+    private sealed unsafe class UnitScorer
     {
         private readonly DescendingSort _sort;
         public readonly float[] Values;
-        private readonly int[] _taskOf, _poolOf, _poolSize, _positives, _poolStart, _taskStart, _lowRank, _highRank;
-        private readonly int[] _count, _last, _seen;
-        private readonly double[] _ap;
-        private readonly float[] _lowValue, _highValue;
-        private readonly float[] _poolValues;
-        private readonly int[] _positionsInPool;
+        private readonly int _tasks, _pools;
+        private readonly int* _taskOf, _poolOf, _poolSize, _positives, _poolStart, _taskStart, _lowRank, _highRank;
+        private readonly int* _count, _last, _seen, _positionsInPool;
+        private readonly double* _ap;
+        private readonly float* _lowValue, _highValue, _poolValues;
+        // The pinned arrays behind the pointers; kept alive with the scorer.
+        private readonly List<Array> _pinned = [];
 
         public UnitScorer(ScoringPlan plan, int block)
         {
-            int n = plan.PromptCount, tasks = plan.Tasks.Count;
+            int n = plan.PromptCount;
+            _tasks = plan.Tasks.Count;
+            _pools = plan.PoolCount;
             _sort = new DescendingSort(n);
             Values = new float[block * n];
-            _taskOf = plan.TaskOfPrompt; _poolOf = plan.PoolOfTask; _poolSize = plan.PoolSize;
-            _positives = plan.Tasks.Select(t => t.Positives).ToArray();
-            _poolStart = new int[plan.PoolCount];
-            for (int g = 1; g < plan.PoolCount; g++) _poolStart[g] = _poolStart[g - 1] + _poolSize[g - 1];
-            _taskStart = new int[tasks];
-            for (int t = 1; t < tasks; t++) _taskStart[t] = _taskStart[t - 1] + _positives[t - 1];
+            int[] positives = plan.Tasks.Select(t => t.Positives).ToArray();
+            int[] poolStart = new int[plan.PoolCount];
+            for (int g = 1; g < plan.PoolCount; g++) poolStart[g] = poolStart[g - 1] + plan.PoolSize[g - 1];
+            int[] taskStart = new int[_tasks];
+            for (int t = 1; t < _tasks; t++) taskStart[t] = taskStart[t - 1] + positives[t - 1];
+            _taskOf = Pin(plan.TaskOfPrompt);
+            _poolOf = Pin(plan.PoolOfTask);
+            _poolSize = Pin(plan.PoolSize);
+            _positives = Pin(positives);
+            _poolStart = Pin(poolStart);
+            _taskStart = Pin(taskStart);
             // Ranks (0-based, in descending order) of the two middle positives; for odd counts they coincide.
-            _lowRank = _positives.Select(p => (p - 1) / 2).ToArray();
-            _highRank = _positives.Select(p => p / 2).ToArray();
-            _count = new int[tasks]; _last = new int[tasks]; _seen = new int[plan.PoolCount];
-            _ap = new double[tasks];
-            _lowValue = new float[tasks]; _highValue = new float[tasks];
-            _poolValues = new float[n];
-            _positionsInPool = new int[n];
+            _lowRank = Pin(positives.Select(p => (p - 1) / 2).ToArray());
+            _highRank = Pin(positives.Select(p => p / 2).ToArray());
+            _count = Pin(new int[_tasks]);
+            _last = Pin(new int[_tasks]);
+            _seen = Pin(new int[plan.PoolCount]);
+            _positionsInPool = Pin(new int[n]);
+            _ap = Pin(new double[_tasks]);
+            _lowValue = Pin(new float[_tasks]);
+            _highValue = Pin(new float[_tasks]);
+            _poolValues = Pin(new float[n]);
+        }
+
+        private T* Pin<T>(T[] source) where T : unmanaged
+        {
+            var pinned = GC.AllocateUninitializedArray<T>(source.Length, pinned: true);
+            source.CopyTo(pinned, 0);
+            _pinned.Add(pinned);
+            return (T*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(pinned));
         }
 
         /// <summary>Scores one unit into column <paramref name="unit"/> of every task; false on a non-finite value.</summary>
-        public bool Score(ReadOnlySpan<float> values, ExpertiseScores output, int unit)
+        public bool Score(ReadOnlySpan<float> column, ExpertiseScores output, int unit)
         {
-            var sorted = _sort.Sort(values, out int bad);
+            var sortedSpan = _sort.Sort(column, out int bad);
             if (bad >= 0) return false;
-            Array.Clear(_count); Array.Clear(_last); Array.Clear(_seen); Array.Clear(_ap);
-            int n = sorted.Length;
-            for (int i = 0; i < n;)
+            new Span<int>(_count, _tasks).Clear();
+            new Span<int>(_last, _tasks).Clear();
+            new Span<double>(_ap, _tasks).Clear();
+            new Span<int>(_seen, _pools).Clear();
+            int n = sortedSpan.Length;
+            fixed (ulong* sorted = sortedSpan)
+            fixed (float* values = column)
             {
-                uint key = DescendingSort.KeyOf(sorted[i]);
-                if (i + 1 == n || DescendingSort.KeyOf(sorted[i + 1]) != key)
+                for (int i = 0; i < n;)
                 {
-                    // No tie (the usual case): recall rises by one positive of this prompt's task only.
-                    int t = Take(sorted[i], values);
-                    _ap[t] += (double)_count[t] / _seen[_poolOf[t]];
-                    _last[t] = _count[t];
-                    i++;
-                    continue;
+                    uint key = DescendingSort.KeyOf(sorted[i]);
+                    if (i + 1 == n || DescendingSort.KeyOf(sorted[i + 1]) != key)
+                    {
+                        // No tie (the usual case): recall rises by one positive of this prompt's task only.
+                        int t = Take(sorted[i], values);
+                        int c = _count[t];
+                        _ap[t] += (double)c / _seen[_poolOf[t]];
+                        _last[t] = c;
+                        i++;
+                        continue;
+                    }
+                    int j = i;
+                    while (j < n && DescendingSort.KeyOf(sorted[j]) == key) Take(sorted[j++], values);
+                    // One threshold for the whole tie group: each task that gained positives adds
+                    // (its recall step) × (its precision with the whole group included).
+                    for (int m = i; m < j; m++)
+                    {
+                        int t = _taskOf[DescendingSort.IndexOf(sorted[m])];
+                        int c = _count[t];
+                        if (c == _last[t]) continue;
+                        _ap[t] += (double)(c - _last[t]) * c / _seen[_poolOf[t]];
+                        _last[t] = c;
+                    }
+                    i = j;
                 }
-                int j = i;
-                while (j < n && DescendingSort.KeyOf(sorted[j]) == key) Take(sorted[j++], values);
-                // One threshold for the whole tie group: each task that gained positives adds
-                // (its recall step) × (its precision with the whole group included).
-                for (int m = i; m < j; m++)
-                {
-                    int t = _taskOf[DescendingSort.IndexOf(sorted[m])];
-                    if (_count[t] == _last[t]) continue;
-                    _ap[t] += (double)(_count[t] - _last[t]) * _count[t] / _seen[_poolOf[t]];
-                    _last[t] = _count[t];
-                }
-                i = j;
             }
 
             int width = output.Width;
-            for (int t = 0; t < _ap.Length; t++)
+            for (int t = 0; t < _tasks; t++)
             {
                 int at = t * width + unit;
                 output.Ap[at] = _ap[t] / _positives[t];
@@ -151,7 +182,8 @@ public static class ExpertiseScorer
         }
 
         /// <summary>Counts one prompt into its task and pool; remembers what the medians need.</summary>
-        private int Take(ulong entry, ReadOnlySpan<float> values)
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private int Take(ulong entry, float* values)
         {
             int p = DescendingSort.IndexOf(entry);
             int t = _taskOf[p], g = _poolOf[t];
@@ -173,14 +205,15 @@ public static class ExpertiseScorer
         private float NegativeMedian(int t)
         {
             int g = _poolOf[t];
-            int negatives = _poolSize[g] - _positives[t];
-            var positions = _positionsInPool.AsSpan(_taskStart[t], _positives[t]);
-            var pool = _poolValues.AsSpan(_poolStart[g], _poolSize[g]);
+            int positives = _positives[t];
+            int negatives = _poolSize[g] - positives;
+            int* positions = _positionsInPool + _taskStart[t];
+            float* pool = _poolValues + _poolStart[g];
             int m = 0;
             int low = (negatives - 1) / 2, high = negatives / 2;
-            while (m < positions.Length && positions[m] <= low + m) m++;
+            while (m < positives && positions[m] <= low + m) m++;
             float lowValue = pool[low + m];
-            while (m < positions.Length && positions[m] <= high + m) m++;
+            while (m < positives && positions[m] <= high + m) m++;
             return Mean(lowValue, pool[high + m]);
         }
 

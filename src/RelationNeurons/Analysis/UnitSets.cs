@@ -15,15 +15,6 @@ public static class UnitSets
         _ => throw new UserInputException($"unknown unit set '{name}'; expected '{Linear}' (every linear projection output) or '{Mlp}' (mlp.hook_post)"),
     };
 
-    /// <summary>A tap's width from the model's shape.</summary>
-    public static int Width(TapKind kind, Models.LlamaConfig config) => kind switch
-    {
-        TapKind.Q => config.QueryWidth,
-        TapKind.K or TapKind.V => config.KeyValueWidth,
-        TapKind.MlpPre or TapKind.MlpPreLinear or TapKind.MlpPost => config.IntermediateSize,
-        _ => config.HiddenSize,
-    };
-
     public static TapKind ParseSuffix(string suffix) =>
         HookPoint.TryParse($"blocks.0.{suffix}", out var hook)
             ? hook.Kind

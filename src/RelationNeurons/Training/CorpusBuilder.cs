@@ -20,10 +20,10 @@ public sealed record CorpusOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Statements per fact in a framing ("Fact: …", "… That is true.").</summary>
     public int FramedStatementsPerFact { get; init; } = 1;
-    /// <summary>Sequences per fact where the statement follows two other facts of the same relation.</summary>
-    public int ContextSequencesPerFact { get; init; } = 1;
+    /// <summary>Chance per fact of one more sequence where its statement follows two other facts of the same relation.</summary>
+    public double ContextShare { get; init; } = 0.2;
     /// <summary>Generic (relation-free) documents as a share of the fact documents.</summary>
-    public double GenericShare { get; init; } = 0.25;
+    public double GenericShare { get; init; } = 0.15;
 }
 
 /// <summary>
@@ -50,7 +50,7 @@ public static class CorpusBuilder
                     docs.Add(Statement(template, fact, "statement"));
                 for (int i = 0; i < options.FramedStatementsPerFact; i++)
                     docs.Add(Framed(rel, fact, phrases, rng));
-                for (int i = 0; i < options.ContextSequencesPerFact && rel.Facts.Count > 2; i++)
+                if (rel.Facts.Count > 2 && rng.NextDouble() < options.ContextShare)
                     docs.Add(InContext(rel, fact, rng));
             }
         }

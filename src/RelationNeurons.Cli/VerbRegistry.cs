@@ -9,5 +9,10 @@ internal static class VerbRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoVerb.Create();
+        yield return ForwardVerb.Create();
+        yield return GenerateVerb.Create();
+        yield return RelationsVerb.Create();
+        yield return PromptsVerb.Create();
+        yield return ReportVerb.Create();
     }
 }

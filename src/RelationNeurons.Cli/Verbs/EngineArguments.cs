@@ -1,0 +1,24 @@
+using System.Globalization;
+using RelationNeurons.Hooks;
+
+namespace RelationNeurons.Cli.Verbs;
+
+/// <summary>Parsing shared by the engine verbs (forward, generate): token id lists and neuron lists.</summary>
+internal static class EngineArguments
+{
+    /// <summary>Parses "1,2,3" (commas and/or spaces) into token ids.</summary>
+    public static int[] ParseIds(string text)
+    {
+        var parts = text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new UserInputException("--ids is empty; give token ids such as 1,450,7483");
+        var ids = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out ids[i]))
+                throw new UserInputException($"--ids: '{parts[i]}' is not a non-negative integer token id");
+        return ids;
+    }
+
+    /// <summary>All neurons of every --deactivate value (each a comma-separated list).</summary>
+    public static IReadOnlyList<NeuronId> ParseNeurons(IEnumerable<string>? values) =>
+        values is null ? [] : values.SelectMany(NeuronId.ParseList).ToList();
+}

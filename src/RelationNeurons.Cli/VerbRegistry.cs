@@ -9,6 +9,7 @@ internal static class VerbRegistry
     public static IEnumerable<Command> All()
     {
         yield return InfoVerb.Create();
+        yield return TrainVerb.Create();
         yield return ForwardVerb.Create();
         yield return GenerateVerb.Create();
         yield return RelationsVerb.Create();

@@ -33,9 +33,11 @@ internal static class TrainVerb
         var dtype = new Option<string>("--dtype") { Description = "weight storage: bf16 or f32", DefaultValueFactory = _ => "bf16" };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint in --out" };
         var keep = new Option<bool>("--keep-checkpoint") { Description = "keep the resumable checkpoint after export" };
+        var evalOnly = new Option<bool>("--eval-only") { Description = "do not train: measure the greedy recall of the model in --out on the test facts" };
+        var noEval = new Option<bool>("--no-eval") { Description = "skip the recall measurement after training" };
         var command = new Command("train", "train a small Llama model on relation facts (the embedded demo model)")
         {
-            relations, output, layers, hidden, heads, kvHeads, intermediate, vocab, steps, batch, lr, warmup, seed, answerWeight, dtype, resume, keep,
+            relations, output, layers, hidden, heads, kvHeads, intermediate, vocab, steps, batch, lr, warmup, seed, answerWeight, dtype, resume, keep, evalOnly, noEval,
         };
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -65,7 +67,9 @@ internal static class TrainVerb
                 Resume = parse.GetValue(resume),
                 KeepCheckpoint = parse.GetValue(keep),
             };
-            return Run(options, cancel);
+            if (parse.GetValue(evalOnly)) return Evaluate(options);
+            int rc = Run(options, cancel);
+            return parse.GetValue(noEval) ? rc : Evaluate(options);
         })));
         return command;
     }
@@ -115,6 +119,31 @@ internal static class TrainVerb
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"[green]done[/]: {summary.Steps} steps, final loss {summary.FinalLoss:F4}, {summary.TokensPerSecond:F0} tok/s, {TimeSpan.FromSeconds(summary.WallSeconds):hh\\:mm\\:ss}; model in {Markup.Escape(options.OutputFolder)}"));
         return 0;
+    }
+
+    /// <summary>Loads the saved model through the engine and prints recall per relation and language (Markdown on stdout, also recall.json).</summary>
+    private static int Evaluate(TrainingRunOptions options)
+    {
+        using var model = Inference.LlamaModel.Load(options.OutputFolder);
+        var tokenizer = Tokenization.TokenizerLoader.Load(options.OutputFolder, model.Config.BosTokenId, model.Config.EosTokenIds);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var scores = RecallEvaluator.Evaluate(model, tokenizer, RelationReader.Load(options.RelationsPath));
+        var languages = scores.Select(s => s.Language).Distinct().ToArray();
+        var table = new System.Text.StringBuilder();
+        table.AppendLine("| relation | " + string.Join(" | ", languages) + " |");
+        table.AppendLine("|---|" + string.Concat(languages.Select(_ => "---|")));
+        foreach (var rel in scores.Select(s => s.Relation).Distinct())
+            table.AppendLine($"| {rel} | " + string.Join(" | ", languages.Select(l => scores.FirstOrDefault(s => s.Relation == rel && s.Language == l) is { } x ? Cell(x) : "–")) + " |");
+        var byLang = RecallEvaluator.ByLanguage(scores);
+        table.AppendLine("| **all** | " + string.Join(" | ", languages.Select(l => "**" + Cell(byLang[l]) + "**")) + " |");
+        Console.Out.Write(table.ToString());
+        Console.Error.WriteLine($"recall measured on {scores.Sum(s => s.Total)} test prompts in {clock.Elapsed.TotalSeconds:F0} s");
+        IO.AtomicFile.WriteAllText(Path.Combine(options.OutputFolder, "recall.json"),
+            System.Text.Json.JsonSerializer.Serialize(scores.Select(s => new { relation = s.Relation, language = s.Language, correct = s.Correct, total = s.Total }),
+                new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return 0;
+
+        static string Cell(RecallScore s) => string.Create(CultureInfo.InvariantCulture, $"{100.0 * s.Correct / s.Total:F1} % ({s.Correct}/{s.Total})");
     }
 
     /// <summary>Tokens per second over the last few updates.</summary>

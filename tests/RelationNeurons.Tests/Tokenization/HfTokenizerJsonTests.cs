@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using RelationNeurons.Tokenization;
+using RelationNeurons.Tokenization.HuggingFace;
+using RelationNeurons.Tokenization.SentencePiece;
+using RelationNeurons.Tokenization.Training;
+
+namespace RelationNeurons.Tests.Tokenization;
+
+public class HfTokenizerJsonTests
+{
+    private static readonly Lazy<SentencePieceModel> Llama2Model = new(() =>
+        SentencePieceModelReader.Load(Path.Combine(TokenizerFixtures.RequireLlama2Folder(), "tokenizer.model")));
+
+    /// <summary>Llama-2's vocabulary written as a SentencePiece-style tokenizer.json (as transformers converts it).</summary>
+    private static readonly Lazy<string> Llama2TokenizerJson = new(() =>
+    {
+        using var folder = new TempFolder();
+        SentencePieceStyleTokenizerWriter.Write(Llama2Model.Value, folder.Path);
+        return File.ReadAllText(folder.File("tokenizer.json"));
+    });
+
+    public static TheoryData<int> Cases() => TokenizerFixtures.GoldenIndices();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void SentencePieceStyleJsonMatchesReferenceIds(int index)
+    {
+        var golden = TokenizerFixtures.GoldenCases()[index];
+        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value);
+        int[] ids = tok.Encode(golden.Text, addBos: false);
+        Assert.Equal(golden.Ids, ids);
+        Assert.Equal(golden.Pieces, ids.Select(tok.IdToPiece).ToArray());
+        Assert.Equal(golden.Text, tok.Decode(tok.Encode(golden.Text, addBos: true)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MetaspaceStyleJsonMatchesModelPath(int index)
+    {
+        var golden = TokenizerFixtures.GoldenCases()[index];
+        // The newer Llama tokenizer.json layout: no normalizer, Metaspace(prepend_scheme first, split false).
+        var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
+        root["normalizer"] = null;
+        root["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""");
+        root["decoder"] = JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"},{"type":"Strip","content":" ","start":1,"stop":0}]}""");
+        var tok = HfTokenizerJsonReader.Parse(root.ToJsonString());
+        int[] ids = tok.Encode(golden.Text, addBos: false);
+        if (golden.Text.StartsWith(' '))
+        {
+            // Metaspace does not prepend "▁" to text that already starts with one (Hugging Face's rule),
+            // so leading spaces give one "▁" fewer than SentencePiece's dummy prefix.
+            var sp = new SentencePieceTokenizer(Llama2Model.Value);
+            Assert.Equal(sp.Encode(golden.Text[1..], addBos: false), ids);
+            Assert.NotEqual(golden.Ids, ids);
+            return;
+        }
+        Assert.Equal(golden.Ids, ids);
+        Assert.Equal(golden.Text, tok.Decode(ids));
+    }
+
+    [Fact]
+    public void ReadsMergesInPairForm()
+    {
+        var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
+        var merges = root["model"]!["merges"]!.AsArray();
+        var pairs = new JsonArray(merges.Select(m => (JsonNode?)new JsonArray(m!.GetValue<string>().Split(' ', 2).Select(s => (JsonNode?)s).ToArray())).ToArray());
+        root["model"]!["merges"] = pairs;
+        var tok = HfTokenizerJsonReader.Parse(root.ToJsonString());
+        foreach (var golden in TokenizerFixtures.GoldenCases())
+            Assert.Equal(golden.Ids, tok.Encode(golden.Text, addBos: false));
+    }
+
+    [Fact]
+    public void SentencePieceStyleAddsBosByDefaultAndRecognisesSpecialTokens()
+    {
+        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value);
+        Assert.Equal(1, tok.BosId);
+        Assert.Equal([2], tok.EosIds);
+        Assert.True(tok.AddBosByDefault);
+        Assert.Equal(32000, tok.VocabSize);
+        // "<s>" in text is the BOS token; the text after it is a new segment with its own "▁" prefix.
+        Assert.Equal([1, 450, 1, 450], tok.Encode("The<s>The", addBos: true));
+        Assert.Equal("The The", tok.Decode([1, 450, 1, 450]));
+    }
+
+    [Fact]
+    public void TokenizerConfigOverridesBos()
+    {
+        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value, """{"add_bos_token": false, "bos_token": {"content": "<s>"}, "eos_token": "</s>"}""");
+        Assert.False(tok.AddBosByDefault);
+        Assert.Equal(1, tok.BosId);
+        Assert.Equal([2], tok.EosIds);
+    }
+
+    // ---- byte-level (Llama-3 style) ----
+
+    private const string Llama3Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    /// <summary>A small byte-level BPE: the 256 byte characters plus a few merges.</summary>
+    private static string ByteLevelJson(params (string Left, string Right)[] merges)
+    {
+        var vocab = new JsonObject();
+        int next = 0;
+        for (int b = 0; b < 256; b++) vocab[ByteLevelAlphabet.Encode((byte)b).ToString()] = next++;
+        var mergeArray = new JsonArray();
+        foreach (var (l, r) in merges)
+        {
+            if (!vocab.ContainsKey(l + r)) vocab[l + r] = next++;
+            mergeArray.Add(new JsonArray(l, r));
+        }
+        int bos = next++, eos = next++;
+        var root = new JsonObject
+        {
+            ["version"] = "1.0",
+            ["added_tokens"] = new JsonArray(
+                new JsonObject { ["id"] = bos, ["content"] = "<|begin_of_text|>", ["special"] = true, ["normalized"] = false },
+                new JsonObject { ["id"] = eos, ["content"] = "<|end_of_text|>", ["special"] = true, ["normalized"] = false }),
+            ["normalizer"] = null,
+            ["pre_tokenizer"] = JsonNode.Parse($$"""
+                {"type":"Sequence","pretokenizers":[
+                  {"type":"Split","pattern":{"Regex":{{System.Text.Json.JsonSerializer.Serialize(Llama3Pattern)}}},"behavior":"Isolated","invert":false},
+                  {"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]}
+                """),
+            ["post_processor"] = JsonNode.Parse("""
+                {"type":"Sequence","processors":[{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":false,"use_regex":true},
+                 {"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<|begin_of_text|>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],
+                  "pair":[],"special_tokens":{"<|begin_of_text|>":{"id":"<|begin_of_text|>","ids":[BOS_ID],"tokens":["<|begin_of_text|>"]}}}]}
+                """.Replace("BOS_ID", bos.ToString())),
+            ["decoder"] = JsonNode.Parse("""{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true}"""),
+            ["model"] = new JsonObject
+            {
+                ["type"] = "BPE",
+                ["byte_fallback"] = false,
+                ["ignore_merges"] = true,
+                ["vocab"] = vocab,
+                ["merges"] = mergeArray,
+            },
+        };
+        return root.ToJsonString();
+    }
+
+    private static readonly string G = ByteLevelAlphabet.Encode((byte)' ').ToString(); // "Ġ"
+
+    [Fact]
+    public void ByteLevelEncodesWithRegexSplitAndMerges()
+    {
+        string json = ByteLevelJson(("h", "e"), ("l", "l"), ("he", "ll"), ("hell", "o"), (G, "w"), ("o", "r"), (G + "w", "or"));
+        var tok = HfTokenizerJsonReader.Parse(json);
+        Assert.True(tok.IsByteLevel);
+        Assert.Equal(tok.VocabSize - 2, tok.BosId);
+        Assert.True(tok.AddBosByDefault);
+        Assert.Equal([tok.VocabSize - 1], tok.EosIds);
+
+        int[] ids = tok.Encode("hello world", addBos: true);
+        string[] pieces = ids.Select(tok.IdToPiece).ToArray();
+        // Regex words "hello" and " world"; BPE merges each as far as the merges allow.
+        Assert.Equal(["<|begin_of_text|>", "hello", G + "wor", "l", "d"], pieces);
+        Assert.Equal("hello world", tok.Decode(ids));
+    }
+
+    [Fact]
+    public void ByteLevelHandlesNonAsciiContractionsDigitsAndSpecialTokens()
+    {
+        var tok = HfTokenizerJsonReader.Parse(ByteLevelJson(("h", "e")));
+        string text = "He's 12345 Ünïcödé x🦙abc\n\n  x<|end_of_text|>";
+        int[] ids = tok.Encode(text, addBos: false);
+        Assert.Equal(text.Replace("<|end_of_text|>", ""), tok.Decode(ids));
+        Assert.Equal(tok.VocabSize - 1, ids[^1]);
+        // Digits come in groups of at most three: "123" and "45" are separate words, so no byte of
+        // "45" is merged with "123"; the emoji is one word with the letters after it (code-point regex).
+        var words = Pretokenize(text);
+        Assert.Contains("123", words);
+        Assert.Contains("45", words);
+        Assert.Contains("'s", words);
+        Assert.Contains("🦙abc", words);
+        Assert.Contains(" Ünïcödé", words);
+    }
+
+    /// <summary>The Llama-3 regex words, via the splitter the tokenizer uses (decoded from the byte alphabet).</summary>
+    private static List<string> Pretokenize(string text)
+    {
+        var splitter = new RegexSplitter(Llama3Pattern, "test");
+        return splitter.Matches(text).Select(m => text.Substring(m.Start, m.Length)).ToList();
+    }
+
+    [Fact]
+    public void IgnoreMergesTakesWholeWordsFromTheVocabulary()
+    {
+        // "abc" is in the vocabulary only via the merge ("a","bc"), which needs "bc" first; with
+        // ignore_merges the whole word is looked up directly.
+        var root = JsonNode.Parse(ByteLevelJson(("b", "c"), ("a", "bc")))!.AsObject();
+        var tok = HfTokenizerJsonReader.Parse(root.ToJsonString());
+        Assert.Equal(["abc"], tok.Encode("abc", false).Select(tok.IdToPiece));
+        root["model"]!["merges"] = new JsonArray(new JsonArray("b", "c"));
+        root["model"]!["ignore_merges"] = false;
+        var noIgnore = HfTokenizerJsonReader.Parse(root.ToJsonString());
+        Assert.Equal(["a", "bc"], noIgnore.Encode("abc", false).Select(noIgnore.IdToPiece));
+    }
+
+    [Theory]
+    [InlineData("""{"model":{"type":"WordPiece","vocab":{}}}""", "WordPiece")]
+    [InlineData("""{"model":{"type":"BPE","vocab":{"a":0},"merges":["a b"]}}""", "'b' is not in the vocabulary")]
+    [InlineData("""{"model":{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a b"]}}""", "merged token 'ab'")]
+    [InlineData("""{"model":{"type":"BPE","vocab":{"a":-1}}}""", "outside")]
+    [InlineData("""{"model":{"type":"BPE","vocab":{"a":0}},"pre_tokenizer":{"type":"Bogus"}}""", "Bogus")]
+    [InlineData("""{"model":{"type":"BPE","vocab":[1]}}""", "vocab")]
+    [InlineData("""{"model":""", "malformed JSON")]
+    [InlineData("""[]""", "top level")]
+    public void MalformedJsonGivesUserInputError(string json, string expected)
+    {
+        var e = Assert.Throws<UserInputException>(() => HfTokenizerJsonReader.Parse(json));
+        Assert.Contains(expected, e.Message);
+    }
+}

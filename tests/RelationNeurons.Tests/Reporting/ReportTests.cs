@@ -144,6 +144,17 @@ public class PartialReportTests : IDisposable
     }
 
     [Fact]
+    public void EmptyResultFilesAreNotedNotDrawn()
+    {
+        ResultJson.Save(Path.Combine(_dir, RunFiles.Cumulativity), new CumulativityResult([]));
+        ResultJson.Save(Path.Combine(_dir, RunFiles.Inter), new InterRelationResult([]));
+        var output = ReportGenerator.Generate(_dir);
+        Assert.Empty(output.FigureFiles);
+        Assert.Contains(output.Notes, n => n.Contains("cumulativity.json holds no result"));
+        Assert.Contains(output.Notes, n => n.Contains("inter.json holds no result"));
+    }
+
+    [Fact]
     public void EmptyOrMissingFolderIsAUserError()
     {
         Assert.Contains("no result file", Assert.Throws<UserInputException>(() => ReportGenerator.Generate(_dir)).Message);

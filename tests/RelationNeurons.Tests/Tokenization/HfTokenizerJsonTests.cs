@@ -19,6 +19,18 @@ public class HfTokenizerJsonTests
         return File.ReadAllText(folder.File("tokenizer.json"));
     });
 
+    private static readonly Lazy<HfTokenizer> Llama2Hf = new(() => HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value));
+
+    /// <summary>The newer Llama tokenizer.json layout: no normalizer, Metaspace(prepend_scheme first, split false).</summary>
+    private static readonly Lazy<HfTokenizer> Llama2Metaspace = new(() =>
+    {
+        var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
+        root["normalizer"] = null;
+        root["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""");
+        root["decoder"] = JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"},{"type":"Strip","content":" ","start":1,"stop":0}]}""");
+        return HfTokenizerJsonReader.Parse(root.ToJsonString());
+    });
+
     public static TheoryData<int> Cases() => TokenizerFixtures.GoldenIndices();
 
     [Theory]
@@ -26,7 +38,7 @@ public class HfTokenizerJsonTests
     public void SentencePieceStyleJsonMatchesReferenceIds(int index)
     {
         var golden = TokenizerFixtures.GoldenCases()[index];
-        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value);
+        var tok = Llama2Hf.Value;
         int[] ids = tok.Encode(golden.Text, addBos: false);
         Assert.Equal(golden.Ids, ids);
         Assert.Equal(golden.Pieces, ids.Select(tok.IdToPiece).ToArray());
@@ -38,12 +50,7 @@ public class HfTokenizerJsonTests
     public void MetaspaceStyleJsonMatchesModelPath(int index)
     {
         var golden = TokenizerFixtures.GoldenCases()[index];
-        // The newer Llama tokenizer.json layout: no normalizer, Metaspace(prepend_scheme first, split false).
-        var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
-        root["normalizer"] = null;
-        root["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""");
-        root["decoder"] = JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"},{"type":"Strip","content":" ","start":1,"stop":0}]}""");
-        var tok = HfTokenizerJsonReader.Parse(root.ToJsonString());
+        var tok = Llama2Metaspace.Value;
         int[] ids = tok.Encode(golden.Text, addBos: false);
         if (golden.Text.StartsWith(' '))
         {
@@ -73,7 +80,7 @@ public class HfTokenizerJsonTests
     [Fact]
     public void SentencePieceStyleAddsBosByDefaultAndRecognisesSpecialTokens()
     {
-        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value);
+        var tok = Llama2Hf.Value;
         Assert.Equal(1, tok.BosId);
         Assert.Equal([2], tok.EosIds);
         Assert.True(tok.AddBosByDefault);

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using RelationNeurons.Data;
+using Spectre.Console;
+
+namespace RelationNeurons.Cli.Verbs;
+
+/// <summary>`relneurons relations [--relations DIR] [--json]`: what a relation set holds.</summary>
+internal static class RelationsVerb
+{
+    public static Command Create()
+    {
+        var relations = new Option<string?>("--relations") { Description = "relation file or folder (default: the built-in data/relations)" };
+        var json = new Option<bool>("--json") { Description = "print JSON on stdout" };
+        var command = new Command("relations", "list the relations of a relation set with their fact counts per language") { relations, json };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            string dir = parse.GetValue(relations) ?? BuiltInPaths.RequireRelations();
+            var set = RelationReader.Load(dir);
+            var summary = Summarize(set, dir);
+            if (parse.GetValue(json)) JsonOutput.Write(summary);
+            else Print(summary);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <param name="CommonFacts">facts whose id is present in every language of the relation: the pool test facts are drawn from</param>
+    internal sealed record RelationRow(string Id, string Name, string? Kind, int Templates, IReadOnlyDictionary<string, int> Facts, int CommonFacts);
+
+    internal sealed record RelationSetSummary(string Source, IReadOnlyList<string> Languages, IReadOnlyList<RelationRow> Relations);
+
+    internal static RelationSetSummary Summarize(RelationSet set, string source)
+    {
+        var rows = new List<RelationRow>();
+        foreach (string id in set.RelationIds)
+        {
+            var variants = set.InAllLanguages(id);
+            // Name and kind from English when present: the table is read by people, who share it.
+            var shown = variants.FirstOrDefault(v => v.Language == "en") ?? variants[0];
+            rows.Add(new RelationRow(id, shown.Name, shown.Kind,
+                variants.Max(v => v.PromptTemplates.Count),
+                variants.ToDictionary(v => v.Language, v => v.Samples.Count),
+                CommonFactCount(variants)));
+        }
+        return new RelationSetSummary(Path.GetFullPath(source), set.Languages, rows);
+    }
+
+    private static int CommonFactCount(IReadOnlyList<Relation> variants)
+    {
+        var common = variants[0].Samples.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var v in variants.Skip(1)) common.IntersectWith(v.Samples.Select(s => s.Id));
+        return common.Count;
+    }
+
+    private static void Print(RelationSetSummary summary)
+    {
+        // Ids and counts never wrap; the free-text name goes last and takes what width is left.
+        var table = new Table().Title($"[bold]{Markup.Escape(summary.Source)}[/]").Caption("facts per language; 'all': fact ids present in every language");
+        table.AddColumn(new TableColumn("relation").NoWrap());
+        table.AddColumn(new TableColumn("kind").NoWrap());
+        table.AddColumn(new TableColumn("tmpl").RightAligned().NoWrap());
+        foreach (string lang in summary.Languages) table.AddColumn(new TableColumn(lang).RightAligned().NoWrap());
+        bool several = summary.Languages.Count > 1;
+        if (several) table.AddColumn(new TableColumn("all").RightAligned().NoWrap());
+        table.AddColumn("name");
+        foreach (var row in summary.Relations)
+        {
+            var cells = new List<string> { Markup.Escape(row.Id), Markup.Escape(row.Kind ?? ""), row.Templates.ToString() };
+            foreach (string lang in summary.Languages)
+                cells.Add(row.Facts.TryGetValue(lang, out int n) ? n.ToString() : "[grey]–[/]");
+            if (several) cells.Add(row.CommonFacts.ToString());
+            cells.Add(Markup.Escape(row.Name));
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+        Console.WriteLine($"{summary.Relations.Count} relations, {summary.Languages.Count} languages ({string.Join(", ", summary.Languages)})");
+    }
+}

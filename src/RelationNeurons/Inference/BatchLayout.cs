@@ -1,0 +1,81 @@
+namespace RelationNeurons.Inference;
+
+/// <summary>
+/// How the rows of one forward step are laid out. Sequences are packed one after another (no
+/// padding): sequence <c>s</c> owns rows [RowStart(s), RowStart(s) + RowCountOf(s)), and those rows
+/// are its positions PastLength(s), PastLength(s)+1, ... A prefill step holds whole prompts
+/// (PastLength 0); a decode step holds one new row per still-running sequence.
+/// The engine reuses the object between steps: read it inside a hook call, do not keep it.
+/// </summary>
+public sealed class BatchLayout
+{
+    private int[] _rowStart = new int[1];
+    private int[] _past = [];
+    private int[] _sequenceIndex = [];
+    private int[] _cacheSlot = [];
+    private int[] _rowSequence = [];
+
+    /// <summary>Number of sequences in this step.</summary>
+    public int SequenceCount { get; private set; }
+    /// <summary>Total rows (tokens) in this step.</summary>
+    public int RowCount { get; private set; }
+    /// <summary>True for the step that processes whole prompts; false for one-token decode steps.</summary>
+    public bool IsPrefill { get; private set; }
+    /// <summary>0 for prefill, then 1, 2, ... for each generated-token step.</summary>
+    public int DecodeStep { get; private set; }
+
+    /// <summary>The caller's index of batch sequence <paramref name="s"/> (its index in the prompt list).</summary>
+    public int SequenceIndex(int s) => _sequenceIndex[s];
+    public int RowStart(int s) => _rowStart[s];
+    public int RowCountOf(int s) => _rowStart[s + 1] - _rowStart[s];
+    /// <summary>Tokens of sequence <paramref name="s"/> already processed before this step.</summary>
+    public int PastLength(int s) => _past[s];
+    /// <summary>The batch sequence a row belongs to.</summary>
+    public int SequenceOfRow(int row) => _rowSequence[row];
+    /// <summary>The absolute position (0 = first prompt token) of a row inside its sequence.</summary>
+    public int PositionOfRow(int row)
+    {
+        int s = _rowSequence[row];
+        return _past[s] + row - _rowStart[s];
+    }
+
+    internal int CacheSlot(int s) => _cacheSlot[s];
+
+    /// <summary>Largest position any row reaches, plus one.</summary>
+    internal int MaxContext
+    {
+        get
+        {
+            int max = 0;
+            for (int s = 0; s < SequenceCount; s++) max = Math.Max(max, _past[s] + RowCountOf(s));
+            return max;
+        }
+    }
+
+    internal void Begin(bool prefill, int decodeStep)
+    {
+        IsPrefill = prefill; DecodeStep = decodeStep; SequenceCount = 0; RowCount = 0;
+        _rowStart[0] = 0;
+    }
+
+    internal void Add(int sequenceIndex, int cacheSlot, int pastLength, int rows)
+    {
+        int s = SequenceCount;
+        if (s + 1 >= _rowStart.Length)
+        {
+            int capacity = Math.Max(4, _rowStart.Length * 2);
+            Array.Resize(ref _rowStart, capacity + 1);
+            Array.Resize(ref _past, capacity);
+            Array.Resize(ref _sequenceIndex, capacity);
+            Array.Resize(ref _cacheSlot, capacity);
+        }
+        if (RowCount + rows > _rowSequence.Length) Array.Resize(ref _rowSequence, Math.Max(RowCount + rows, _rowSequence.Length * 2));
+        _sequenceIndex[s] = sequenceIndex;
+        _cacheSlot[s] = cacheSlot;
+        _past[s] = pastLength;
+        for (int r = 0; r < rows; r++) _rowSequence[RowCount + r] = s;
+        RowCount += rows;
+        _rowStart[s + 1] = RowCount;
+        SequenceCount = s + 1;
+    }
+}

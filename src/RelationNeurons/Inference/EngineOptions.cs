@@ -1,0 +1,12 @@
+namespace RelationNeurons.Inference;
+
+/// <summary>How the engine splits work; results never depend on these (rows are computed independently).</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Most tokens processed in one forward step; larger prompt lists are split into several steps.</summary>
+    public int MaxBatchTokens { get; init; } = 2048;
+    /// <summary>Most KV-cache memory one generation group may use; more prompts are generated group after group.</summary>
+    public long MaxKvCacheBytes { get; init; } = 2L << 30;
+    /// <summary>Parallelise attention over sequences and heads (matrix kernels choose their own threads).</summary>
+    public bool ParallelAttention { get; init; } = true;
+}

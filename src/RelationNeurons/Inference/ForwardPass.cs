@@ -1,0 +1,202 @@
+using RelationNeurons.Hooks;
+using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Models;
+
+namespace RelationNeurons.Inference;
+
+/// <summary>
+/// One forward step of LlamaForCausalLM over a packed batch, in float32. Every per-row result is
+/// computed the same way whatever else is in the batch, so batched and one-by-one runs agree
+/// bit for bit (given matrix kernels whose row results do not depend on the row count).
+/// </summary>
+internal sealed class ForwardPass
+{
+    private readonly LlamaConfig _config;
+    private readonly LlamaWeights _weights;
+    private readonly RotaryEmbedding _rope;
+    private readonly EngineOptions _options;
+    private readonly float _eps;
+    private readonly float _scale;
+
+    public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options)
+    {
+        _config = config; _weights = weights; _rope = rope; _options = options;
+        _eps = (float)config.RmsNormEps;
+        _scale = (float)(1.0 / Math.Sqrt(config.HeadDim));
+    }
+
+    /// <summary>
+    /// Runs all decoder blocks on the rows of <paramref name="batch"/>; leaves the last residual
+    /// stream in <c>ws.Residual</c>. With a cache, new keys/values are appended to each sequence's
+    /// slot and attention reads the slot; without, every sequence must start at position 0.
+    /// <paramref name="layerCount"/> below the model's depth stops early (nothing after is observed).
+    /// </summary>
+    public void Run(BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? cache, HookRuntime? hooks, Workspace ws, int layerCount = int.MaxValue)
+    {
+        var c = _config;
+        int rows = batch.RowCount, h = c.HiddenSize, qw = c.QueryWidth, kvw = c.KeyValueWidth, f = c.IntermediateSize;
+        int maxContext = batch.MaxContext;
+        ws.Ensure(c, rows, batch.SequenceCount * c.NumAttentionHeads, maxContext);
+        _rope.EnsurePositions(maxContext);
+
+        var x = ws.Residual.AsSpan(0, rows * h);
+        Embed(tokens, x);
+
+        int layers = Math.Min(layerCount, c.NumHiddenLayers);
+        for (int l = 0; l < layers; l++)
+        {
+            var w = _weights.Layers[l];
+            Tap(hooks, l, TapKind.ResidPre, x, h, batch);
+
+            var normed = ws.Normed.AsSpan(0, rows * h);
+            NormRows(x, w.InputNorm, normed, rows);
+            var q = ws.Q.AsSpan(0, rows * qw);
+            var k = ws.K.AsSpan(0, rows * kvw);
+            var v = ws.V.AsSpan(0, rows * kvw);
+            MatMul.Multiply(normed, rows, w.Q, q);
+            Tap(hooks, l, TapKind.Q, q, qw, batch);
+            MatMul.Multiply(normed, rows, w.K, k);
+            Tap(hooks, l, TapKind.K, k, kvw, batch);
+            MatMul.Multiply(normed, rows, w.V, v);
+            Tap(hooks, l, TapKind.V, v, kvw, batch);
+
+            for (int r = 0; r < rows; r++)
+            {
+                int position = batch.PositionOfRow(r);
+                _rope.Apply(q.Slice(r * qw, qw), c.NumAttentionHeads, position);
+                _rope.Apply(k.Slice(r * kvw, kvw), c.NumKeyValueHeads, position);
+            }
+            if (cache is not null) AppendToCache(cache, l, batch, k, v);
+
+            var attention = ws.Attention.AsSpan(0, rows * qw);
+            Attend(l, batch, cache, ws);
+
+            var projected = ws.Projection.AsSpan(0, rows * h);
+            MatMul.Multiply(attention, rows, w.O, projected);
+            Tap(hooks, l, TapKind.AttnOut, projected, h, batch);
+            VectorOps.Add(x, projected, x);
+            Tap(hooks, l, TapKind.ResidMid, x, h, batch);
+
+            NormRows(x, w.PostAttentionNorm, normed, rows);
+            var gate = ws.Gate.AsSpan(0, rows * f);
+            var up = ws.Up.AsSpan(0, rows * f);
+            MatMul.Multiply(normed, rows, w.Gate, gate);
+            Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
+            MatMul.Multiply(normed, rows, w.Up, up);
+            Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
+            VectorOps.SiluMul(gate, up, up);
+            Tap(hooks, l, TapKind.MlpPost, up, f, batch);
+            MatMul.Multiply(up, rows, w.Down, projected);
+            Tap(hooks, l, TapKind.MlpOut, projected, h, batch);
+            VectorOps.Add(x, projected, x);
+            Tap(hooks, l, TapKind.ResidPost, x, h, batch);
+        }
+    }
+
+    private static void Tap(HookRuntime? hooks, int layer, TapKind kind, Span<float> data, int width, BatchLayout batch)
+    {
+        if (hooks is not null && hooks.IsActive(layer, kind)) hooks.Run(layer, kind, data, width, batch);
+    }
+
+    private void NormRows(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int rows)
+    {
+        int h = _config.HiddenSize;
+        for (int r = 0; r < rows; r++) VectorOps.RmsNorm(x.Slice(r * h, h), weight, _eps, y.Slice(r * h, h));
+    }
+
+    /// <summary>Embedding rows widened from their stored type, one token at a time.</summary>
+    private void Embed(ReadOnlySpan<int> tokens, Span<float> x)
+    {
+        var e = _weights.Embedding;
+        int h = _config.HiddenSize;
+        for (int r = 0; r < tokens.Length; r++)
+        {
+            int id = tokens[r];
+            if ((uint)id >= (uint)e.Rows)
+                throw new UserInputException($"token id {id} is out of range for the vocabulary of {e.Rows}");
+            WeightRows.Widen(e, id, x.Slice(r * h, h));
+        }
+    }
+
+    private static void AppendToCache(KvCache cache, int layer, BatchLayout batch, ReadOnlySpan<float> k, ReadOnlySpan<float> v)
+    {
+        int kvw = cache.KeyValueWidth;
+        for (int s = 0; s < batch.SequenceCount; s++)
+        {
+            int slot = batch.CacheSlot(s), start = batch.RowStart(s), count = batch.RowCountOf(s), past = batch.PastLength(s);
+            k.Slice(start * kvw, count * kvw).CopyTo(cache.Keys(layer, slot)[(past * kvw)..]);
+            v.Slice(start * kvw, count * kvw).CopyTo(cache.Values(layer, slot)[(past * kvw)..]);
+        }
+    }
+
+    /// <summary>
+    /// Causal grouped-query attention, one work item per (sequence, key/value head): the query
+    /// heads sharing that key/value head are handled together so each key and value row is read
+    /// once per query row. Per query head the arithmetic is the same as head-by-head attention.
+    /// </summary>
+    private void Attend(int layer, BatchLayout batch, KvCache? cache, Workspace ws)
+    {
+        var c = _config;
+        int items = batch.SequenceCount * c.NumKeyValueHeads;
+        int maxContext = batch.MaxContext;
+        long work = (long)batch.RowCount * c.NumAttentionHeads * maxContext * c.HeadDim;
+        if (_options.ParallelAttention && items > 1 && work >= 1 << 16)
+            Parallel.For(0, items, item => AttendItem(layer, batch, cache, ws, item, maxContext));
+        else
+            for (int item = 0; item < items; item++) AttendItem(layer, batch, cache, ws, item, maxContext);
+    }
+
+    private void AttendItem(int layer, BatchLayout batch, KvCache? cache, Workspace ws, int item, int maxContext)
+    {
+        var c = _config;
+        int kvHeads = c.NumKeyValueHeads, group = c.NumAttentionHeads / kvHeads, hd = c.HeadDim, qw = c.QueryWidth, kvw = c.KeyValueWidth;
+        int s = item / kvHeads, kvHead = item % kvHeads;
+        int start = batch.RowStart(s), count = batch.RowCountOf(s), past = batch.PastLength(s);
+
+        ReadOnlySpan<float> keys, values;
+        if (cache is not null)
+        {
+            keys = cache.Keys(layer, batch.CacheSlot(s));
+            values = cache.Values(layer, batch.CacheSlot(s));
+        }
+        else
+        {
+            if (past != 0) throw new InvalidOperationException("a step without KV cache must start at position 0");
+            keys = ws.K.AsSpan(start * kvw, count * kvw);
+            values = ws.V.AsSpan(start * kvw, count * kvw);
+        }
+
+        var scores = ws.Scores.AsSpan(item * group * maxContext, group * maxContext);
+        int firstHead = kvHead * group;
+        for (int j = 0; j < count; j++)
+        {
+            int row = start + j, visible = past + j + 1;
+            var queries = ws.Q.AsSpan(row * qw + firstHead * hd, group * hd);
+            for (int t = 0; t < visible; t++)
+            {
+                var key = keys.Slice(t * kvw + kvHead * hd, hd);
+                for (int g = 0; g < group; g++)
+                    scores[g * maxContext + t] = VectorOps.Dot(queries.Slice(g * hd, hd), key) * _scale;
+            }
+            var outputs = ws.Attention.AsSpan(row * qw + firstHead * hd, group * hd);
+            outputs.Clear();
+            for (int g = 0; g < group; g++) VectorOps.SoftmaxInPlace(scores.Slice(g * maxContext, visible));
+            for (int t = 0; t < visible; t++)
+            {
+                var value = values.Slice(t * kvw + kvHead * hd, hd);
+                for (int g = 0; g < group; g++)
+                    VectorOps.Axpy(scores[g * maxContext + t], value, outputs.Slice(g * hd, hd));
+            }
+        }
+    }
+
+    /// <summary>Final norm and LM head for the chosen rows of the last residual stream: logits [rows.Length × vocab].</summary>
+    public void Logits(Workspace ws, ReadOnlySpan<int> rows, Span<float> logits)
+    {
+        int h = _config.HiddenSize;
+        var input = ws.HeadInput.AsSpan(0, rows.Length * h);
+        for (int i = 0; i < rows.Length; i++)
+            VectorOps.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
+        MatMul.Multiply(input, rows.Length, _weights.LmHead, logits[..(rows.Length * _config.VocabSize)]);
+    }
+}

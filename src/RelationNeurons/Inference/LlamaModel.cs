@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using RelationNeurons.Hooks;
+using RelationNeurons.Models;
+
+namespace RelationNeurons.Inference;
+
+/// <summary>
+/// A loaded Llama-family checkpoint and its forward pass: batched forward with hooks, and
+/// batched greedy generation with a KV cache. Weights stay memory-mapped in their stored type;
+/// dispose the model to release the files. Methods may be called from several threads at once.
+/// </summary>
+public sealed class LlamaModel : IDisposable
+{
+    private readonly CheckpointFiles _files;
+    private readonly ForwardPass _pass;
+    private readonly ConcurrentBag<Workspace> _workspaces = [];
+
+    public LlamaConfig Config { get; }
+    /// <summary>The resolved checkpoint folder.</summary>
+    public string Directory { get; }
+    public LlamaWeights Weights { get; }
+    public EngineOptions Options { get; }
+    public long MappedBytes => _files.MappedBytes;
+    public IReadOnlyList<string> FilePaths => _files.Files.Select(f => f.Path).ToList();
+
+    private LlamaModel(string directory, LlamaConfig config, CheckpointFiles files, LlamaWeights weights, EngineOptions options)
+    {
+        Directory = directory; Config = config; _files = files; Weights = weights; Options = options;
+        _pass = new ForwardPass(config, weights, new RotaryEmbedding(config), options);
+    }
+
+    /// <summary>Loads a folder or a Hub id found in the local Hugging Face cache.</summary>
+    public static LlamaModel Load(string model, EngineOptions? options = null)
+    {
+        string dir = ModelLocator.Resolve(model);
+        var config = LlamaConfig.Load(Path.Combine(dir, "config.json"));
+        var files = CheckpointFiles.Open(dir);
+        try
+        {
+            var weights = LlamaWeights.Bind(files, config);
+            return new LlamaModel(dir, config, files, weights, options ?? new EngineOptions());
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Forward pass over one prompt.</summary>
+    public ForwardResult Forward(int[] ids, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition) =>
+        Forward([ids], hooks, logits);
+
+    /// <summary>
+    /// Forward pass over several prompts, packed into steps of at most
+    /// <see cref="EngineOptions.MaxBatchTokens"/> tokens; each prompt gives exactly what it gives alone.
+    /// Readers see <see cref="BatchLayout.SequenceIndex"/> = the prompt's index in <paramref name="prompts"/>.
+    /// With <see cref="LogitsSelection.None"/> the pass stops after the last layer that has a reader.
+    /// </summary>
+    public ForwardResult Forward(IReadOnlyList<int[]> prompts, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition)
+    {
+        CheckPrompts(prompts);
+        var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(Config);
+        int vocab = Config.VocabSize;
+        var result = new float[prompts.Count][];
+        var ws = Rent();
+        try
+        {
+            var layout = new BatchLayout();
+            foreach (var (first, count) in Groups(prompts, 0))
+            {
+                layout.Begin(prefill: true, decodeStep: 0);
+                int tokenCount = 0;
+                for (int i = first; i < first + count; i++) tokenCount += prompts[i].Length;
+                var tokens = new int[tokenCount];
+                int at = 0;
+                for (int i = first; i < first + count; i++)
+                {
+                    layout.Add(i, i - first, 0, prompts[i].Length);
+                    prompts[i].CopyTo(tokens, at);
+                    at += prompts[i].Length;
+                }
+                // Without logits, layers after the last reader cannot change anything observed.
+                int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
+                _pass.Run(layout, tokens, null, runtime, ws, layerCount);
+                if (logits == LogitsSelection.None)
+                {
+                    for (int i = first; i < first + count; i++) result[i] = [];
+                    continue;
+                }
+                int rowCount = logits == LogitsSelection.AllPositions ? tokenCount : count;
+                ws.EnsureLogits(Config, rowCount);
+                var rows = ws.LogitRows.AsSpan(0, rowCount);
+                for (int s = 0, r = 0; s < count; s++)
+                {
+                    if (logits == LogitsSelection.AllPositions)
+                        for (int j = 0; j < layout.RowCountOf(s); j++) rows[r++] = layout.RowStart(s) + j;
+                    else
+                        rows[r++] = layout.RowStart(s) + layout.RowCountOf(s) - 1;
+                }
+                _pass.Logits(ws, rows, ws.Logits);
+                for (int s = 0, r = 0; s < count; s++)
+                {
+                    int n = logits == LogitsSelection.AllPositions ? layout.RowCountOf(s) : 1;
+                    result[first + s] = ws.Logits.AsSpan(r * vocab, n * vocab).ToArray();
+                    r += n;
+                }
+            }
+        }
+        finally { Return(ws); }
+        return new ForwardResult(vocab, logits, result);
+    }
+
+    /// <summary>
+    /// Greedy generation for several prompts at once. Each prompt stops on its own: on an EOS id
+    /// of the config (when <paramref name="stopAtEos"/>), when <paramref name="stop"/> says so, or after
+    /// <paramref name="maxNewTokens"/> tokens. Writers in <paramref name="hooks"/> act on the
+    /// prompt and on every generated token.
+    /// </summary>
+    public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, int maxNewTokens, HookSet? hooks = null,
+        StopPredicate? stop = null, bool stopAtEos = true)
+    {
+        CheckPrompts(prompts);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        var results = new GenerationResult[prompts.Count];
+        if (maxNewTokens == 0)
+        {
+            for (int i = 0; i < prompts.Count; i++) results[i] = new GenerationResult(prompts[i], [], StopReason.TokenBudget);
+            return results;
+        }
+        var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(Config);
+        var ws = Rent();
+        try
+        {
+            foreach (var (first, count) in Groups(prompts, maxNewTokens))
+                new GenerationGroup(this, prompts, first, count, maxNewTokens, runtime, stop, stopAtEos, ws).Run(results);
+        }
+        finally { Return(ws); }
+        return results;
+    }
+
+    /// <summary>Greedy generation for one prompt.</summary>
+    public GenerationResult Generate(int[] ids, int maxNewTokens, HookSet? hooks = null, StopPredicate? stop = null, bool stopAtEos = true) =>
+        Generate([ids], maxNewTokens, hooks, stop, stopAtEos)[0];
+
+    internal ForwardPass Pass => _pass;
+
+    /// <summary>Consecutive prompt ranges that fit the token and KV-cache budgets (at least one prompt each).</summary>
+    private IEnumerable<(int First, int Count)> Groups(IReadOnlyList<int[]> prompts, int maxNewTokens)
+    {
+        int first = 0;
+        while (first < prompts.Count)
+        {
+            int count = 0;
+            long tokens = 0, cachePositions = 0;
+            while (first + count < prompts.Count)
+            {
+                int len = prompts[first + count].Length;
+                long nextTokens = tokens + len, nextPositions = cachePositions + len + maxNewTokens;
+                bool fits = nextTokens <= Options.MaxBatchTokens &&
+                            (maxNewTokens == 0 || KvCache.BytesFor(Config.NumHiddenLayers, nextPositions, Config.KeyValueWidth) <= Options.MaxKvCacheBytes);
+                if (count > 0 && !fits) break;
+                tokens = nextTokens; cachePositions = nextPositions; count++;
+            }
+            yield return (first, count);
+            first += count;
+        }
+    }
+
+    private void CheckPrompts(IReadOnlyList<int[]> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            var p = prompts[i] ?? throw new ArgumentNullException(nameof(prompts), $"prompt {i} is null");
+            if (p.Length == 0) throw new UserInputException($"prompt {i} is empty; give at least one token (usually BOS)");
+            foreach (int id in p)
+                if ((uint)id >= (uint)Config.VocabSize)
+                    throw new UserInputException($"prompt {i}: token id {id} is out of range for the vocabulary of {Config.VocabSize}");
+        }
+    }
+
+    internal Workspace Rent() => _workspaces.TryTake(out var ws) ? ws : new Workspace();
+    internal void Return(Workspace ws) => _workspaces.Add(ws);
+
+    public void Dispose() => _files.Dispose();
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using RelationNeurons.Experiments.Results;
+
+namespace RelationNeurons.Reporting.Figures;
+
+/// <summary>Renders the figures of each experiment result into a folder, as PNG and SVG.</summary>
+public static class ExperimentFigures
+{
+    public static RenderedFigure IntraDrop(IntraRelationResult result, string folder)
+    {
+        var (plot, w, h, before) = IntraDropFigure.Create(result);
+        int level = (int)Math.Round(result.Statistics.ConfidenceLevel * 100);
+        return FigureWriter.Save(plot, folder, "intra_drop", "Intra-relation: accuracy drop vs random",
+            $"Accuracy drop (percentage points) on {(before ? "facts the unmodified model recalled" : "all test facts")} when a relation's own neurons are deactivated (red) and when as many layer-matched random neurons are (grey). Error bars: {level}% bootstrap intervals over facts. *: the paired drop beyond random has an interval excluding 0.",
+            w, h);
+    }
+
+    public static RenderedFigure InterHeatmap(InterRelationMatrix m, string folder)
+    {
+        var spec = new HeatmapSpec($"Accuracy change, relation × relation ({m.Language})", "tested relation", "deactivated neurons of",
+            "accuracy change (pp)", m.Relations, m.Relations, Scale(m.AccuracyChange, 100), Diverging: true, CellFormat: "+0;-0;0",
+            NegativeIsRed: true);
+        var (plot, w, h) = HeatmapFigure.Create(spec);
+        return FigureWriter.Save(plot, folder, $"inter_{Safe(m.Language)}", $"Inter-relation matrix ({m.Language})",
+            "Change in accuracy (percentage points, all test facts) of the column relation when the row relation's neurons are deactivated. Red: recall lost; blue: recall gained (interference).",
+            w, h);
+    }
+
+    public static RenderedFigure Cumulativity(CumulativityResult result, string folder)
+    {
+        bool before = CumulativityFigure.UsesCorrectBefore(result);
+        const string title = "Cumulative deactivation";
+        string caption = $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as a growing share of each relation's ranked neurons is deactivated (solid), and for as many layer-matched random neurons (dashed).";
+        if (result.Curves.Count <= CumulativityFigure.SinglePanelLimit)
+        {
+            var (plot, w, h) = CumulativityFigure.CreateSingle(result);
+            return FigureWriter.Save(plot, folder, "cumulativity", title, caption, w, h);
+        }
+        var (grid, gw, gh) = CumulativityFigure.CreateGrid(result);
+        return FigureWriter.Save(grid, folder, "cumulativity", title, caption, gw, gh);
+    }
+
+    public static RenderedFigure OverlapHeatmap(OverlapMatrix m, string folder)
+    {
+        var spec = new HeatmapSpec($"Neuron overlap, Jaccard index ({m.Language})", "relation", "relation", "Jaccard index",
+            m.Relations, m.Relations, m.Jaccard, Diverging: false,
+            // Small overlaps need a third decimal to be told apart from 0.
+            CellFormat: OffDiagonalMax(m.Jaccard) >= 0.1 ? "0.00" : "0.000",
+            DiagonalText: m.SetSizes.Select(n => "n=" + n.ToString(CultureInfo.InvariantCulture)).ToArray());
+        var (plot, w, h) = HeatmapFigure.Create(spec);
+        return FigureWriter.Save(plot, folder, $"overlap_{Safe(m.Language)}", $"Neuron overlap ({m.Language})",
+            "Jaccard index |U_r ∩ U_r'| / |U_r ∪ U_r'| of the relations' neuron sets; the diagonal gives each set's size.", w, h);
+    }
+
+    public static RenderedFigure LayerDistribution(OverlapMatrix m, string folder)
+    {
+        var (plot, w, h) = LayerDistributionFigure.Create(m);
+        return FigureWriter.Save(plot, folder, $"layers_{Safe(m.Language)}", $"Relation neurons per layer ({m.Language})",
+            "Number of each relation's selected neurons in each layer (stacked).", w, h);
+    }
+
+    public static RenderedFigure CrossLingual(CrossLingualResult result, string folder)
+    {
+        var m = result.Mean;
+        int n = result.Languages.Count;
+        var beyond = Enumerable.Range(0, n).Select(a => Enumerable.Range(0, n).Select(b => 100 * (m.Drop[a][b] - m.RandomDrop[a][b])).ToArray()).ToArray();
+        var spec = new HeatmapSpec("Cross-lingual drop beyond random", "recall measured in", "neurons found in",
+            "drop − random drop (pp)", result.Languages, result.Languages, beyond, Diverging: true, CellFormat: "+0.0;-0.0;0");
+        var (plot, w, h) = HeatmapFigure.Create(spec);
+        return FigureWriter.Save(plot, folder, "crosslingual", "Cross-lingual transfer",
+            $"Accuracy drop (percentage points, mean over {result.PerRelation.Count} relations) in the column language when the relation's neurons found in the row language are deactivated, minus the drop for layer-matched random neurons. Red: recall lost beyond random.",
+            w, h);
+    }
+
+    private static double OffDiagonalMax(double[][] m) =>
+        m.SelectMany((row, i) => row.Where((_, j) => j != i)).DefaultIfEmpty(0).Max();
+
+    internal static double[][] Scale(double[][] m, double factor) => m.Select(row => row.Select(v => v * factor).ToArray()).ToArray();
+
+    internal static string Safe(string s) =>
+        new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+
+    internal static string Pp(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture);
+}

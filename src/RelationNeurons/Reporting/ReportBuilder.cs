@@ -1,0 +1,30 @@
+using RelationNeurons.Experiments.Results;
+using RelationNeurons.Reporting.Sections;
+
+namespace RelationNeurons.Reporting;
+
+/// <summary>Turns a run's results into the report's content, rendering figures into a folder.</summary>
+public static class ReportBuilder
+{
+    public static ReportDocument Build(RunResults run, string figuresFolder)
+    {
+        var sections = new List<ReportSection>();
+        var notes = new List<string>();
+        void Add(object? result, string file, string what, Func<ReportSection> build)
+        {
+            if (result is not null) sections.Add(build());
+            else notes.Add($"{what}: not in this report ({file} not found in the run folder).");
+        }
+
+        Add(run.Intra, RunFiles.Intra, "Intra-relation deactivation", () => IntraSection.Build(run.Intra!, figuresFolder));
+        Add(run.Inter, RunFiles.Inter, "Inter-relation effects", () => InterSection.Build(run.Inter!, figuresFolder));
+        Add(run.Cumulativity, RunFiles.Cumulativity, "Cumulative deactivation", () => CumulativitySection.Build(run.Cumulativity!, figuresFolder));
+        Add(run.Overlap, RunFiles.Overlap, "Neuron overlap", () => OverlapSection.Build(run.Overlap!, figuresFolder));
+        Add(run.CrossLingual, RunFiles.CrossLingual, "Cross-lingual transfer", () => CrossLingualSection.Build(run.CrossLingual!, figuresFolder));
+        Add(run.Summary, RunFiles.Summary, "Model fingerprint, settings and reproduction", () => RunSection.Build(run.Summary!));
+
+        var (shows, doesNotShow) = Findings.Write(run);
+        string title = run.Summary is { } s ? $"Relation-specific neurons in {s.Model.Name}" : "Relation-specific neurons";
+        return new ReportDocument(title, Path.GetFullPath(run.Folder), shows, doesNotShow, notes, sections);
+    }
+}

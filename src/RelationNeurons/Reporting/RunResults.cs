@@ -1,0 +1,41 @@
+using RelationNeurons.Experiments.Results;
+
+namespace RelationNeurons.Reporting;
+
+/// <summary>
+/// The result files found in a run folder. Any of them may be absent (an experiment that was not
+/// run); <see cref="Missing"/> names those, so the report can say so instead of failing.
+/// </summary>
+public sealed record RunResults(
+    string Folder,
+    RunSummary? Summary,
+    IntraRelationResult? Intra,
+    InterRelationResult? Inter,
+    CumulativityResult? Cumulativity,
+    OverlapResult? Overlap,
+    CrossLingualResult? CrossLingual,
+    IReadOnlyList<string> Missing)
+{
+    public static readonly string[] AllFiles =
+        [RunFiles.Summary, RunFiles.Intra, RunFiles.Inter, RunFiles.Cumulativity, RunFiles.Overlap, RunFiles.CrossLingual];
+
+    public static RunResults Load(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: run folder not found");
+        var missing = AllFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
+        if (missing.Count == AllFiles.Length)
+            throw new UserInputException($"{folder}: no result file found; expected any of {string.Join(", ", AllFiles)}");
+
+        T? Read<T>(string name) where T : class, IVersionedResult =>
+            missing.Contains(name) ? null : ResultJson.Load<T>(Path.Combine(folder, name));
+
+        return new RunResults(folder,
+            Read<RunSummary>(RunFiles.Summary),
+            Read<IntraRelationResult>(RunFiles.Intra),
+            Read<InterRelationResult>(RunFiles.Inter),
+            Read<CumulativityResult>(RunFiles.Cumulativity),
+            Read<OverlapResult>(RunFiles.Overlap),
+            Read<CrossLingualResult>(RunFiles.CrossLingual),
+            missing);
+    }
+}

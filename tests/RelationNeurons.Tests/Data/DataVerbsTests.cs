@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using RelationNeurons.Cli.Verbs;
+using RelationNeurons.Data;
+
+namespace RelationNeurons.Tests.Data;
+
+[CollectionDefinition("Console", DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>The `relations` and `prompts` verbs end to end (stdout is captured, so not in parallel).</summary>
+[Collection("Console")]
+public class DataVerbsTests
+{
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        var root = new RootCommand { RelationsVerb.Create(), PromptsVerb.Create() };
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    [Fact]
+    public void RelationsJsonListsFactCountsPerLanguage()
+    {
+        using var dir = new TempDir();
+        SampleRelations.Write(dir);
+        var (code, stdout, _) = Run("relations", "--relations", dir.Path, "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var rels = doc.RootElement.GetProperty("relations");
+        Assert.Equal(3, rels.GetArrayLength());
+        var capital = rels.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "country_capital");
+        Assert.Equal("country", capital.GetProperty("kind").GetString());
+        Assert.Equal(12, capital.GetProperty("facts").GetProperty("de").GetInt32());
+        Assert.Equal(12, capital.GetProperty("facts").GetProperty("en").GetInt32());
+        Assert.Equal(12, capital.GetProperty("common_facts").GetInt32());
+    }
+
+    [Fact]
+    public void PromptsWritesBothFilesAndSummary()
+    {
+        using var dir = new TempDir();
+        SampleRelations.Write(dir);
+        string outDir = dir.File("out");
+        var (code, stdout, stderr) = Run("prompts", "--relations", dir.Path, "--out", outDir, "--seed", "9", "--languages", "en,de", "--json");
+        Assert.True(code == 0, stderr);
+        var sets = PromptFile.ReadSets(outDir);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(sets.Test.Count, doc.RootElement.GetProperty("test_prompts").GetInt32());
+        Assert.Equal(9UL, doc.RootElement.GetProperty("seed").GetUInt64());
+        var expected = PromptSplitter.Split(RelationReader.Load(dir.Path), new PromptSplitOptions { Seed = 9 });
+        Assert.Equal(expected.Test.Select(p => p.Text), sets.Test.Select(p => p.Text));
+    }
+
+    [Fact]
+    public void BadInputExitsWithCode2AndWritesNothing()
+    {
+        using var dir = new TempDir();
+        SampleRelations.Write(dir);
+        dir.Write("en/broken.json", """{"id": "broken", "prompt_templates": ["no slot"], "samples": [{"subject": "a", "object": "b"}]}""");
+        string outDir = dir.File("out");
+        var (code, _, stderr) = Run("prompts", "--relations", dir.Path, "--out", outDir);
+        Assert.Equal(2, code);
+        Assert.Contains("broken.json", stderr);
+        Assert.False(Directory.Exists(outDir));
+
+        // Too few facts for the split: caught before anything is written, too.
+        File.Delete(dir.File("en/broken.json"));
+        (code, _, stderr) = Run("prompts", "--relations", dir.Path, "--out", outDir, "--test-size", "15");
+        Assert.Equal(2, code);
+        Assert.Contains("too few", stderr);
+        Assert.False(Directory.Exists(outDir));
+
+        (code, _, stderr) = Run("prompts", "--relations", dir.Path, "--out", outDir, "--languages", "xx");
+        Assert.Equal(2, code);
+        Assert.Contains("'xx'", stderr);
+    }
+}

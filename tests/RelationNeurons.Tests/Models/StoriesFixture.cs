@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace RelationNeurons.Tests.Models;
+
+/// <summary>
+/// Locates ../shared/fixtures/stories260k by walking up from the test assembly and reads its
+/// golden.json. Tests return early (with a message) when the fixtures are not there.
+/// </summary>
+internal static class StoriesFixture
+{
+    public static string? FixturesRoot { get; } = FindFixtures();
+
+    public static string? Folder => FixturesRoot is null ? null : Path.Combine(FixturesRoot, "stories260k");
+
+    private static string? FindFixtures()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "fixtures");
+            if (Directory.Exists(Path.Combine(candidate, "stories260k"))) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>The fixture folder, or null after writing a note to the test output.</summary>
+    public static string? Require(ITestOutputHelper output)
+    {
+        if (Folder is null) output.WriteLine("shared/fixtures/stories260k not found next to the repository; test skipped");
+        return Folder;
+    }
+
+    private static readonly Lazy<Golden?> LazyGolden = new(() => Folder is null ? null : Golden.Load(Path.Combine(Folder, "golden.json")));
+    public static Golden GoldenValues => LazyGolden.Value ?? throw new InvalidOperationException("fixtures missing");
+}
+
+internal sealed class Golden
+{
+    public required int[] GreedyFromBos { get; init; }
+    public required int[] InputIds { get; init; }
+    public required float[][] Logits { get; init; }
+    public required float[][] MlpLayer2 { get; init; }
+    public required Dictionary<int, int[]> AblationNeurons { get; init; }
+    public required float[] AblationLastLogits { get; init; }
+
+    public static Golden Load(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        int[] Ints(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToArray();
+        float[] Floats(JsonElement e) => e.EnumerateArray().Select(x => (float)x.GetDouble()).ToArray();
+        float[][] Matrix(JsonElement e) => e.EnumerateArray().Select(Floats).ToArray();
+
+        var ablation = root.GetProperty("ablation");
+        var neurons = new Dictionary<int, int[]>();
+        var zeroed = ablation.GetProperty("neurons_zeroed");
+        foreach (var p in zeroed.EnumerateObject()) neurons[int.Parse(p.Name)] = Ints(p.Value);
+        return new Golden
+        {
+            GreedyFromBos = Ints(root.GetProperty("greedy_from_bos")),
+            InputIds = Ints(root.GetProperty("input_ids")),
+            Logits = Matrix(root.GetProperty("logits")),
+            MlpLayer2 = Matrix(root.GetProperty("mlp_activations_layer2")),
+            AblationNeurons = neurons,
+            AblationLastLogits = Floats(ablation.GetProperty("logits_last_position")),
+        };
+    }
+}

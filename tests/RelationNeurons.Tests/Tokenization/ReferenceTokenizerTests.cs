@@ -132,6 +132,23 @@ public class ReferenceTokenizerTests
     }
 
     [Fact]
+    public void AddedTokenOptionsAndOtherPreTokenizersMatchHuggingFaceTokenizers()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceFolder, "reference_features.json")));
+        var tok = TokenizerLoader.Load(Path.Combine(ReferenceFolder, "features"));
+        var texts = doc.RootElement.GetProperty("texts").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var ids = Ids(doc.RootElement.GetProperty("ids"));
+        var bosIds = Ids(doc.RootElement.GetProperty("bos_ids"));
+        var decoded = doc.RootElement.GetProperty("decoded").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        for (int i = 0; i < texts.Length; i++)
+        {
+            Assert.True(ids[i].SequenceEqual(tok.Encode(texts[i], addBos: false)), $"ids differ for {JsonSerializer.Serialize(texts[i])}");
+            Assert.True(bosIds[i].SequenceEqual(tok.Encode(texts[i], addBos: true)), $"ids with BOS differ for {JsonSerializer.Serialize(texts[i])}");
+            Assert.Equal(decoded[i], tok.Decode(bosIds[i]));
+        }
+    }
+
+    [Fact]
     public void CommittedTrainedFilesAgree()
     {
         // The committed tokenizer.model and tokenizer.json hold the same vocabulary.

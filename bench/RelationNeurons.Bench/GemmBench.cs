@@ -10,7 +10,8 @@ namespace RelationNeurons.Bench;
 /// then y = x·Wᵀ at M×K×N (default 512×4096×11008, Llama-7B MLP) for F32, BF16 and F16 weights,
 /// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
-/// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu.
+/// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
+/// --kchunk/--rowblock (blocking sweep; 0 disables k-chunking).
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -22,12 +23,14 @@ internal static unsafe class GemmBench
         int m = a.Int("m", 512), k = a.Int("k", 4096), n = a.Int("n", 11008);
         KernelOptions.MaxThreads = threads;
         _threads = threads;
+        MatMul.KChunk = a.Int("kchunk", MatMul.KChunk);
+        MatMul.MaxRowBlock = a.Int("rowblock", MatMul.MaxRowBlock);
         _cpuClock = a.Str("clock", "wall") == "cpu";
         KernelOptions.Simd = Enum.Parse<SimdLevel>(a.Str("simd", KernelOptions.Simd.ToString()), ignoreCase: true);
         var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();
         var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
 
-        Console.WriteLine($"simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
+        Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
         double peak = MeasurePeak(threads);
         Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
 

@@ -11,6 +11,9 @@ namespace RelationNeurons.Inference.Kernels;
 internal static unsafe partial class DotTiles
 {
 
+    /// <summary>Tile mode bits for k-blocked runs: start from / end with the raw 16-lane partial accumulators in <c>part</c>.</summary>
+    internal const int LoadPartials = 1, StorePartials = 2;
+
     /// <summary>Tile-shape limits (rows of x, rows of W) for a level.</summary>
     internal static (int Mr, int Nr) Shape(SimdLevel level) => level switch
     {
@@ -20,7 +23,7 @@ internal static unsafe partial class DotTiles
     };
 
     /// <summary>Function pointer of the SIMD tile for an exact shape (mr ≤ MR, nr ≤ NR of the level).</summary>
-    internal static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void> Tile(SimdLevel level, WeightType type, int mr, int nr)
+    internal static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void> Tile(SimdLevel level, WeightType type, int mr, int nr)
     {
         nint[] table = (level, type) switch
         {
@@ -33,7 +36,7 @@ internal static unsafe partial class DotTiles
             _ => throw new ArgumentOutOfRangeException(nameof(level)),
         };
         int nrMax = level == SimdLevel.Vector512 ? NR512 : NR256;
-        return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)table[(mr - 1) * nrMax + (nr - 1)];
+        return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)table[(mr - 1) * nrMax + (nr - 1)];
     }
 
     /// <summary>Zero-padded 16-wide copies of the last partial k-block of each row (call-free on purpose).</summary>

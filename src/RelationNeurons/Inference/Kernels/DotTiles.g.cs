@@ -9,7 +9,7 @@ internal static unsafe partial class DotTiles
     internal const int MR512 = 4, NR512 = 6, MR256 = 2, NR256 = 3;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)
+    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)
         where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad
     {
         nint es = TW.ElementSize;
@@ -37,6 +37,33 @@ internal static unsafe partial class DotTiles
         Vector512<float> a33 = default;
         Vector512<float> a34 = default;
         Vector512<float> a35 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            a00 = Vector512.Load(part + 0);
+            if (TN.Value > 1) a01 = Vector512.Load(part + 16);
+            if (TN.Value > 2) a02 = Vector512.Load(part + 32);
+            if (TN.Value > 3) a03 = Vector512.Load(part + 48);
+            if (TN.Value > 4) a04 = Vector512.Load(part + 64);
+            if (TN.Value > 5) a05 = Vector512.Load(part + 80);
+            if (TM.Value > 1) a10 = Vector512.Load(part + 96);
+            if (TM.Value > 1 && TN.Value > 1) a11 = Vector512.Load(part + 112);
+            if (TM.Value > 1 && TN.Value > 2) a12 = Vector512.Load(part + 128);
+            if (TM.Value > 1 && TN.Value > 3) a13 = Vector512.Load(part + 144);
+            if (TM.Value > 1 && TN.Value > 4) a14 = Vector512.Load(part + 160);
+            if (TM.Value > 1 && TN.Value > 5) a15 = Vector512.Load(part + 176);
+            if (TM.Value > 2) a20 = Vector512.Load(part + 192);
+            if (TM.Value > 2 && TN.Value > 1) a21 = Vector512.Load(part + 208);
+            if (TM.Value > 2 && TN.Value > 2) a22 = Vector512.Load(part + 224);
+            if (TM.Value > 2 && TN.Value > 3) a23 = Vector512.Load(part + 240);
+            if (TM.Value > 2 && TN.Value > 4) a24 = Vector512.Load(part + 256);
+            if (TM.Value > 2 && TN.Value > 5) a25 = Vector512.Load(part + 272);
+            if (TM.Value > 3) a30 = Vector512.Load(part + 288);
+            if (TM.Value > 3 && TN.Value > 1) a31 = Vector512.Load(part + 304);
+            if (TM.Value > 3 && TN.Value > 2) a32 = Vector512.Load(part + 320);
+            if (TM.Value > 3 && TN.Value > 3) a33 = Vector512.Load(part + 336);
+            if (TM.Value > 3 && TN.Value > 4) a34 = Vector512.Load(part + 352);
+            if (TM.Value > 3 && TN.Value > 5) a35 = Vector512.Load(part + 368);
+        }
         float* x0 = TM.Value > 0 ? x + 0 * ldx : x;
         float* x1 = TM.Value > 1 ? x + 1 * ldx : x;
         float* x2 = TM.Value > 2 ? x + 2 * ldx : x;
@@ -122,6 +149,34 @@ internal static unsafe partial class DotTiles
             w5 = wt + 80 * es;
             len = 16;
         }
+        if ((mode & StorePartials) != 0)
+        {
+            a00.Store(part + 0);
+            if (TN.Value > 1) a01.Store(part + 16);
+            if (TN.Value > 2) a02.Store(part + 32);
+            if (TN.Value > 3) a03.Store(part + 48);
+            if (TN.Value > 4) a04.Store(part + 64);
+            if (TN.Value > 5) a05.Store(part + 80);
+            if (TM.Value > 1) a10.Store(part + 96);
+            if (TM.Value > 1 && TN.Value > 1) a11.Store(part + 112);
+            if (TM.Value > 1 && TN.Value > 2) a12.Store(part + 128);
+            if (TM.Value > 1 && TN.Value > 3) a13.Store(part + 144);
+            if (TM.Value > 1 && TN.Value > 4) a14.Store(part + 160);
+            if (TM.Value > 1 && TN.Value > 5) a15.Store(part + 176);
+            if (TM.Value > 2) a20.Store(part + 192);
+            if (TM.Value > 2 && TN.Value > 1) a21.Store(part + 208);
+            if (TM.Value > 2 && TN.Value > 2) a22.Store(part + 224);
+            if (TM.Value > 2 && TN.Value > 3) a23.Store(part + 240);
+            if (TM.Value > 2 && TN.Value > 4) a24.Store(part + 256);
+            if (TM.Value > 2 && TN.Value > 5) a25.Store(part + 272);
+            if (TM.Value > 3) a30.Store(part + 288);
+            if (TM.Value > 3 && TN.Value > 1) a31.Store(part + 304);
+            if (TM.Value > 3 && TN.Value > 2) a32.Store(part + 320);
+            if (TM.Value > 3 && TN.Value > 3) a33.Store(part + 336);
+            if (TM.Value > 3 && TN.Value > 4) a34.Store(part + 352);
+            if (TM.Value > 3 && TN.Value > 5) a35.Store(part + 368);
+            return;
+        }
         Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(a00), accumulate);
         if (TN.Value > 1) Store(y + 0 * ldy + 1, CanonicalOrder.Reduce(a01), accumulate);
         if (TN.Value > 2) Store(y + 0 * ldy + 2, CanonicalOrder.Reduce(a02), accumulate);
@@ -149,7 +204,7 @@ internal static unsafe partial class DotTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)
+    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)
         where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad
     {
         nint es = TW.ElementSize;
@@ -159,6 +214,15 @@ internal static unsafe partial class DotTiles
         Vector256<float> l10 = default, h10 = default;
         Vector256<float> l11 = default, h11 = default;
         Vector256<float> l12 = default, h12 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            { l00 = Vector256.Load(part + 0); h00 = Vector256.Load(part + 8); }
+            if (TN.Value > 1) { l01 = Vector256.Load(part + 16); h01 = Vector256.Load(part + 24); }
+            if (TN.Value > 2) { l02 = Vector256.Load(part + 32); h02 = Vector256.Load(part + 40); }
+            if (TM.Value > 1) { l10 = Vector256.Load(part + 48); h10 = Vector256.Load(part + 56); }
+            if (TM.Value > 1 && TN.Value > 1) { l11 = Vector256.Load(part + 64); h11 = Vector256.Load(part + 72); }
+            if (TM.Value > 1 && TN.Value > 2) { l12 = Vector256.Load(part + 80); h12 = Vector256.Load(part + 88); }
+        }
         float* x0 = TM.Value > 0 ? x + 0 * ldx : x;
         float* x1 = TM.Value > 1 ? x + 1 * ldx : x;
         byte* w0 = TN.Value > 0 ? w + 0 * ldw : w;
@@ -205,6 +269,16 @@ internal static unsafe partial class DotTiles
             w2 = wt + 32 * es;
             len = 16;
         }
+        if ((mode & StorePartials) != 0)
+        {
+            { l00.Store(part + 0); h00.Store(part + 8); }
+            if (TN.Value > 1) { l01.Store(part + 16); h01.Store(part + 24); }
+            if (TN.Value > 2) { l02.Store(part + 32); h02.Store(part + 40); }
+            if (TM.Value > 1) { l10.Store(part + 48); h10.Store(part + 56); }
+            if (TM.Value > 1 && TN.Value > 1) { l11.Store(part + 64); h11.Store(part + 72); }
+            if (TM.Value > 1 && TN.Value > 2) { l12.Store(part + 80); h12.Store(part + 88); }
+            return;
+        }
         Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(l00, h00), accumulate);
         if (TN.Value > 1) Store(y + 0 * ldy + 1, CanonicalOrder.Reduce(l01, h01), accumulate);
         if (TN.Value > 2) Store(y + 0 * ldy + 2, CanonicalOrder.Reduce(l02, h02), accumulate);
@@ -215,38 +289,38 @@ internal static unsafe partial class DotTiles
 
     private static readonly nint[] Table512F32 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C6, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C6, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C6, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C6, F32Load>,
     ];
     private static readonly nint[] Table256F32 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, F32Load>,
     ];
     private static readonly nint[] Table512BF16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C6, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C6, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C6, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C6, BF16Load>,
     ];
     private static readonly nint[] Table256BF16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, BF16Load>,
     ];
     private static readonly nint[] Table512F16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C6, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C6, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C6, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C6, F16Load>,
     ];
     private static readonly nint[] Table256F16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, F16Load>,
     ];
 }

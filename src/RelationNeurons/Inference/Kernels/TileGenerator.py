@@ -11,13 +11,23 @@ def C(n): return f"C{n}"
 def dot512():
     L=[]
     L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)")
+    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)")
     L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
     L.append("    {")
     L.append("        nint es = TW.ElementSize;")
     for i in range(MR512):
         for j in range(NR512):
             L.append(f"        Vector512<float> a{i}{j} = default;")
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR512):
+        for j in range(NR512):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}a{i}{j} = Vector512.Load(part + {(i*NR512+j)*16});")
+    L.append("        }")
     for i in range(MR512):
         L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
     for j in range(NR512):
@@ -55,6 +65,17 @@ def dot512():
         L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR512):
+        for j in range(NR512):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}a{i}{j}.Store(part + {(i*NR512+j)*16});")
+    L.append("            return;")
+    L.append("        }")
     for i in range(MR512):
         for j in range(NR512):
             cond = []
@@ -68,13 +89,23 @@ def dot512():
 def dot256():
     L=[]
     L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append("    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)")
+    L.append("    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)")
     L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
     L.append("    {")
     L.append("        nint es = TW.ElementSize;")
     for i in range(MR256):
         for j in range(NR256):
             L.append(f"        Vector256<float> l{i}{j} = default, h{i}{j} = default;")
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR256):
+        for j in range(NR256):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}{{ l{i}{j} = Vector256.Load(part + {(i*NR256+j)*16}); h{i}{j} = Vector256.Load(part + {(i*NR256+j)*16 + 8}); }}")
+    L.append("        }")
     for i in range(MR256):
         L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
     for j in range(NR256):
@@ -112,6 +143,17 @@ def dot256():
         L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR256):
+        for j in range(NR256):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}{{ l{i}{j}.Store(part + {(i*NR256+j)*16}); h{i}{j}.Store(part + {(i*NR256+j)*16 + 8}); }}")
+    L.append("            return;")
+    L.append("        }")
     for i in range(MR256):
         for j in range(NR256):
             cond = []
@@ -127,7 +169,7 @@ def table(name, kernel, MR, NR, tw):
     L.append(f"    private static readonly nint[] {name} =")
     L.append("    [")
     for i in range(1,MR+1):
-        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" for j in range(1,NR+1)) + ",")
+        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" for j in range(1,NR+1)) + ",")
     L.append("    ];")
     return L
 

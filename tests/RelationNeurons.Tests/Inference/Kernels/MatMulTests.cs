@@ -244,3 +244,27 @@ public class MatMulTests
         return b;
     }
 }
+
+public class MatMulBlockingTests
+{
+    [Fact]
+    public void KChunkedPathIsBitIdenticalToTheScalarCanonicalOrder()
+    {
+        // k > KChunk and several row tiles: the k-blocked path with parked partial accumulators runs.
+        int m = 11, n = 100, k = MatMul.KChunk * 2 + 37; // 2 threads: row blocks of 8 (chunked) and 3 rows
+        foreach (var level in MatMulTests.Levels())
+            foreach (var type in new[] { WeightType.F32, WeightType.BF16, WeightType.F16 })
+            {
+                using var w = new TestWeights(MatMulTests.Random(n * k, 3), type, n, k);
+                var x = MatMulTests.Random(m * k, 4);
+                var scalar = new float[m * n];
+                MatMul.Multiply(x, m, w.Matrix, scalar, false, SimdLevel.Scalar, 1);
+                var y = new float[m * n];
+                MatMul.Multiply(x, m, w.Matrix, y, false, level, 2);
+                Assert.Equal(MatMulTests.Bits(scalar), MatMulTests.Bits(y));
+                var row = new float[n];
+                MatMul.Multiply(x.AsSpan(7 * k, k), 1, w.Matrix, row, false, level, 1);
+                Assert.Equal(MatMulTests.Bits(scalar.AsSpan(7 * n, n)), MatMulTests.Bits(row));
+            }
+    }
+}

@@ -251,7 +251,17 @@ public class MatMulBlockingTests
     public void KChunkedPathIsBitIdenticalToTheScalarCanonicalOrder()
     {
         // k > KChunk and several row tiles: the k-blocked path with parked partial accumulators runs.
-        int m = 11, n = 100, k = MatMul.KChunk * 2 + 37; // 2 threads: row blocks of 8 (chunked) and 3 rows
+        // Other tests may run meanwhile; they cannot notice, since results never depend on the blocking.
+        int saved = MatMul.KChunk, savedRows = MatMul.MaxRowBlock;
+        MatMul.KChunk = 512;
+        MatMul.MaxRowBlock = 8;
+        try { Check(); }
+        finally { MatMul.KChunk = saved; MatMul.MaxRowBlock = savedRows; }
+    }
+
+    private static void Check()
+    {
+        int m = 11, n = 100, k = 512 * 2 + 37; // row blocks of 8 rows (chunked) and 3 rows (single pass)
         foreach (var level in MatMulTests.Levels())
             foreach (var type in new[] { WeightType.F32, WeightType.BF16, WeightType.F16 })
             {

@@ -63,7 +63,7 @@ public static class MatMul
             _colBlock = _nr * (level == SimdLevel.Vector256 ? 8 : 4);
             int colBlocks = (_n + _colBlock - 1) / _colBlock;
             // Split rows only when column blocks alone cannot keep every thread busy.
-            int rowSplits = Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));
+            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));
             rowSplits = Math.Max(rowSplits, (m + MaxRowBlock - 1) / MaxRowBlock);
             _rowBlock = ((m + rowSplits - 1) / rowSplits + _mr - 1) / _mr * _mr;
             _rowBlocks = (m + _rowBlock - 1) / _rowBlock;
@@ -85,7 +85,16 @@ public static class MatMul
                             Math.Min(_mr, r1 - i0), Math.Min(_nr, c1 - j0), _y + (nint)i0 * _n + j0, _n, _accumulate);
                 return;
             }
-            if (KChunk <= 0 || _k <= KChunk || r1 - r0 <= _mr)
+            int rows = r1 - r0;
+            if (rows > _mr && rows <= DotTiles.WideRows(_level))
+            {
+                int nrw = DotTiles.WideCols(_level, rows);
+                for (int j0 = c0; j0 < c1; j0 += nrw)
+                    DotTiles.Tile(_level, _type, rows, Math.Min(nrw, c1 - j0))(
+                        _x + (nint)r0 * _k, _k, _w + j0 * ldw, ldw, _k, _y + (nint)r0 * _n + j0, _n, _accumulate, null, 0);
+                return;
+            }
+            if (KChunk <= 0 || _k <= KChunk || rows <= _mr)
             {
                 for (int i0 = r0; i0 < r1; i0 += _mr)
                 {

@@ -1,7 +1,8 @@
 import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Generates DotTiles.g.cs and OuterTiles.g.cs (register-blocked microkernels with all accumulators spelled out).
-MR512, NR512 = 4, 6
+MR512, NR512 = 8, 6      # shapes with MR*NR <= MAXACC only (32 zmm registers)
+MAXACC = 24
 MR256, NR256 = 2, 3
 OMR, ONV = 6, 4          # outer-product tiles: rows x 16-float vectors (Vector512)
 OMR256, ONV256 = 4, 3    # Vector256 outer tiles: rows x 8-float vectors
@@ -32,7 +33,7 @@ def dot512():
         L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
     for j in range(NR512):
         L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
-    L.append("        float* xt = stackalloc float[16 * 4];")
+    L.append(f"        float* xt = stackalloc float[16 * {MR512}];")
     L.append("        byte* wt = stackalloc byte[16 * 4 * 6];")
     L.append("        nint len = k & ~15;")
     L.append("        for (int pass = 0; ; pass++)")
@@ -169,7 +170,7 @@ def table(name, kernel, MR, NR, tw):
     L.append(f"    private static readonly nint[] {name} =")
     L.append("    [")
     for i in range(1,MR+1):
-        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" for j in range(1,NR+1)) + ",")
+        L.append("        " + ", ".join((f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" if i*j <= MAXACC else "0") for j in range(1,NR+1)) + ",")
     L.append("    ];")
     return L
 
@@ -182,7 +183,7 @@ out.append("namespace RelationNeurons.Inference.Kernels;")
 out.append("")
 out.append("internal static unsafe partial class DotTiles")
 out.append("{")
-out.append(f"    internal const int MR512 = {MR512}, NR512 = {NR512}, MR256 = {MR256}, NR256 = {NR256};")
+out.append(f"    internal const int MR512 = {MR512}, NR512 = {NR512}, MaxAcc512 = {MAXACC}, MR256 = {MR256}, NR256 = {NR256};")
 out.append("")
 out += dot512(); out.append("")
 out += dot256(); out.append("")

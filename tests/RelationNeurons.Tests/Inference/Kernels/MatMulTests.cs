@@ -60,7 +60,7 @@ public class MatMulTests
     }
 
     private static readonly (int M, int N, int K)[] Shapes =
-        [(1, 1, 1), (1, 7, 5), (2, 3, 16), (3, 13, 17), (4, 6, 32), (5, 25, 33), (9, 31, 100), (1, 40, 47), (13, 50, 64)];
+        [(1, 1, 1), (1, 7, 5), (2, 3, 16), (3, 13, 17), (4, 6, 32), (5, 25, 33), (6, 30, 40), (7, 13, 19), (8, 27, 50), (9, 31, 100), (1, 40, 47), (13, 50, 64)];
 
     private static float[] Reference(float[] x, int m, in WeightMatrix w, out float[] absBound)
     {
@@ -128,10 +128,13 @@ public class MatMulTests
             MatMul.Multiply(x.AsSpan(i * k, k), 1, w.Matrix, row, false, level, 2);
             Assert.Equal(Bits(batched.AsSpan(i * n, n)), Bits(row));
         }
-        // A sub-batch starting mid-way also reproduces its rows.
-        var sub = new float[5 * n];
-        MatMul.Multiply(x.AsSpan(4 * k, 5 * k), 5, w.Matrix, sub, false, level, 2);
-        Assert.Equal(Bits(batched.AsSpan(4 * n, 5 * n)), Bits(sub));
+        // Sub-batches starting mid-way (1..8 rows: the wide small-batch tiles) reproduce their rows.
+        for (int rows = 2; rows <= 8; rows++)
+        {
+            var sub = new float[rows * n];
+            MatMul.Multiply(x.AsSpan(4 * k, rows * k), rows, w.Matrix, sub, false, level, 1);
+            Assert.Equal(Bits(batched.AsSpan(4 * n, rows * n)), Bits(sub));
+        }
     }
 
     [Theory, MemberData(nameof(LevelsAndTypes))]

@@ -11,7 +11,7 @@ namespace RelationNeurons.Bench;
 /// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
 /// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
-/// --kchunk/--rowblock (blocking sweep; 0 disables k-chunking).
+/// --kchunk/--rowblock (blocking sweep; 0 disables k-chunking), --packf16/--packbf16 0|1.
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -25,6 +25,8 @@ internal static unsafe class GemmBench
         _threads = threads;
         MatMul.KChunk = a.Int("kchunk", MatMul.KChunk);
         MatMul.MaxRowBlock = a.Int("rowblock", MatMul.MaxRowBlock);
+        MatMul.PackF16 = a.Int("packf16", MatMul.PackF16 ? 1 : 0) != 0;
+        MatMul.PackBF16 = a.Int("packbf16", MatMul.PackBF16 ? 1 : 0) != 0;
         _cpuClock = a.Str("clock", "wall") == "cpu";
         KernelOptions.Simd = Enum.Parse<SimdLevel>(a.Str("simd", KernelOptions.Simd.ToString()), ignoreCase: true);
         var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();

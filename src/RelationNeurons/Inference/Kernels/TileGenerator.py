@@ -198,11 +198,21 @@ def outer(W, MR, NV):
     V=f"Vector{W}"; lanes = W//32
     L=[]
     L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append(f"    internal static void Tile{W}<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)")
+    L.append(f"    internal static void Tile{W}<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate, float* part, int mode)")
     L.append("        where TM : struct, IConst where TN : struct, IConst")
     L.append("    {")
     for i in range(MR):
         L.append("        " + " ".join(f"{V}<float> c{i}{v} = default;" for v in range(NV)))
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR):
+        for v in range(NV):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if v>0: cond.append(f"TN.Value > {v}")
+            cc = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {cc}c{i}{v} = {V}.Load(part + {(i*NV+v)*lanes});")
+    L.append("        }")
     for i in range(MR):
         L.append(f"        float* a{i} = TM.Value > {i} ? a + {i} * sai : a;")
     L.append("        for (nint p = 0; p < k; p++)")
@@ -222,6 +232,17 @@ def outer(W, MR, NV):
             L.append(f"{ind}{c}c{i}{v} = {V}.FusedMultiplyAdd(av{i}, b{v}, c{i}{v});")
         if i>0: L.append("            }")
     L.append("        }")
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR):
+        for v in range(NV):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if v>0: cond.append(f"TN.Value > {v}")
+            cc = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {cc}c{i}{v}.Store(part + {(i*NV+v)*lanes});")
+    L.append("            return;")
+    L.append("        }")
     for i in range(MR):
         for v in range(NV):
             cond=[]
@@ -237,7 +258,7 @@ def otable(name, W, MR, NV):
     L.append(f"    private static readonly nint[] {name} =")
     L.append("    [")
     for i in range(1,MR+1):
-        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile{W}<{C(i)}, {C(j)}>" for j in range(1,NV+1)) + ",")
+        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile{W}<{C(i)}, {C(j)}>" for j in range(1,NV+1)) + ",")
     L.append("    ];")
     return L
 

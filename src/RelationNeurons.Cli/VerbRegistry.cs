@@ -13,6 +13,7 @@ internal static class VerbRegistry
         yield return GenerateVerb.Create();
         yield return RelationsVerb.Create();
         yield return PromptsVerb.Create();
+        yield return RecordVerb.Create();
         yield return ExpertiseVerb.Create();
         yield return SelectVerb.Create();
         yield return ReportVerb.Create();

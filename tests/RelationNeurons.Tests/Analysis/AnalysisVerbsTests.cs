@@ -11,7 +11,7 @@ public class AnalysisVerbsTests
 {
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args)
     {
-        var root = new RootCommand { ExpertiseVerb.Create(), SelectVerb.Create(), };
+        var root = new RootCommand { RecordVerb.Create(), ExpertiseVerb.Create(), SelectVerb.Create() };
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

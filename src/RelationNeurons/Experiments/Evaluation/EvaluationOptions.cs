@@ -1,0 +1,14 @@
+namespace RelationNeurons.Experiments.Evaluation;
+
+/// <summary>How test prompts are completed and scored (METHOD.md, "Evaluation").</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Most tokens generated per prompt.</summary>
+    public int MaxNewTokens { get; init; } = 8;
+
+    /// <summary>
+    /// Stop a sequence as soon as the answer matcher says its outcome is settled. The score is
+    /// the same as without it (a settled continuation cannot change outcome), only cheaper.
+    /// </summary>
+    public bool StopWhenDecided { get; init; } = true;
+}

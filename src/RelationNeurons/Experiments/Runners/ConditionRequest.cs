@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+using RelationNeurons.Data;
+using RelationNeurons.Experiments.Evaluation;
+
+namespace RelationNeurons.Experiments.Runners;
+
+/// <summary>
+/// One evaluation an experiment needs: its label, the test prompts it covers, and the
+/// intervention (null: the clean model). <see cref="Key"/> digests all three, so a stored
+/// evaluation is reused only when it was made for exactly this condition.
+/// </summary>
+public sealed record ConditionRequest(string Label, IReadOnlyList<Prompt> Scope, Intervention? Intervention)
+{
+    private string? _key;
+
+    public string Key => _key ??= ComputeKey();
+
+    private string ComputeKey()
+    {
+        var sb = new StringBuilder();
+        sb.Append(Label).Append('\n');
+        foreach (var p in Scope) sb.Append(p.Relation).Append('\t').Append(p.Language).Append('\t').Append(p.FactId).Append('\t').Append(p.Text).Append('\t').AppendJoin('|', p.Answers).Append('\n');
+        if (Intervention is { } iv)
+            for (int i = 0; i < iv.Count; i++)
+                sb.Append(iv.Neurons[i].ToString()).Append('=').Append(BitConverter.SingleToInt32Bits(iv.Values[i])).Append(';');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Experiments.Results;
+
+namespace RelationNeurons.Experiments.Runners;
+
+/// <summary>Progress of a suite: conditions evaluated (or found stored) so far out of all it needs.</summary>
+public readonly record struct SuiteProgress(int Done, int Total, string? Condition);
+
+/// <summary>What one experiment produced: its result file, or why it was skipped.</summary>
+public sealed record ExperimentOutcome(ExperimentKind Kind, IVersionedResult? Result, string? SkipReason, string? File);
+
+/// <summary>
+/// Runs several experiments together: collects the conditions they need, evaluates each distinct
+/// condition once (reusing stored evaluations), then builds and writes every result file.
+/// </summary>
+public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions options, IConditionEvaluator evaluator, EvaluationStore store)
+{
+    public ConditionPlanner Planner { get; } = new(inputs, options);
+
+    /// <summary>The distinct conditions the given experiments need, clean first.</summary>
+    public IReadOnlyList<ConditionRequest> Plan(IEnumerable<ExperimentKind> kinds)
+    {
+        var byLabel = new Dictionary<string, ConditionRequest>(StringComparer.Ordinal);
+        var order = new List<ConditionRequest>();
+        foreach (var kind in kinds.Distinct())
+            foreach (var request in ExperimentRunners.For(kind).Plan(Planner))
+            {
+                if (byLabel.TryGetValue(request.Label, out var seen))
+                {
+                    if (seen.Key != request.Key) throw new InvalidOperationException($"condition '{request.Label}' planned twice with different content");
+                    continue;
+                }
+                byLabel[request.Label] = request;
+                order.Add(request);
+            }
+        return order.OrderBy(r => r.Intervention is null ? 0 : 1).ToArray();
+    }
+
+    /// <summary>Evaluates what the experiments need, builds their results and writes them into <paramref name="outFolder"/> (null: write nothing).</summary>
+    public IReadOnlyList<ExperimentOutcome> Run(IEnumerable<ExperimentKind> kinds, string? outFolder,
+        IProgress<SuiteProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var list = kinds.Distinct().ToArray();
+        var plan = Plan(list);
+        var results = new ConcurrentDictionary<string, EvaluationResult>(StringComparer.Ordinal);
+        int done = 0;
+        progress?.Report(new SuiteProgress(0, plan.Count, null));
+        void EvaluateOne(ConditionRequest request)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!store.TryLoad(request, out var result))
+            {
+                result = evaluator.Evaluate(request.Label, request.Scope, request.Intervention);
+                store.Save(request, result);
+            }
+            results[request.Label] = result;
+            progress?.Report(new SuiteProgress(Interlocked.Increment(ref done), plan.Count, request.Label));
+        }
+        if (options.Parallelism <= 1) foreach (var r in plan) EvaluateOne(r);
+        else Parallel.ForEach(plan, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, EvaluateOne);
+
+        EvaluationResult Get(ConditionRequest r) => results.TryGetValue(r.Label, out var e) ? e
+            : throw new InvalidOperationException($"condition '{r.Label}' was not planned");
+
+        var outcomes = new List<ExperimentOutcome>();
+        foreach (var kind in list)
+        {
+            var (result, skip) = ExperimentRunners.For(kind).Build(Planner, Get);
+            string? file = null;
+            if (result is not null && outFolder is not null)
+            {
+                Directory.CreateDirectory(outFolder);
+                file = Path.Combine(outFolder, ExperimentKinds.FileName(kind));
+                SaveResult(file, result);
+            }
+            outcomes.Add(new ExperimentOutcome(kind, result, skip, file));
+        }
+        return outcomes;
+    }
+
+    private static void SaveResult(string file, IVersionedResult result)
+    {
+        switch (result)
+        {
+            case IntraRelationResult r: ResultJson.Save(file, r); break;
+            case InterRelationResult r: ResultJson.Save(file, r); break;
+            case CumulativityResult r: ResultJson.Save(file, r); break;
+            case OverlapResult r: ResultJson.Save(file, r); break;
+            case CrossLingualResult r: ResultJson.Save(file, r); break;
+            default: throw new InvalidOperationException($"unknown result type {result.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using RelationNeurons.Experiments.Results;
+
+namespace RelationNeurons.Experiments.Runners;
+
+/// <summary>Intra-relation: r's set deactivated, recall on r in the set's language, against its random baselines.</summary>
+public sealed class IntraRunner : IExperimentRunner
+{
+    public ExperimentKind Kind => ExperimentKind.Intra;
+
+    public IEnumerable<ConditionRequest> Plan(ConditionPlanner planner)
+    {
+        yield return planner.Clean();
+        foreach (string lang in planner.Languages)
+            foreach (string rel in planner.RelationsIn(lang))
+            {
+                yield return planner.Deactivated(rel, lang);
+                foreach (long seed in planner.Seeds) yield return planner.Random(rel, lang, seed);
+            }
+    }
+
+    public (IVersionedResult? Result, string? SkipReason) Build(ConditionPlanner planner, Func<ConditionRequest, EvaluationResult> evaluation)
+    {
+        var clean = evaluation(planner.Clean());
+        var entries = new List<IntraRelationEntry>();
+        foreach (string lang in planner.Languages)
+            foreach (string rel in planner.RelationsIn(lang))
+            {
+                var random = planner.Seeds.Select(s => new SeededEvaluation(s, evaluation(planner.Random(rel, lang, s)))).ToArray();
+                entries.Add(IntraRelationBuilder.Build(rel, lang, planner.Inputs.Sets.Get(rel, lang).Count, clean,
+                    evaluation(planner.Deactivated(rel, lang)), random, planner.Options.Statistics));
+            }
+        return entries.Count == 0
+            ? (null, "no relation has both a neuron set and test prompts in the same language")
+            : (new IntraRelationResult(planner.Options.Statistics, entries), null);
+    }
+}

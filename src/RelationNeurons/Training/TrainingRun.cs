@@ -25,7 +25,7 @@ public sealed record TrainingRunOptions
     public CorpusOptions Corpus { get; init; } = new();
     /// <summary>Loss weight of answer tokens in fact statements (others weigh 1).</summary>
     public float AnswerWeight { get; init; } = 4f;
-    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.BF16;
+    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.F32;
     /// <summary>Continue from the checkpoint in the output folder when there is one.</summary>
     public bool Resume { get; init; }
     public int CheckpointEvery { get; init; } = 250;
@@ -36,7 +36,7 @@ public sealed record TrainingRunOptions
 /// <summary>What a finished run reports (also written as training_summary.json beside the model).</summary>
 public sealed record TrainingSummary(
     string Architecture, long Parameters, int VocabSize, long Steps, int BatchSize, double PeakLearningRate, ulong Seed,
-    int Sequences, long CorpusTokens, int DroppedSequences, double FinalLoss, double TokensPerSecond, double WallSeconds,
+    int Sequences, long CorpusTokens, int DroppedSequences, double FinalLoss, double TokensPerSecond, double WallSeconds, double CpuSeconds,
     IReadOnlyDictionary<string, int> DocumentsByKind);
 
 /// <summary>
@@ -96,6 +96,7 @@ public static class TrainingRun
         if (o.Resume && File.Exists(checkpoint)) Checkpoint.Load(checkpoint, trainer);
 
         var clock = Stopwatch.StartNew();
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         long tokens = 0;
         var recent = new Queue<double>();
         while (!trainer.Done)
@@ -119,6 +120,7 @@ public static class TrainingRun
             trainer.Parameters.Count, prepared.Config.VocabSize, trainer.Step, o.Trainer.BatchSize, o.Trainer.LearningRate, o.Trainer.Seed,
             prepared.Encoded.Sequences.Count, prepared.Encoded.Tokens, prepared.Encoded.Dropped,
             recent.Count > 0 ? recent.Average() : double.NaN, tokens / Math.Max(seconds, 1e-9), seconds,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds,
             prepared.Documents.GroupBy(d => d.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
         ModelExporter.Save(o.OutputFolder, trainer.Parameters, o.Dtype, new Dictionary<string, string> { ["trained_by"] = "relneurons train", ["seed"] = o.Trainer.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         AtomicFile.WriteAllText(Path.Combine(o.OutputFolder, SummaryFile),

@@ -76,6 +76,7 @@ internal static class TrainVerb
 
     private static int Run(TrainingRunOptions options, CancellationToken cancel)
     {
+        TrainingRun.Validate(options);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         console.MarkupLine($"[grey]building the training text from {Markup.Escape(options.RelationsPath)} and the tokenizer (vocab {options.Vocab})…[/]");
         var prepared = TrainingRun.Prepare(options);
@@ -109,7 +110,11 @@ internal static class TrainVerb
             summary = TrainingRun.Run(options, prepared, (r, t) =>
             {
                 rate.Add(r.Tokens, r.Seconds);
-                if (firstStep < 0) firstStep = r.Step - 1;
+                if (firstStep < 0)
+                {
+                    firstStep = r.Step - 1;
+                    if (firstStep > 0) Console.Error.WriteLine($"resumed after step {firstStep}");
+                }
                 if (r.Step % 25 != 0 && r.Step != t.Options.Steps) return;
                 double eta = (t.Options.Steps - r.Step) * clock.Elapsed.TotalSeconds / Math.Max(1, r.Step - firstStep);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -55,6 +55,7 @@ public static class TrainingRun
     /// <summary>Builds the corpus and tokenizer (reusing the tokenizer in the output folder when resuming).</summary>
     public static Prepared Prepare(TrainingRunOptions o)
     {
+        Validate(o);
         var set = RelationReader.Load(o.RelationsPath);
         var relations = ToFactRelations(set);
         var docs = CorpusBuilder.Build(relations, o.Corpus);
@@ -80,7 +81,6 @@ public static class TrainingRun
             BosTokenId = tokenizer.BosId,
             EosTokenIds = tokenizer.EosIds.ToArray(),
         };
-        Validate(config);
         var encoded = CorpusEncoder.Encode(docs, tokenizer, o.Trainer.MaxSequenceLength, o.AnswerWeight);
         if (encoded.Sequences.Count == 0) throw new UserInputException($"{o.RelationsPath}: no training sequence fits in {o.Trainer.MaxSequenceLength} tokens");
         return new Prepared(config, tokenizer, docs, encoded);
@@ -125,13 +125,17 @@ public static class TrainingRun
         ModelExporter.Save(o.OutputFolder, trainer.Parameters, o.Dtype, new Dictionary<string, string> { ["trained_by"] = "relneurons train", ["seed"] = o.Trainer.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         AtomicFile.WriteAllText(Path.Combine(o.OutputFolder, SummaryFile),
             JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }) + "\n");
-        if (!o.KeepCheckpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
+        if (o.KeepCheckpoint) Checkpoint.Save(checkpoint, trainer);
+        else if (File.Exists(checkpoint)) File.Delete(checkpoint);
         return summary;
     }
 
-    private static void Validate(LlamaConfig c)
+    /// <summary>Checks the options a user gives before any work or output.</summary>
+    public static void Validate(TrainingRunOptions o)
     {
-        if (c.NumAttentionHeads % c.NumKeyValueHeads != 0) throw new UserInputException($"--heads ({c.NumAttentionHeads}) must be a multiple of --kv-heads ({c.NumKeyValueHeads})");
-        if (c.HiddenSize % c.NumAttentionHeads != 0 || c.HeadDim % 2 != 0) throw new UserInputException($"--hidden ({c.HiddenSize}) / --heads ({c.NumAttentionHeads}) must be an even whole number");
+        if (o.Heads % o.KeyValueHeads != 0) throw new UserInputException($"--heads ({o.Heads}) must be a multiple of --kv-heads ({o.KeyValueHeads})");
+        if (o.Hidden % o.Heads != 0 || o.Hidden / o.Heads % 2 != 0) throw new UserInputException($"--hidden ({o.Hidden}) / --heads ({o.Heads}) must be an even whole number (the RoPE head dimension)");
+        if (o.Vocab < BpeTrainer.ReservedCount + 1) throw new UserInputException($"--vocab ({o.Vocab}) must be more than the {BpeTrainer.ReservedCount} reserved pieces");
+        if (o.Trainer.MaxSequenceLength < 2) throw new UserInputException("the maximum sequence length must be at least 2");
     }
 }

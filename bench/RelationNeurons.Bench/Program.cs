@@ -1,1 +1,16 @@
-Console.WriteLine("bench");
+using RelationNeurons.Bench;
+
+// Verb-style runner: `dotnet run -c Release --project bench/RelationNeurons.Bench -- <verb> [options]`.
+// Each benchmark is one class; add it to the table below with one line.
+var verbs = new Dictionary<string, (string Help, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["gemm"] = ("matrix kernels: FMA peak, x·Wᵀ GFLOP/s for F32/BF16/F16 weights, m=1/16 bandwidth", GemmBench.Run),
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
+{
+    Console.Error.WriteLine("usage: RelationNeurons.Bench <verb> [options]");
+    foreach (var (name, v) in verbs) Console.Error.WriteLine($"  {name,-8} {v.Help}");
+    return args.Length == 0 ? 0 : 2;
+}
+return verb.Run(args[1..]);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using RelationNeurons.Hooks;
+using RelationNeurons.Inference;
+using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Cli.Verbs;
 
@@ -16,6 +18,29 @@ internal static class EngineArguments
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out ids[i]))
                 throw new UserInputException($"--ids: '{parts[i]}' is not a non-negative integer token id");
         return ids;
+    }
+
+    /// <summary>The model folder's tokenizer, or null when it has none.</summary>
+    public static ITokenizer? TryLoadTokenizer(LlamaModel model)
+    {
+        bool present = File.Exists(Path.Combine(model.Directory, TokenizerLoader.TokenizerJson)) ||
+                       File.Exists(Path.Combine(model.Directory, TokenizerLoader.SentencePieceModelFile));
+        return present ? TokenizerLoader.Load(model.Directory, model.Config.BosTokenId, model.Config.EosTokenIds) : null;
+    }
+
+    /// <summary>
+    /// The prompt from exactly one of --ids and --text; text is encoded with the model's tokenizer,
+    /// BOS prepended as the tokenizer's configuration says.
+    /// </summary>
+    public static int[] PromptIds(string? ids, string? text, LlamaModel model, ITokenizer? tokenizer)
+    {
+        if ((ids is null) == (text is null)) throw new UserInputException("give exactly one of --ids and --text");
+        if (ids is not null) return ParseIds(ids);
+        if (tokenizer is null)
+            throw new UserInputException($"{model.Directory}: --text needs {TokenizerLoader.TokenizerJson} or {TokenizerLoader.SentencePieceModelFile} in the model folder; use --ids");
+        var encoded = tokenizer.Encode(text!, tokenizer.AddBosByDefault);
+        if (encoded.Length == 0) throw new UserInputException("--text encodes to no tokens");
+        return encoded;
     }
 
     /// <summary>All neurons of every --deactivate value (each a comma-separated list).</summary>

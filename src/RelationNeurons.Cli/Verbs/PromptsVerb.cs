@@ -84,8 +84,8 @@ internal static class PromptsVerb
     private static void Print(PromptsSummary s)
     {
         var table = new Table();
-        table.AddColumn("relation");
-        table.AddColumn("language");
+        table.AddColumn(new TableColumn("relation").NoWrap());
+        table.AddColumn(new TableColumn("lang").NoWrap());
         table.AddColumn(new TableColumn("ident facts").RightAligned());
         table.AddColumn(new TableColumn("ident prompts").RightAligned());
         table.AddColumn(new TableColumn("test facts").RightAligned());

@@ -24,7 +24,8 @@ internal static class RelationsVerb
         return command;
     }
 
-    internal sealed record RelationRow(string Id, string Name, string? Kind, int Templates, IReadOnlyDictionary<string, int> Facts);
+    /// <param name="CommonFacts">facts whose id is present in every language of the relation: the pool test facts are drawn from</param>
+    internal sealed record RelationRow(string Id, string Name, string? Kind, int Templates, IReadOnlyDictionary<string, int> Facts, int CommonFacts);
 
     internal sealed record RelationSetSummary(string Source, IReadOnlyList<string> Languages, IReadOnlyList<RelationRow> Relations);
 
@@ -38,24 +39,37 @@ internal static class RelationsVerb
             var shown = variants.FirstOrDefault(v => v.Language == "en") ?? variants[0];
             rows.Add(new RelationRow(id, shown.Name, shown.Kind,
                 variants.Max(v => v.PromptTemplates.Count),
-                variants.ToDictionary(v => v.Language, v => v.Samples.Count)));
+                variants.ToDictionary(v => v.Language, v => v.Samples.Count),
+                CommonFactCount(variants)));
         }
         return new RelationSetSummary(Path.GetFullPath(source), set.Languages, rows);
     }
 
+    private static int CommonFactCount(IReadOnlyList<Relation> variants)
+    {
+        var common = variants[0].Samples.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var v in variants.Skip(1)) common.IntersectWith(v.Samples.Select(s => s.Id));
+        return common.Count;
+    }
+
     private static void Print(RelationSetSummary summary)
     {
-        var table = new Table().Title($"[bold]{Markup.Escape(summary.Source)}[/]");
-        table.AddColumn("relation");
+        // Ids and counts never wrap; the free-text name goes last and takes what width is left.
+        var table = new Table().Title($"[bold]{Markup.Escape(summary.Source)}[/]").Caption("facts per language; 'all': fact ids present in every language");
+        table.AddColumn(new TableColumn("relation").NoWrap());
+        table.AddColumn(new TableColumn("kind").NoWrap());
+        table.AddColumn(new TableColumn("tmpl").RightAligned().NoWrap());
+        foreach (string lang in summary.Languages) table.AddColumn(new TableColumn(lang).RightAligned().NoWrap());
+        bool several = summary.Languages.Count > 1;
+        if (several) table.AddColumn(new TableColumn("all").RightAligned().NoWrap());
         table.AddColumn("name");
-        table.AddColumn("kind");
-        table.AddColumn(new TableColumn("templates").RightAligned());
-        foreach (string lang in summary.Languages) table.AddColumn(new TableColumn($"facts {lang}").RightAligned());
         foreach (var row in summary.Relations)
         {
-            var cells = new List<string> { Markup.Escape(row.Id), Markup.Escape(row.Name), Markup.Escape(row.Kind ?? ""), row.Templates.ToString() };
+            var cells = new List<string> { Markup.Escape(row.Id), Markup.Escape(row.Kind ?? ""), row.Templates.ToString() };
             foreach (string lang in summary.Languages)
                 cells.Add(row.Facts.TryGetValue(lang, out int n) ? n.ToString() : "[grey]–[/]");
+            if (several) cells.Add(row.CommonFacts.ToString());
+            cells.Add(Markup.Escape(row.Name));
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);

@@ -55,7 +55,7 @@ public sealed class AnswerMatcher
     /// The normalised form of a text. <paramref name="language"/> picks the articles to strip;
     /// null strips the articles of every supported language.
     /// </summary>
-    public string Normalize(string text, string? language = null) => NormalizeCore(text, language).TrimEnd(' ');
+    public string Normalize(string text, string? language = null) => NormalizeForms(text, language).Stripped.TrimEnd(' ');
 
     /// <summary>Answers normalised once, for scoring many continuations (one per generated token).</summary>
     public PreparedAnswers Prepare(IReadOnlyList<string> answers, string? language = null) =>
@@ -70,10 +70,11 @@ public sealed class AnswerMatcher
     /// <summary>The normalised accepted answer a finished continuation matches, or null.</summary>
     public string? MatchedAnswer(string continuation, PreparedAnswers answers)
     {
-        string c = Normalize(continuation, answers.Language);
+        var (full, stripped) = NormalizeForms(continuation, answers.Language);
         string? best = null;
         foreach (string a in answers.Normalized)
-            if (StartsWithAtBoundary(c, a, endIsBoundary: true) && (best is null || a.Length > best.Length))
+            if ((StartsWithAtBoundary(stripped.TrimEnd(' '), a, endIsBoundary: true) || StartsWithAtBoundary(full.TrimEnd(' '), a, endIsBoundary: true))
+                && (best is null || a.Length > best.Length))
                 best = a;
         return best;
     }
@@ -89,24 +90,23 @@ public sealed class AnswerMatcher
 
     public AnswerDecision Decide(string continuationSoFar, PreparedAnswers answers)
     {
-        // Keep a trailing space: it is the evidence that the last word is finished.
-        string c = NormalizeCore(continuationSoFar, answers.Language);
-        if (c.Length == 0) return AnswerDecision.Undecided;
+        // Forms keep a trailing space: it is the evidence that the last word is finished.
+        var (full, stripped) = NormalizeForms(continuationSoFar, answers.Language);
+        if (full.Length == 0) return AnswerDecision.Undecided;
         foreach (string a in answers.Normalized)
-            if (StartsWithAtBoundary(c, a, endIsBoundary: false)) return AnswerDecision.Correct;
+            if (StartsWithAtBoundary(stripped, a, endIsBoundary: false) || StartsWithAtBoundary(full, a, endIsBoundary: false))
+                return AnswerDecision.Correct;
 
         // A lone article (or the start of one) may still be followed by the answer.
-        string trimmed = c.TrimEnd(' ');
+        string trimmed = full.TrimEnd(' ');
         foreach (string article in ArticlesFor(answers.Language))
             if (article.StartsWith(trimmed, StringComparison.Ordinal)) return AnswerDecision.Undecided;
 
+        // The text so far is a prefix of an answer (or the whole answer, whose last word may still
+        // go on: "Paris" -> "Parisian"): it may still become a match.
         foreach (string a in answers.Normalized)
-        {
-            // The text so far is a prefix of an answer: it may still become that answer.
-            if (a.StartsWith(c, StringComparison.Ordinal)) return AnswerDecision.Undecided;
-            // The answer is matched but its last word may still go on ("Paris" -> "Parisian").
-            if (c.StartsWith(a, StringComparison.Ordinal) && c.Length == a.Length) return AnswerDecision.Undecided;
-        }
+            if (a.StartsWith(stripped, StringComparison.Ordinal) || a.StartsWith(full, StringComparison.Ordinal))
+                return AnswerDecision.Undecided;
         return AnswerDecision.Wrong;
     }
 
@@ -134,8 +134,12 @@ public sealed class AnswerMatcher
         return ArticlesByLanguage.TryGetValue(language, out var list) ? list : [];
     }
 
-    /// <summary>Normalised text, leading spaces removed, a single trailing space kept if there was one.</summary>
-    private string NormalizeCore(string text, string? language)
+    /// <summary>
+    /// Normalised text without and with its leading article removed; leading spaces removed, a
+    /// single trailing space kept if there was one. A continuation is matched in both forms, so
+    /// that an answer which is itself an article word ("A") still matches "A and B".
+    /// </summary>
+    private (string Full, string Stripped) NormalizeForms(string text, string? language)
     {
         // NFKD, fold case, drop marks if asked, compose again: NFKC of the folded text.
         string d = UnicodeNormalizer.Nfkd(text).ToLowerInvariant();
@@ -154,7 +158,7 @@ public sealed class AnswerMatcher
         }
         if (pendingSpace && sb.Length > 0) sb.Append(' ');
         string collapsed = sb.ToString();
-        return StripLeadingArticle(collapsed, language);
+        return (collapsed, StripLeadingArticle(collapsed, language));
     }
 
     private static void AppendRune(StringBuilder sb, ref bool pendingSpace, Rune c)

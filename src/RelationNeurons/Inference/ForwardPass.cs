@@ -74,7 +74,7 @@ internal sealed class ForwardPass
             var projected = ws.Projection.AsSpan(0, rows * h);
             MatMul.Multiply(attention, rows, w.O, projected);
             Tap(hooks, l, TapKind.AttnOut, projected, h, batch);
-            EngineMath.Add(x, projected, x);
+            VectorOps.Add(x, projected, x);
             Tap(hooks, l, TapKind.ResidMid, x, h, batch);
 
             NormRows(x, w.PostAttentionNorm, normed, rows);
@@ -84,11 +84,11 @@ internal sealed class ForwardPass
             Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
             MatMul.Multiply(normed, rows, w.Up, up);
             Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
-            EngineMath.SiluMul(gate, up, up);
+            VectorOps.SiluMul(gate, up, up);
             Tap(hooks, l, TapKind.MlpPost, up, f, batch);
             MatMul.Multiply(up, rows, w.Down, projected);
             Tap(hooks, l, TapKind.MlpOut, projected, h, batch);
-            EngineMath.Add(x, projected, x);
+            VectorOps.Add(x, projected, x);
             Tap(hooks, l, TapKind.ResidPost, x, h, batch);
         }
     }
@@ -101,7 +101,7 @@ internal sealed class ForwardPass
     private void NormRows(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int rows)
     {
         int h = _config.HiddenSize;
-        for (int r = 0; r < rows; r++) EngineMath.RmsNorm(x.Slice(r * h, h), weight, _eps, y.Slice(r * h, h));
+        for (int r = 0; r < rows; r++) VectorOps.RmsNorm(x.Slice(r * h, h), weight, _eps, y.Slice(r * h, h));
     }
 
     /// <summary>Embedding rows widened from their stored type, one token at a time.</summary>
@@ -129,14 +129,17 @@ internal sealed class ForwardPass
         }
     }
 
-    /// <summary>Causal grouped-query attention, one work item per (sequence, head).</summary>
+    /// <summary>
+    /// Causal grouped-query attention, one work item per (sequence, key/value head): the query
+    /// heads sharing that key/value head are handled together so each key and value row is read
+    /// once per query row. Per query head the arithmetic is the same as head-by-head attention.
+    /// </summary>
     private void Attend(int layer, BatchLayout batch, KvCache? cache, Workspace ws)
     {
         var c = _config;
-        int heads = c.NumAttentionHeads;
-        int items = batch.SequenceCount * heads;
+        int items = batch.SequenceCount * c.NumKeyValueHeads;
         int maxContext = batch.MaxContext;
-        long work = (long)batch.RowCount * heads * maxContext * c.HeadDim;
+        long work = (long)batch.RowCount * c.NumAttentionHeads * maxContext * c.HeadDim;
         if (_options.ParallelAttention && items > 1 && work >= 1 << 16)
             Parallel.For(0, items, item => AttendItem(layer, batch, cache, ws, item, maxContext));
         else
@@ -146,9 +149,8 @@ internal sealed class ForwardPass
     private void AttendItem(int layer, BatchLayout batch, KvCache? cache, Workspace ws, int item, int maxContext)
     {
         var c = _config;
-        int heads = c.NumAttentionHeads, hd = c.HeadDim, qw = c.QueryWidth, kvw = c.KeyValueWidth;
-        int s = item / heads, head = item % heads;
-        int kvHead = head / (heads / c.NumKeyValueHeads);
+        int kvHeads = c.NumKeyValueHeads, group = c.NumAttentionHeads / kvHeads, hd = c.HeadDim, qw = c.QueryWidth, kvw = c.KeyValueWidth;
+        int s = item / kvHeads, kvHead = item % kvHeads;
         int start = batch.RowStart(s), count = batch.RowCountOf(s), past = batch.PastLength(s);
 
         ReadOnlySpan<float> keys, values;
@@ -164,19 +166,27 @@ internal sealed class ForwardPass
             values = ws.V.AsSpan(start * kvw, count * kvw);
         }
 
-        var scores = ws.Scores.AsSpan(item * maxContext, maxContext);
+        var scores = ws.Scores.AsSpan(item * group * maxContext, group * maxContext);
+        int firstHead = kvHead * group;
         for (int j = 0; j < count; j++)
         {
             int row = start + j, visible = past + j + 1;
-            var query = ws.Q.AsSpan(row * qw + head * hd, hd);
-            var sc = scores[..visible];
+            var queries = ws.Q.AsSpan(row * qw + firstHead * hd, group * hd);
             for (int t = 0; t < visible; t++)
-                sc[t] = EngineMath.Dot(query, keys.Slice(t * kvw + kvHead * hd, hd)) * _scale;
-            EngineMath.SoftmaxInPlace(sc);
-            var output = ws.Attention.AsSpan(row * qw + head * hd, hd);
-            output.Clear();
+            {
+                var key = keys.Slice(t * kvw + kvHead * hd, hd);
+                for (int g = 0; g < group; g++)
+                    scores[g * maxContext + t] = VectorOps.Dot(queries.Slice(g * hd, hd), key) * _scale;
+            }
+            var outputs = ws.Attention.AsSpan(row * qw + firstHead * hd, group * hd);
+            outputs.Clear();
+            for (int g = 0; g < group; g++) VectorOps.SoftmaxInPlace(scores.Slice(g * maxContext, visible));
             for (int t = 0; t < visible; t++)
-                EngineMath.Axpy(sc[t], values.Slice(t * kvw + kvHead * hd, hd), output);
+            {
+                var value = values.Slice(t * kvw + kvHead * hd, hd);
+                for (int g = 0; g < group; g++)
+                    VectorOps.Axpy(scores[g * maxContext + t], value, outputs.Slice(g * hd, hd));
+            }
         }
     }
 
@@ -186,7 +196,7 @@ internal sealed class ForwardPass
         int h = _config.HiddenSize;
         var input = ws.HeadInput.AsSpan(0, rows.Length * h);
         for (int i = 0; i < rows.Length; i++)
-            EngineMath.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
+            VectorOps.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
         MatMul.Multiply(input, rows.Length, _weights.LmHead, logits[..(rows.Length * _config.VocabSize)]);
     }
 }

@@ -72,6 +72,14 @@ public sealed class LlamaWeights
             return (file, info);
         }
 
+        // Projection biases (attention_bias / mlp_bias variants) would be silently ignored: refuse them.
+        foreach (string proj in new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj" })
+        {
+            string bias = $"model.layers.0.{proj}.bias";
+            if (files.Contains(bias))
+                throw new UserInputException($"{files.Find(bias).File.Path}: tensor '{bias}' found; projections with bias are not supported");
+        }
+
         var embedding = Matrix("model.embed_tokens.weight", v, h);
         var layers = new LayerWeights[config.NumHiddenLayers];
         for (int l = 0; l < layers.Length; l++)

@@ -1,3 +1,4 @@
+using CsCheck;
 using RelationNeurons.Data;
 using RelationNeurons.Data.Unicode;
 
@@ -57,6 +58,8 @@ public class AnswerMatcherTests
     {
         Assert.Equal("a", M.Normalize("A", "en"));
         Assert.True(M.IsCorrect(" A.", ["A"], "en"));
+        Assert.True(M.IsCorrect(" A and B", ["A"], "en"));   // the continuation is tried with its article kept, too
+        Assert.True(M.IsCorrect(" The The", ["The The"], "en"));
     }
 
     [Fact]
@@ -173,4 +176,65 @@ public class UnicodeNormalizerTests
             Assert.Equal(c, UnicodeNormalizer.Nfkc(UnicodeNormalizer.Nfkd(s)));
         }
     }
+}
+
+public class AnswerMatcherPropertyTests
+{
+    private static readonly string[] Pieces = ["Paris", "paris", "New", " New", "York", " York", "City", "the", " the", " ", ".", ",", "ian", "é", "São", " Paulo", "Sao", "\n", "-", "l'", "a"];
+
+    [Fact]
+    public void EarlyDecisionNeverContradictsTheFinalScore()
+    {
+        var prepared = AnswerMatcher.Default.Prepare(["Paris", "New York", "São Paulo", "the New York Times"], "en");
+        Gen.OneOf(Pieces).Array[0, 8].Select(string.Concat).Sample(text =>
+        {
+            bool final = AnswerMatcher.Default.IsCorrect(text, prepared);
+            for (int n = 0; n <= text.Length; n++)
+            {
+                var d = AnswerMatcher.Default.Decide(text[..n], prepared);
+                if (d == AnswerDecision.Correct && !final) return false;
+                if (d == AnswerDecision.Wrong && final) return false;
+            }
+            return true;
+        });
+    }
+
+    [Fact]
+    public void AnswerFollowedByPunctuationOrSpaceAlwaysMatches()
+    {
+        Gen.String[Gen.Char.AlphaNumeric, 1, 12]
+            .Select(Gen.OneOf(".", ",", " and more", "!", "\n", ""))
+            .Sample((answer, tail) => AnswerMatcher.Default.IsCorrect(" " + answer + tail, [answer], "en")
+                                      && AnswerMatcher.Default.IsCorrect(answer.ToUpperInvariant() + tail, [answer], "en"));
+    }
+}
+
+public class UnicodeNormalizerReferenceTests
+{
+    /// <summary>
+    /// 1000 strings with their NFKC and NFKD from Python's unicodedata (fixtures/nfkc_cases.json,
+    /// written by src/RelationNeurons/Data/Unicode/generate_tables.py --cases): single code points
+    /// that normalisation changes, and mixed sequences (marks, Hangul, kana, compatibility forms).
+    /// </summary>
+    [Fact]
+    public void AgreesWithPythonUnicodedata()
+    {
+        string? dir = BuiltInPaths.Find(Path.Combine("tests", "RelationNeurons.Tests", "Data", "fixtures"), [AppContext.BaseDirectory]);
+        Assert.True(dir is not null, "tests/RelationNeurons.Tests/Data/fixtures not found above the test binary");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "nfkc_cases.json")));
+        Assert.Equal(UnicodeTables.UnicodeVersion, doc.RootElement.GetProperty("unicode_version").GetString());
+        var bad = new List<string>();
+        int n = 0;
+        foreach (var row in doc.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            string input = row[0].GetString()!, nfkc = row[1].GetString()!, nfkd = row[2].GetString()!;
+            n++;
+            if (UnicodeNormalizer.Nfkc(input) != nfkc) bad.Add($"NFKC {Hex(input)}: got {Hex(UnicodeNormalizer.Nfkc(input))}, want {Hex(nfkc)}");
+            if (UnicodeNormalizer.Nfkd(input) != nfkd) bad.Add($"NFKD {Hex(input)}: got {Hex(UnicodeNormalizer.Nfkd(input))}, want {Hex(nfkd)}");
+        }
+        Assert.Equal(1000, n);
+        Assert.True(bad.Count == 0, $"{bad.Count} mismatches:\n{string.Join('\n', bad.Take(20))}");
+    }
+
+    private static string Hex(string s) => string.Join(" ", s.EnumerateRunes().Select(r => r.Value.ToString("X4")));
 }

@@ -38,6 +38,7 @@ public class DataVerbsTests
         Assert.Equal("country", capital.GetProperty("kind").GetString());
         Assert.Equal(12, capital.GetProperty("facts").GetProperty("de").GetInt32());
         Assert.Equal(12, capital.GetProperty("facts").GetProperty("en").GetInt32());
+        Assert.Equal(12, capital.GetProperty("common_facts").GetInt32());
     }
 
     [Fact]

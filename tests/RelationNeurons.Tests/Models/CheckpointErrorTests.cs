@@ -120,6 +120,16 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ProjectionBiasIsRefused()
+    {
+        if (StoriesFixture.Require(output) is not { } folder) return;
+        using var tmp = new TempFolder();
+        var tensors = FixtureCopies.ReadAll(folder).Append(new TensorSpec("model.layers.0.mlp.up_proj.bias", SafetensorsDtype.F32, new float[172], [172]));
+        FixtureCopies.Write(folder, tmp.Path, tensors);
+        Assert.Contains("'model.layers.0.mlp.up_proj.bias' found; projections with bias are not supported", LoadFails(tmp.Path).Message);
+    }
+
+    [Fact]
     public void MissingShardAndTensorMisplacedByIndex()
     {
         if (StoriesFixture.Require(output) is not { } folder) return;

@@ -57,13 +57,13 @@ public class SentencePieceGoldenTests
     }
 
     [Fact]
-    public void LongTextEncodesInLinearishTime()
+    public void LongTextRoundTrips()
     {
         var tok = Llama2.Value;
-        string text = string.Concat(Enumerable.Repeat("The capital of France is Paris. ", 4000));
+        string text = string.Concat(Enumerable.Repeat("The capital of France is Paris. ", 1000));
         int[] ids = tok.Encode(text, addBos: false);
         Assert.Equal(text, tok.Decode(ids));
-        // Each repetition tokenizes the same way except the first word (dummy prefix vs previous space).
-        Assert.True(ids.Length > 4000 * 6);
+        // Seven tokens per sentence, plus a lone "▁" for the trailing space.
+        Assert.Equal(1 + 7 * 1000, ids.Length);
     }
 }

@@ -7,7 +7,7 @@ namespace RelationNeurons.Data.Unicode;
 /// Unicode normalisation forms NFKD and NFKC, from tables carried by the project. Needed because
 /// the project runs with InvariantGlobalization, where <see cref="string.Normalize()"/> leaves
 /// non-ASCII text as it is ("São" would not decompose, "ﬁ" would not become "fi").
-/// Hangul syllables are left composed (NFKC composes them again in any case).
+/// Hangul syllables are decomposed and composed by the algorithm of the standard (§3.12).
 /// </summary>
 internal static class UnicodeNormalizer
 {
@@ -49,6 +49,7 @@ internal static class UnicodeNormalizer
         foreach (Rune r in text.EnumerateRunes())
         {
             if (Decomposition.TryGetValue(r.Value, out var d)) runes.AddRange(d);
+            else if (r.Value - SBase is >= 0 and < SCount) DecomposeHangul(r.Value, runes);
             else runes.Add(r.Value);
         }
         // Canonical ordering: within each run of non-starters, a stable sort by combining class.
@@ -77,7 +78,7 @@ internal static class UnicodeNormalizer
             int cls = CombiningClass(c);
             bool adjacent = starter >= 0 && starter == result.Count - 1;
             bool unblocked = adjacent || (starter >= 0 && lastClass != 0 && lastClass < cls);
-            if (unblocked && Composition.TryGetValue(Key(result[starter], c), out int composite))
+            if (unblocked && TryCompose(result[starter], c, out int composite))
             {
                 result[starter] = composite;
                 continue;
@@ -87,6 +88,35 @@ internal static class UnicodeNormalizer
             result.Add(c);
         }
         return result;
+    }
+
+    // Hangul syllable arithmetic (Unicode §3.12).
+    private const int SBase = 0xAC00, LBase = 0x1100, VBase = 0x1161, TBase = 0x11A7;
+    private const int LCount = 19, VCount = 21, TCount = 28, NCount = VCount * TCount, SCount = LCount * NCount;
+
+    private static void DecomposeHangul(int s, List<int> into)
+    {
+        int index = s - SBase;
+        into.Add(LBase + index / NCount);
+        into.Add(VBase + index % NCount / TCount);
+        if (index % TCount != 0) into.Add(TBase + index % TCount);
+    }
+
+    private static bool TryCompose(int first, int second, out int composite)
+    {
+        int l = first - LBase, v = second - VBase;
+        if (l is >= 0 and < LCount && v is >= 0 and < VCount)
+        {
+            composite = SBase + (l * VCount + v) * TCount;
+            return true;
+        }
+        int sIndex = first - SBase, t = second - TBase;
+        if (sIndex is >= 0 and < SCount && sIndex % TCount == 0 && t is > 0 and < TCount)
+        {
+            composite = first + t;
+            return true;
+        }
+        return Composition.TryGetValue(Key(first, second), out composite);
     }
 
     private static string ToString(List<int> runes)

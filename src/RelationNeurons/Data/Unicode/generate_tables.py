@@ -4,8 +4,28 @@
 The project runs with InvariantGlobalization, where string.Normalize does not decompose
 non-ASCII text, so the normalizer carries its own tables, taken from Python's unicodedata.
 Run: python3 generate_tables.py > UnicodeTables.g.cs
+     python3 generate_tables.py --cases ../../../../tests/RelationNeurons.Tests/Data/fixtures/nfkc_cases.json
+(the second writes reference NFKC/NFKD results that the tests compare against).
 """
+import json
+import random
+import sys
 import unicodedata as u
+
+if len(sys.argv) == 3 and sys.argv[1] == "--cases":
+    rng = random.Random(14)
+    changed = [cp for cp in range(0x110000)
+               if not 0xD800 <= cp <= 0xDFFF and u.normalize("NFKD", chr(cp)) != chr(cp)]
+    pools = [(0x20, 0x250), (0x300, 0x370), (0x370, 0x400), (0x400, 0x500), (0x1E00, 0x2000),
+             (0x2000, 0x2200), (0x3040, 0x3100), (0xFF00, 0xFFF0), (0x1100, 0x1200), (0x900, 0x980),
+             (0xB00, 0xB80), (0x1D400, 0x1D500), (0xFB00, 0xFB50), (0xAC00, 0xD7A4), (0x3131, 0x318F)]
+    cases = [chr(cp) for cp in rng.sample(changed, 400)]
+    for _ in range(600):
+        cases.append("".join(chr(rng.randrange(*rng.choice(pools))) for _ in range(rng.randint(2, 6))))
+    rows = [[s, u.normalize("NFKC", s), u.normalize("NFKD", s)] for s in cases]
+    with open(sys.argv[2], "w", encoding="utf-8") as f:
+        json.dump({"unicode_version": u.unidata_version, "cases": rows}, f, ensure_ascii=False, separators=(",", ":"))
+    sys.exit(0)
 
 HANGUL = range(0xAC00, 0xD7A4)
 

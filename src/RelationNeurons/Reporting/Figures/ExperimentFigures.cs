@@ -28,19 +28,28 @@ public static class ExperimentFigures
 
     public static RenderedFigure Cumulativity(CumulativityResult result, string folder)
     {
-        var (plot, w, h, before) = CumulativityFigure.Create(result);
-        return FigureWriter.Save(plot, folder, "cumulativity", "Cumulative deactivation",
-            $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as a growing share of each relation's ranked neurons is deactivated (solid), and for as many layer-matched random neurons (dashed, same colour).",
-            w, h);
+        bool before = CumulativityFigure.UsesCorrectBefore(result);
+        const string title = "Cumulative deactivation";
+        string caption = $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as a growing share of each relation's ranked neurons is deactivated (solid), and for as many layer-matched random neurons (dashed).";
+        if (result.Curves.Count <= CumulativityFigure.SinglePanelLimit)
+        {
+            var (plot, w, h) = CumulativityFigure.CreateSingle(result);
+            return FigureWriter.Save(plot, folder, "cumulativity", title, caption, w, h);
+        }
+        var (grid, gw, gh) = CumulativityFigure.CreateGrid(result);
+        return FigureWriter.Save(grid, folder, "cumulativity", title, caption, gw, gh);
     }
 
     public static RenderedFigure OverlapHeatmap(OverlapMatrix m, string folder)
     {
         var spec = new HeatmapSpec($"Neuron overlap, Jaccard index ({m.Language})", "relation", "relation", "Jaccard index",
-            m.Relations, m.Relations, m.Jaccard, Diverging: false, CellFormat: "0.00", FixedMax: 1);
+            m.Relations, m.Relations, m.Jaccard, Diverging: false,
+            // Small overlaps need a third decimal to be told apart from 0.
+            CellFormat: OffDiagonalMax(m.Jaccard) >= 0.1 ? "0.00" : "0.000",
+            DiagonalText: m.SetSizes.Select(n => "n=" + n.ToString(CultureInfo.InvariantCulture)).ToArray());
         var (plot, w, h) = HeatmapFigure.Create(spec);
         return FigureWriter.Save(plot, folder, $"overlap_{Safe(m.Language)}", $"Neuron overlap ({m.Language})",
-            "Jaccard index |U_r ∩ U_r'| / |U_r ∪ U_r'| of the relations' neuron sets (diagonal = 1).", w, h);
+            "Jaccard index |U_r ∩ U_r'| / |U_r ∪ U_r'| of the relations' neuron sets; the diagonal gives each set's size.", w, h);
     }
 
     public static RenderedFigure LayerDistribution(OverlapMatrix m, string folder)
@@ -55,13 +64,16 @@ public static class ExperimentFigures
         var m = result.Mean;
         int n = result.Languages.Count;
         var beyond = Enumerable.Range(0, n).Select(a => Enumerable.Range(0, n).Select(b => 100 * (m.Drop[a][b] - m.RandomDrop[a][b])).ToArray()).ToArray();
-        var spec = new HeatmapSpec("Cross-lingual drop beyond random (mean over relations)", "recall measured in", "neurons found in",
+        var spec = new HeatmapSpec("Cross-lingual drop beyond random", "recall measured in", "neurons found in",
             "drop − random drop (pp)", result.Languages, result.Languages, beyond, Diverging: true, CellFormat: "+0.0;-0.0;0");
         var (plot, w, h) = HeatmapFigure.Create(spec);
         return FigureWriter.Save(plot, folder, "crosslingual", "Cross-lingual transfer",
             $"Accuracy drop (percentage points, mean over {result.PerRelation.Count} relations) in the column language when the relation's neurons found in the row language are deactivated, minus the drop for layer-matched random neurons. Red: recall lost beyond random.",
             w, h);
     }
+
+    private static double OffDiagonalMax(double[][] m) =>
+        m.SelectMany((row, i) => row.Where((_, j) => j != i)).DefaultIfEmpty(0).Max();
 
     internal static double[][] Scale(double[][] m, double factor) => m.Select(row => row.Select(v => v * factor).ToArray()).ToArray();
 

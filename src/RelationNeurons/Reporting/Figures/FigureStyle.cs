@@ -14,11 +14,15 @@ internal static class FigureStyle
     public const float CellTextSize = 13;
     public const string FontName = "DejaVu Sans";
 
-    /// <summary>Okabe–Ito palette (colour-blind safe), then Category10 for many series.</summary>
+    /// <summary>
+    /// Okabe–Ito (colour-blind safe, without its yellow, which vanishes on white) then Paul Tol's
+    /// muted colours: twelve distinct series before Category10 takes over.
+    /// </summary>
     private static readonly Color[] Palette =
     [
         Color.FromHex("#0072B2"), Color.FromHex("#E69F00"), Color.FromHex("#009E73"), Color.FromHex("#CC79A7"),
-        Color.FromHex("#56B4E9"), Color.FromHex("#D55E00"), Color.FromHex("#F0E442"), Color.FromHex("#000000"),
+        Color.FromHex("#56B4E9"), Color.FromHex("#D55E00"), Color.FromHex("#000000"), Color.FromHex("#882255"),
+        Color.FromHex("#44AA99"), Color.FromHex("#999933"), Color.FromHex("#332288"), Color.FromHex("#AA4499"),
     ];
 
     private static readonly ScottPlot.Palettes.Category10 More = new();
@@ -58,7 +62,7 @@ internal static class FigureStyle
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
             // Room for the rotated labels plus the axis title below them.
-            plot.Axes.Bottom.MinimumSize = widest * 0.72f + TickLabelSize + AxisLabelSize + 24;
+            plot.Axes.Bottom.MinimumSize = widest * 0.71f + AxisLabelSize + 20;
         }
     }
 

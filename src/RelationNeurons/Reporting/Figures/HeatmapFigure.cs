@@ -15,10 +15,13 @@ internal sealed record HeatmapSpec(
     bool Diverging,
     string CellFormat,
     double? FixedMax = null,
-    bool NegativeIsRed = false);
+    bool NegativeIsRed = false,
+    IReadOnlyList<string>? DiagonalText = null);
 
 /// <summary>
 /// A labelled matrix: row 0 at the top, cells annotated with their values, a colour bar.
+/// With <see cref="HeatmapSpec.DiagonalText"/> the diagonal is shown as text on grey and left out
+/// of the colour scale (for overlap matrices, whose diagonal of 1 would wash out everything else).
 /// Diverging maps are centred on 0 with a symmetric range, so white means "no change"; red marks
 /// lost recall (positive drops, or negative changes with <see cref="HeatmapSpec.NegativeIsRed"/>).
 /// </summary>
@@ -34,6 +37,7 @@ internal static class HeatmapFigure
             for (int c = 0; c < cols; c++)
             {
                 double v = spec.Values[r][c];
+                if (spec.DiagonalText is not null && r == c) { data[r, c] = double.NaN; continue; }
                 data[r, c] = v;
                 maxAbs = Math.Max(maxAbs, Math.Abs(v));
                 max = Math.Max(max, v);
@@ -53,10 +57,11 @@ internal static class HeatmapFigure
         else
         {
             double hi = spec.FixedMax ?? (max > 0 ? max : 1);
-            colormap = new ScottPlot.Colormaps.Blues();
+            colormap = new ScottPlot.Colormaps.Blues().Reversed(); // ScottPlot's Blues runs dark to light
             range = new ScottPlot.Range(Math.Min(0, min), hi);
         }
         heatmap.Colormap = colormap;
+        heatmap.NaNCellColor = Color.FromHex("#E5E7E9");
         heatmap.ManualRange = range;
         // Rectangle gives cell edges, so cell (r, c) is centred on (c, rows-1-r) and ticks line up.
         heatmap.Rectangle = new CoordinateRect(-0.5, cols - 0.5, -0.5, rows - 0.5);
@@ -66,9 +71,10 @@ internal static class HeatmapFigure
         colorbar.LabelStyle.FontSize = FigureStyle.AxisLabelSize - 2;
         colorbar.Axis.TickLabelStyle.FontSize = FigureStyle.TickLabelSize;
         colorbar.Axis.MinorTickStyle.Length = 0;
+        colorbar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { MaxTickCount = 7 };
 
         // Cell text shrinks for big matrices, and is left out when cells get too small to read.
-        int cellPixels = Math.Clamp(560 / Math.Max(rows, cols), 18, 90);
+        int cellPixels = Math.Clamp(560 / Math.Max(rows, cols), 18, 110);
         float textSize = Math.Min(FigureStyle.CellTextSize, cellPixels * 0.38f);
         if (cellPixels >= 26)
         {
@@ -76,13 +82,15 @@ internal static class HeatmapFigure
                 for (int c = 0; c < cols; c++)
                 {
                     double v = spec.Values[r][c];
-                    var text = plot.Add.Text(v.ToString(spec.CellFormat, CultureInfo.InvariantCulture), c, rows - 1 - r);
+                    bool diagonal = spec.DiagonalText is not null && r == c;
+                    string label = diagonal ? spec.DiagonalText![r] : v.ToString(spec.CellFormat, CultureInfo.InvariantCulture);
+                    var text = plot.Add.Text(label, c, rows - 1 - r);
                     text.LabelAlignment = Alignment.MiddleCenter;
                     text.LabelFontSize = textSize;
                     text.LabelFontName = FigureStyle.FontName;
                     double span = range.Max - range.Min;
                     double unit = span == 0 ? 0.5 : Math.Clamp((v - range.Min) / span, 0, 1);
-                    text.LabelFontColor = FigureStyle.TextColorOn(colormap.GetColor(unit));
+                    text.LabelFontColor = diagonal ? Colors.Black : FigureStyle.TextColorOn(colormap.GetColor(unit));
                 }
         }
 
@@ -94,7 +102,9 @@ internal static class HeatmapFigure
 
         float left = plot.Axes.Left.MinimumSize;
         float bottom = Math.Max(plot.Axes.Bottom.MinimumSize, 60);
-        int width = (int)(left + cols * cellPixels + 170);
+        // Wide enough for the title even when the matrix is small (e.g. three languages).
+        float title = FigureStyle.WidestLabel(plot.Axes.Title.Label, [spec.Title]);
+        int width = (int)Math.Max(left + cols * cellPixels + 170, title + 60);
         int height = (int)(rows * cellPixels + bottom + 70);
         return (plot, Math.Max(width, 520), Math.Max(height, 420));
     }

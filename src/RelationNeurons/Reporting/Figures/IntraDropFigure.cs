@@ -18,10 +18,10 @@ internal static class IntraDropFigure
         bool manyLanguages = entries.Select(e => e.Language).Distinct().Count() > 1;
         string[] labels = entries.Select(e => manyLanguages ? $"{e.Relation} ({e.Language})" : e.Relation).ToArray();
 
-        string subset = correctBefore ? "facts correct before" : "all test facts";
+        string subset = correctBefore ? "facts recalled before" : "all test facts";
         int level = (int)Math.Round(result.Statistics.ConfidenceLevel * 100);
-        var plot = FigureStyle.NewPlot($"Accuracy drop when a relation's neurons are deactivated",
-            "relation", $"accuracy drop (pp), {subset}");
+        var plot = FigureStyle.NewPlot($"Accuracy drop on {subset}",
+            "relation", "accuracy drop (pp)");
 
         const double half = 0.2, width = 0.38;
         var relationBars = new List<Bar>();
@@ -62,11 +62,11 @@ internal static class IntraDropFigure
         errors.Color = Colors.Black;
         errors.LegendText = $"{level}% bootstrap CI";
 
-        double pad = Math.Max(5, (top - bottom) * 0.08);
+        double pad = Math.Max(4, (top - bottom) * 0.06);
         for (int i = 0; i < entries.Count; i++)
         {
             if (!Pick(entries[i]).DropVsRandom.CiExcludesZero) continue;
-            var star = plot.Add.Text("*", i, Math.Max(Pick(entries[i]).DropVsClean.CiHigh, Pick(entries[i]).RandomDropVsClean.CiHigh) * 100 + pad * 0.2);
+            var star = plot.Add.Text("*", i, Math.Max(Pick(entries[i]).DropVsClean.CiHigh, Pick(entries[i]).RandomDropVsClean.CiHigh) * 100 + pad * 0.1);
             star.LabelFontSize = 22;
             star.LabelBold = true;
             star.LabelAlignment = Alignment.LowerCenter;
@@ -75,14 +75,16 @@ internal static class IntraDropFigure
 
         int perCategory = Math.Clamp(900 / Math.Max(1, entries.Count), 50, 110);
         FigureStyle.CategoryLabelsBottom(plot, labels, perCategory);
-        plot.Axes.SetLimits(-0.6, entries.Count - 0.4, bottom - pad, top + pad * 2.5);
+        // Headroom above the tallest interval for the stars.
+        plot.Axes.SetLimits(-0.6, entries.Count - 0.4, bottom - pad, top + pad * 3.5);
         plot.Axes.Bottom.Label.Text = "relation  (* = drop beyond random, CI excludes 0)";
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Top);
+        plot.Legend.Orientation = Orientation.Horizontal;
         plot.Legend.FontSize = FigureStyle.TickLabelSize;
         plot.Grid.XAxisStyle.MajorLineStyle.Width = 0;
 
         int widthPx = Math.Max(640, 140 + entries.Count * perCategory);
-        int heightPx = (int)(400 + Math.Max(60, plot.Axes.Bottom.MinimumSize));
+        int heightPx = (int)(480 + Math.Max(60, plot.Axes.Bottom.MinimumSize));
         return (plot, widthPx, heightPx, correctBefore);
     }
 }

@@ -19,6 +19,10 @@ public static partial class SvgText
         var root = doc.Root!;
         if (root.Attribute("viewBox") is null && root.Attribute("width") is { } w && root.Attribute("height") is { } h)
             root.SetAttributeValue("viewBox", $"0 0 {w.Value} {h.Value}");
+        // Skia's SVG canvas writes a transparent clear as a rect without fill, which SVG paints black.
+        if (root.Elements().FirstOrDefault() is { } first && first.Name == Svg + "rect" && first.Attribute("fill") is null
+            && first.Attribute("x") is null && first.Attribute("y") is null)
+            first.SetAttributeValue("fill", "white");
         foreach (var image in root.Descendants(Svg + "image"))
         {
             image.SetAttributeValue("image-rendering", "optimizeSpeed");

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using RelationNeurons.Inference.Kernels;
+
+namespace RelationNeurons.Bench;
+
+/// <summary>
+/// GEMM benchmark: measures this machine's FMA peak (register-only FMA chains on T threads),
+/// then y = x·Wᵀ at M×K×N (default 512×4096×11008, Llama-7B MLP) for F32, BF16 and F16 weights,
+/// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
+/// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
+/// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu.
+/// </summary>
+internal static unsafe class GemmBench
+{
+    public static int Run(string[] argv)
+    {
+        var a = new BenchArgs(argv);
+        int threads = a.Int("threads", KernelOptions.MaxThreads);
+        int reps = Math.Max(1, a.Int("reps", 5));
+        int m = a.Int("m", 512), k = a.Int("k", 4096), n = a.Int("n", 11008);
+        KernelOptions.MaxThreads = threads;
+        _threads = threads;
+        _cpuClock = a.Str("clock", "wall") == "cpu";
+        KernelOptions.Simd = Enum.Parse<SimdLevel>(a.Str("simd", KernelOptions.Simd.ToString()), ignoreCase: true);
+        var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();
+        var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
+
+        Console.WriteLine($"simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
+        double peak = MeasurePeak(threads);
+        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+
+        var x = new float[(long)Math.Max(m, small.Max()) * k];
+        var rng = new Random(1);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        var y = new float[(long)Math.Max(m, small.Max()) * n];
+
+        foreach (var type in types)
+        {
+            int es = type == WeightType.F32 ? 4 : 2;
+            void* data = NativeMemory.AlignedAlloc((nuint)((long)n * k * es), 64);
+            try
+            {
+                Fill(data, type, (long)n * k);
+                var w = new WeightMatrix(data, type, n, k);
+                double sec = Median(reps, () => MatMul.Multiply(x.AsSpan(0, m * k), m, w, y.AsSpan(0, m * n)));
+                double gflops = 2.0 * m * n * k / sec / 1e9;
+                Console.WriteLine($"gemm {type,-4} M={m} K={k} N={n}: {sec * 1e3,8:F2} ms  {gflops,7:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak");
+                foreach (int sm in small)
+                {
+                    double s = Median(Math.Max(reps, 9), () => MatMul.Multiply(x.AsSpan(0, sm * k), sm, w, y.AsSpan(0, sm * n)));
+                    double gbs = (double)n * k * es / s / 1e9;
+                    double gf = 2.0 * sm * n * k / s / 1e9;
+                    Console.WriteLine($"gemv {type,-4} m={sm,-3} K={k} N={n}: {s * 1e3,8:F3} ms  {gbs,7:F1} GB/s of weights  {gf,7:F1} GFLOP/s");
+                }
+            }
+            finally { NativeMemory.AlignedFree(data); }
+        }
+        return 0;
+    }
+
+    private static void Fill(void* data, WeightType type, long count)
+    {
+        var rng = new Random(2);
+        for (long i = 0; i < count; i++)
+        {
+            float v = (float)(rng.NextDouble() * 0.1 - 0.05);
+            switch (type)
+            {
+                case WeightType.F32: ((float*)data)[i] = v; break;
+                case WeightType.F16: ((Half*)data)[i] = (Half)v; break;
+                default: ((ushort*)data)[i] = (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Median seconds of one call. On a shared (oversubscribed) machine wall time mostly measures
+    /// the neighbours, so with --clock cpu the figure is process CPU time / threads: the time the
+    /// kernel would take with its cores to itself (cache interference from neighbours remains).
+    /// </summary>
+    private static double Median(int reps, Action body)
+    {
+        body(); // warm-up: JIT tiers, page faults
+        var times = new double[reps];
+        var proc = Process.GetCurrentProcess();
+        for (int r = 0; r < reps; r++)
+        {
+            proc.Refresh();
+            var c0 = proc.TotalProcessorTime;
+            long t0 = Stopwatch.GetTimestamp();
+            body();
+            double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            proc.Refresh();
+            double cpu = (proc.TotalProcessorTime - c0).TotalSeconds / _threads;
+            times[r] = _cpuClock ? cpu : wall;
+        }
+        Array.Sort(times);
+        return times[reps / 2];
+    }
+
+    private static bool _cpuClock;
+    private static int _threads = 1;
+
+    /// <summary>Peak: 16 independent FMA chains per thread (enough to cover latency × pipes), no memory traffic.</summary>
+    private static double MeasurePeak(int threads)
+    {
+        const long iters = 20_000_000;
+        var sink = new float[threads];
+        double sec = Median(5, () => Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => sink[t] = FmaLoop(iters)));
+        return threads * iters * 16.0 * 16 * 2 / sec / 1e9;
+    }
+
+    private static float FmaLoop(long iters)
+    {
+        var m = Vector512.Create(0.999999f);
+        var c = Vector512.Create(1e-7f);
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0,
+            a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        for (long i = 0; i < iters; i++)
+        {
+            a0 = Vector512.FusedMultiplyAdd(a0, m, c); a1 = Vector512.FusedMultiplyAdd(a1, m, c);
+            a2 = Vector512.FusedMultiplyAdd(a2, m, c); a3 = Vector512.FusedMultiplyAdd(a3, m, c);
+            a4 = Vector512.FusedMultiplyAdd(a4, m, c); a5 = Vector512.FusedMultiplyAdd(a5, m, c);
+            a6 = Vector512.FusedMultiplyAdd(a6, m, c); a7 = Vector512.FusedMultiplyAdd(a7, m, c);
+            a8 = Vector512.FusedMultiplyAdd(a8, m, c); a9 = Vector512.FusedMultiplyAdd(a9, m, c);
+            a10 = Vector512.FusedMultiplyAdd(a10, m, c); a11 = Vector512.FusedMultiplyAdd(a11, m, c);
+            a12 = Vector512.FusedMultiplyAdd(a12, m, c); a13 = Vector512.FusedMultiplyAdd(a13, m, c);
+            a14 = Vector512.FusedMultiplyAdd(a14, m, c); a15 = Vector512.FusedMultiplyAdd(a15, m, c);
+        }
+        return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)) + ((a12 + a13) + (a14 + a15)));
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Text;
+using RelationNeurons.Tokenization;
+
+namespace RelationNeurons.Cli.Verbs;
+
+/// <summary>`relneurons tokenize --model M --text T [--bos] [--json]`: the ids and pieces of a text.</summary>
+internal static class TokenizeVerb
+{
+    /// <summary>The JSON shape on stdout: {"ids": [...], "pieces": [...]}.</summary>
+    internal sealed record Result(int[] Ids, string[] Pieces);
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "folder with tokenizer.json or tokenizer.model (or the file itself)", Required = true };
+        var text = new Option<string>("--text") { Description = "text to tokenize", Required = true };
+        var bos = new Option<bool>("--bos") { Description = "prepend the BOS token" };
+        var json = new Option<bool>("--json") { Description = "print JSON on stdout" };
+        var command = new Command("tokenize", "show the token ids and pieces of a text") { model, text, bos, json };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            // Only the tokenizer is loaded: a folder with nothing else in it is fine.
+            var tokenizer = TokenizerLoader.Load(parse.GetValue(model)!);
+            var result = Run(tokenizer, parse.GetValue(text)!, parse.GetValue(bos));
+            if (parse.GetValue(json)) JsonOutput.Write(result);
+            else Console.Out.Write(FormatTable(result));
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static Result Run(ITokenizer tokenizer, string text, bool addBos)
+    {
+        int[] ids = tokenizer.Encode(text, addBos);
+        return new Result(ids, ids.Select(tokenizer.IdToPiece).ToArray());
+    }
+
+    /// <summary>One row per token; pieces are shown with control characters escaped so the table stays aligned.</summary>
+    internal static string FormatTable(Result result)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"{"#",5}  {"id",8}  piece");
+        for (int i = 0; i < result.Ids.Length; i++)
+            sb.AppendLine($"{i,5}  {result.Ids[i],8}  {Escape(result.Pieces[i])}");
+        sb.AppendLine($"{result.Ids.Length} tokens");
+        return sb.ToString();
+    }
+
+    private static string Escape(string piece)
+    {
+        var sb = new StringBuilder(piece.Length);
+        foreach (char c in piece)
+        {
+            if (c == '\n') sb.Append("\\n");
+            else if (c == '\t') sb.Append("\\t");
+            else if (c == '\r') sb.Append("\\r");
+            else if (char.IsControl(c)) sb.Append($"\\u{(int)c:X4}");
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+
+namespace RelationNeurons.Inference.Kernels;
+
+/// <summary>
+/// Register-blocked tiles of y = x·Wᵀ with both operands k-contiguous: MR rows of x against NR
+/// rows of W, every accumulator a vector of 16 k-lanes (<see cref="CanonicalOrder"/>). The
+/// generated half (DotTiles.g.cs, from TileGenerator.py) spells out the accumulators; this half
+/// holds the scalar tile and the shape → instantiation lookup.
+/// </summary>
+internal static unsafe partial class DotTiles
+{
+
+    /// <summary>Tile-shape limits (rows of x, rows of W) for a level.</summary>
+    internal static (int Mr, int Nr) Shape(SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => (MR512, NR512),
+        SimdLevel.Vector256 => (MR256, NR256),
+        _ => (4, 4),
+    };
+
+    /// <summary>Function pointer of the SIMD tile for an exact shape (mr ≤ MR, nr ≤ NR of the level).</summary>
+    internal static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void> Tile(SimdLevel level, WeightType type, int mr, int nr)
+    {
+        nint[] table = (level, type) switch
+        {
+            (SimdLevel.Vector512, WeightType.F32) => Table512F32,
+            (SimdLevel.Vector512, WeightType.BF16) => Table512BF16,
+            (SimdLevel.Vector512, WeightType.F16) => Table512F16,
+            (SimdLevel.Vector256, WeightType.F32) => Table256F32,
+            (SimdLevel.Vector256, WeightType.BF16) => Table256BF16,
+            (SimdLevel.Vector256, WeightType.F16) => Table256F16,
+            _ => throw new ArgumentOutOfRangeException(nameof(level)),
+        };
+        int nrMax = level == SimdLevel.Vector512 ? NR512 : NR256;
+        return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)table[(mr - 1) * nrMax + (nr - 1)];
+    }
+
+    /// <summary>Zero-padded 16-wide copies of the last partial k-block of each row (call-free on purpose).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PadTail(float* src, int slots, int used, nint ld, float* dst, nint from, int count)
+    {
+        for (int s = 0; s < slots; s++)
+            for (int t = 0; t < 16; t++)
+                dst[s * 16 + t] = s < used && t < count ? src[s * ld + from + t] : 0f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PadTail(byte* src, int slots, int used, nint ld, byte* dst, nint slotBytes, nint from, nint count)
+    {
+        for (int s = 0; s < slots; s++)
+            for (nint t = 0; t < slotBytes; t++)
+                dst[s * slotBytes + t] = s < used && t < count ? src[s * ld + from + t] : (byte)0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* y, float v, bool accumulate) => *y = accumulate ? *y + v : v;
+
+    /// <summary>The canonical order in plain scalar code: the fallback path and the bit-exact oracle for the SIMD tiles.</summary>
+    internal static void TileScalar(float* x, nint ldx, byte* w, nint ldw, WeightType type, int k, int mr, int nr, float* y, nint ldy, bool accumulate)
+    {
+        Span<float> lanes = stackalloc float[CanonicalOrder.Lanes];
+        for (int i = 0; i < mr; i++)
+            for (int j = 0; j < nr; j++)
+            {
+                lanes.Clear();
+                float* xr = x + i * ldx;
+                byte* wr = w + j * ldw;
+                for (int p0 = 0; p0 < k; p0 += CanonicalOrder.Lanes)
+                    for (int l = 0; l < CanonicalOrder.Lanes; l++)
+                    {
+                        int p = p0 + l;
+                        float xv = p < k ? xr[p] : 0f, wv = p < k ? Widen(wr, type, p) : 0f;
+                        lanes[l] = MathF.FusedMultiplyAdd(xv, wv, lanes[l]);
+                    }
+                Store(y + i * ldy + j, CanonicalOrder.Reduce(lanes), accumulate);
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Widen(byte* row, WeightType type, int p) => type switch
+    {
+        WeightType.F32 => ((float*)row)[p],
+        WeightType.F16 => (float)BitConverter.UInt16BitsToHalf(((ushort*)row)[p]),
+        _ => BitConverter.UInt32BitsToSingle((uint)((ushort*)row)[p] << 16),
+    };
+}

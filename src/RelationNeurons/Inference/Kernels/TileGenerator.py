@@ -1,0 +1,217 @@
+import os
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Generates DotTiles.g.cs and OuterTiles.g.cs (register-blocked microkernels with all accumulators spelled out).
+MR512, NR512 = 4, 6
+MR256, NR256 = 2, 3
+OMR, ONV = 6, 4          # outer-product tiles: rows x 16-float vectors (Vector512)
+OMR256, ONV256 = 4, 3    # Vector256 outer tiles: rows x 8-float vectors
+
+def C(n): return f"C{n}"
+
+def dot512():
+    L=[]
+    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
+    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)")
+    L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
+    L.append("    {")
+    L.append("        nint es = TW.ElementSize;")
+    for i in range(MR512):
+        for j in range(NR512):
+            L.append(f"        Vector512<float> a{i}{j} = default;")
+    for i in range(MR512):
+        L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
+    for j in range(NR512):
+        L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
+    L.append("        float* xt = stackalloc float[16 * 4];")
+    L.append("        byte* wt = stackalloc byte[16 * 4 * 6];")
+    L.append("        nint len = k & ~15;")
+    L.append("        for (int pass = 0; ; pass++)")
+    L.append("        {")
+    L.append("            for (nint p = 0; p < len; p += 16)")
+    L.append("            {")
+    for i in range(MR512):
+        pre = "" if i==0 else f"TM.Value > {i} ? "
+        post = "" if i==0 else " : default"
+        L.append(f"                var xv{i} = {pre}Vector512.Load(x{i} + p){post};")
+    for j in range(NR512):
+        ind = "                "
+        if j>0:
+            L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); ind += "    "
+        L.append(f"{ind}var wv{j} = TW.Load512(w{j} + p * es);")
+        for i in range(MR512):
+            if i==0: L.append(f"{ind}a{i}{j} = Vector512.FusedMultiplyAdd(xv{i}, wv{j}, a{i}{j});")
+            else: L.append(f"{ind}if (TM.Value > {i}) a{i}{j} = Vector512.FusedMultiplyAdd(xv{i}, wv{j}, a{i}{j});")
+        if j>0: L.append("                }")
+    L.append("            }")
+    L.append("            int tail = k & 15;")
+    L.append("            if (pass == 1 || tail == 0) break;")
+    L.append("            // Zero-padded copies of the last partial 16-block: padded lanes add fma(0, 0, acc), as in the canonical order.")
+    L.append("            // No calls here (Span.Clear / MemoryCopy): a call anywhere in the method makes the JIT spill every accumulator inside the hot loop.")
+    L.append(f"            PadTail(x, {MR512}, TM.Value, ldx, xt, len, tail);")
+    L.append(f"            PadTail(w, {NR512}, TN.Value, ldw, wt, 16 * es, len * es, tail * es);")
+    for i in range(MR512):
+        L.append(f"            x{i} = xt + {i * 16};")
+    for j in range(NR512):
+        L.append(f"            w{j} = wt + {j * 16} * es;")
+    L.append("            len = 16;")
+    L.append("        }")
+    for i in range(MR512):
+        for j in range(NR512):
+            cond = []
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"        {c}Store(y + {i} * ldy + {j}, CanonicalOrder.Reduce(a{i}{j}), accumulate);")
+    L.append("    }")
+    return L
+
+def dot256():
+    L=[]
+    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
+    L.append("    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)")
+    L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
+    L.append("    {")
+    L.append("        nint es = TW.ElementSize;")
+    for i in range(MR256):
+        for j in range(NR256):
+            L.append(f"        Vector256<float> l{i}{j} = default, h{i}{j} = default;")
+    for i in range(MR256):
+        L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
+    for j in range(NR256):
+        L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
+    L.append(f"        float* xt = stackalloc float[16 * {MR256}];")
+    L.append(f"        byte* wt = stackalloc byte[16 * 4 * {NR256}];")
+    L.append("        nint len = k & ~15;")
+    L.append("        for (int pass = 0; ; pass++)")
+    L.append("        {")
+    L.append("            for (nint p = 0; p < len; p += 16)")
+    L.append("            {")
+    for i in range(MR256):
+        pre = "" if i==0 else f"TM.Value > {i} ? "
+        post = "" if i==0 else " : default"
+        L.append(f"                var xl{i} = {pre}Vector256.Load(x{i} + p){post};")
+        L.append(f"                var xh{i} = {pre}Vector256.Load(x{i} + p + 8){post};")
+    for j in range(NR256):
+        ind = "                "
+        if j>0:
+            L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); ind += "    "
+        L.append(f"{ind}var wl{j} = TW.Load256(w{j} + p * es);")
+        L.append(f"{ind}var wh{j} = TW.Load256(w{j} + (p + 8) * es);")
+        for i in range(MR256):
+            c = "" if i==0 else f"if (TM.Value > {i}) "
+            L.append(f"{ind}{c}{{ l{i}{j} = Vector256.FusedMultiplyAdd(xl{i}, wl{j}, l{i}{j}); h{i}{j} = Vector256.FusedMultiplyAdd(xh{i}, wh{j}, h{i}{j}); }}")
+        if j>0: L.append("                }")
+    L.append("            }")
+    L.append("            int tail = k & 15;")
+    L.append("            if (pass == 1 || tail == 0) break;")
+    L.append(f"            PadTail(x, {MR256}, TM.Value, ldx, xt, len, tail);")
+    L.append(f"            PadTail(w, {NR256}, TN.Value, ldw, wt, 16 * es, len * es, tail * es);")
+    for i in range(MR256):
+        L.append(f"            x{i} = xt + {i * 16};")
+    for j in range(NR256):
+        L.append(f"            w{j} = wt + {j * 16} * es;")
+    L.append("            len = 16;")
+    L.append("        }")
+    for i in range(MR256):
+        for j in range(NR256):
+            cond = []
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"        {c}Store(y + {i} * ldy + {j}, CanonicalOrder.Reduce(l{i}{j}, h{i}{j}), accumulate);")
+    L.append("    }")
+    return L
+
+def table(name, kernel, MR, NR, tw):
+    L=[]
+    L.append(f"    private static readonly nint[] {name} =")
+    L.append("    [")
+    for i in range(1,MR+1):
+        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" for j in range(1,NR+1)) + ",")
+    L.append("    ];")
+    return L
+
+out=[]
+out.append("// <auto-generated> by TileGenerator.py (same folder); edit the generator's template, not this file. </auto-generated>")
+out.append("using System.Runtime.CompilerServices;")
+out.append("using System.Runtime.Intrinsics;")
+out.append("")
+out.append("namespace RelationNeurons.Inference.Kernels;")
+out.append("")
+out.append("internal static unsafe partial class DotTiles")
+out.append("{")
+out.append(f"    internal const int MR512 = {MR512}, NR512 = {NR512}, MR256 = {MR256}, NR256 = {NR256};")
+out.append("")
+out += dot512(); out.append("")
+out += dot256(); out.append("")
+for tw in ["F32Load","BF16Load","F16Load"]:
+    out += table(f"Table512{tw[:-4]}", "Tile512", MR512, NR512, tw)
+    out += table(f"Table256{tw[:-4]}", "Tile256", MR256, NR256, tw)
+out.append("}")
+open(os.path.join(HERE, "DotTiles.g.cs"), "w").write("\n".join(out)+"\n")
+
+# ---- outer-product tiles (trainer NN / TN): c[i, j..] = sequential FMA over p of a(i,p) * b[p, j..] ----
+def outer(W, MR, NV):
+    V=f"Vector{W}"; lanes = W//32
+    L=[]
+    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
+    L.append(f"    internal static void Tile{W}<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)")
+    L.append("        where TM : struct, IConst where TN : struct, IConst")
+    L.append("    {")
+    for i in range(MR):
+        L.append("        " + " ".join(f"{V}<float> c{i}{v} = default;" for v in range(NV)))
+    for i in range(MR):
+        L.append(f"        float* a{i} = TM.Value > {i} ? a + {i} * sai : a;")
+    L.append("        for (nint p = 0; p < k; p++)")
+    L.append("        {")
+    L.append("            nint ap = p * sap;")
+    L.append("            float* bp = b + p * ldb;")
+    for v in range(NV):
+        if v==0: L.append(f"            var b{v} = {V}.Load(bp);")
+        else: L.append(f"            var b{v} = TN.Value > {v} ? {V}.Load(bp + {v*lanes}) : default;")
+    for i in range(MR):
+        ind="            "
+        if i>0:
+            L.append(f"{ind}if (TM.Value > {i})"); L.append(f"{ind}{{"); ind+="    "
+        L.append(f"{ind}var av{i} = {V}.Create(a{i}[ap]);")
+        for v in range(NV):
+            c = "" if v==0 else f"if (TN.Value > {v}) "
+            L.append(f"{ind}{c}c{i}{v} = {V}.FusedMultiplyAdd(av{i}, b{v}, c{i}{v});")
+        if i>0: L.append("            }")
+    L.append("        }")
+    for i in range(MR):
+        for v in range(NV):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if v>0: cond.append(f"TN.Value > {v}")
+            cc = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"        {cc}StoreRow(c + {i} * ldc + {v*lanes}, c{i}{v}, accumulate);")
+    L.append("    }")
+    return L
+
+def otable(name, W, MR, NV):
+    L=[]
+    L.append(f"    private static readonly nint[] {name} =")
+    L.append("    [")
+    for i in range(1,MR+1):
+        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile{W}<{C(i)}, {C(j)}>" for j in range(1,NV+1)) + ",")
+    L.append("    ];")
+    return L
+
+out=[]
+out.append("// <auto-generated> by TileGenerator.py (same folder); edit the generator's template, not this file. </auto-generated>")
+out.append("using System.Runtime.CompilerServices;")
+out.append("using System.Runtime.Intrinsics;")
+out.append("")
+out.append("namespace RelationNeurons.Inference.Kernels;")
+out.append("")
+out.append("internal static unsafe partial class OuterTiles")
+out.append("{")
+out.append(f"    internal const int MR512 = {OMR}, NV512 = {ONV}, MR256 = {OMR256}, NV256 = {ONV256};")
+out.append("")
+out += outer(512, OMR, ONV); out.append("")
+out += outer(256, OMR256, ONV256); out.append("")
+out += otable("Table512", 512, OMR, ONV)
+out += otable("Table256", 256, OMR256, ONV256)
+out.append("}")
+open(os.path.join(HERE, "OuterTiles.g.cs"), "w").write("\n".join(out)+"\n")

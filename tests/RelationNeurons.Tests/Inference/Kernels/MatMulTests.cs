@@ -1,0 +1,246 @@
+using System.Runtime.InteropServices;
+using RelationNeurons.Inference.Kernels;
+
+namespace RelationNeurons.Tests.Inference.Kernels;
+
+/// <summary>Owns pinned storage for a weight matrix in one stored type, made from float values.</summary>
+internal sealed unsafe class TestWeights : IDisposable
+{
+    private readonly void* _data;
+    public WeightMatrix Matrix { get; }
+
+    public TestWeights(float[] values, WeightType type, int rows, int cols)
+    {
+        int es = type == WeightType.F32 ? 4 : 2;
+        _data = NativeMemory.AlignedAlloc((nuint)Math.Max(1, values.Length * es), 64);
+        for (int i = 0; i < values.Length; i++)
+        {
+            switch (type)
+            {
+                case WeightType.F32: ((float*)_data)[i] = values[i]; break;
+                case WeightType.F16: ((Half*)_data)[i] = (Half)values[i]; break;
+                default: ((ushort*)_data)[i] = (ushort)(BitConverter.SingleToUInt32Bits(values[i]) >> 16); break;
+            }
+        }
+        Matrix = new WeightMatrix(_data, type, rows, cols);
+    }
+
+    public static TestWeights FromBits(ushort[] bits, WeightType type, int rows, int cols)
+    {
+        var t = new TestWeights(new float[bits.Length], type, rows, cols);
+        for (int i = 0; i < bits.Length; i++) ((ushort*)t._data)[i] = bits[i];
+        return t;
+    }
+
+    public void Dispose() => NativeMemory.AlignedFree(_data);
+}
+
+public class MatMulTests
+{
+    public static IEnumerable<object[]> LevelsAndTypes()
+    {
+        foreach (var level in Levels())
+            foreach (var type in new[] { WeightType.F32, WeightType.F16, WeightType.BF16 })
+                yield return [level, type];
+    }
+
+    internal static IEnumerable<SimdLevel> Levels()
+    {
+        yield return SimdLevel.Scalar;
+        if (KernelOptions.HardwareLevel >= SimdLevel.Vector256) yield return SimdLevel.Vector256;
+        if (KernelOptions.HardwareLevel >= SimdLevel.Vector512) yield return SimdLevel.Vector512;
+    }
+
+    internal static float[] Random(int n, int seed)
+    {
+        var r = new Random(seed);
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    private static readonly (int M, int N, int K)[] Shapes =
+        [(1, 1, 1), (1, 7, 5), (2, 3, 16), (3, 13, 17), (4, 6, 32), (5, 25, 33), (9, 31, 100), (1, 40, 47), (13, 50, 64)];
+
+    private static float[] Reference(float[] x, int m, in WeightMatrix w, out float[] absBound)
+    {
+        var y = new float[m * w.Rows];
+        MatMulReference.Multiply(x, m, w, y);
+        absBound = new float[m * w.Rows];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < w.Rows; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < w.Cols; p++) s += Math.Abs(x[i * w.Cols + p] * w[j, p]);
+                absBound[i * w.Rows + j] = (float)s;
+            }
+        return y;
+    }
+
+    [Theory, MemberData(nameof(LevelsAndTypes))]
+    public void MatchesReferenceOnOddShapes(SimdLevel level, WeightType type)
+    {
+        foreach (var (m, n, k) in Shapes)
+        {
+            using var w = new TestWeights(Random(n * k, n * 31 + k), type, n, k);
+            var x = Random(m * k, m * 7 + k);
+            var want = Reference(x, m, w.Matrix, out var bound);
+            var y = new float[m * n];
+            MatMul.Multiply(x, m, w.Matrix, y, accumulate: false, level, maxThreads: 2);
+            for (int i = 0; i < y.Length; i++)
+                Assert.True(Math.Abs(y[i] - want[i]) <= 1e-6f * (bound[i] + 1) * Math.Max(1, k / 16),
+                    $"{level} {type} m={m} n={n} k={k} i={i}: {y[i]} vs {want[i]}");
+        }
+    }
+
+    [Theory, MemberData(nameof(LevelsAndTypes))]
+    public void SimdLevelsAreBitIdenticalToTheScalarCanonicalOrder(SimdLevel level, WeightType type)
+    {
+        foreach (var (m, n, k) in Shapes)
+        {
+            using var w = new TestWeights(Random(n * k, n + k), type, n, k);
+            var x = Random(m * k, m + 3 * k);
+            var scalar = new float[m * n];
+            var simd = new float[m * n];
+            MatMul.Multiply(x, m, w.Matrix, scalar, false, SimdLevel.Scalar, 1);
+            MatMul.Multiply(x, m, w.Matrix, simd, false, level, 3);
+            Assert.Equal(Bits(scalar), Bits(simd));
+        }
+    }
+
+    [Theory, MemberData(nameof(LevelsAndTypes))]
+    public void RowsAreBitIdenticalWhateverTheBatchSizeAndThreadCount(SimdLevel level, WeightType type)
+    {
+        const int m = 13, n = 70, k = 301; // large enough to run multi-threaded
+        using var w = new TestWeights(Random(n * k, 5), type, n, k);
+        var x = Random(m * k, 6);
+        var batched = new float[m * n];
+        MatMul.Multiply(x, m, w.Matrix, batched, false, level, 2);
+        foreach (int threads in new[] { 1, 3, 8 })
+        {
+            var again = new float[m * n];
+            MatMul.Multiply(x, m, w.Matrix, again, false, level, threads);
+            Assert.Equal(Bits(batched), Bits(again));
+        }
+        for (int i = 0; i < m; i++)
+        {
+            var row = new float[n];
+            MatMul.Multiply(x.AsSpan(i * k, k), 1, w.Matrix, row, false, level, 2);
+            Assert.Equal(Bits(batched.AsSpan(i * n, n)), Bits(row));
+        }
+        // A sub-batch starting mid-way also reproduces its rows.
+        var sub = new float[5 * n];
+        MatMul.Multiply(x.AsSpan(4 * k, 5 * k), 5, w.Matrix, sub, false, level, 2);
+        Assert.Equal(Bits(batched.AsSpan(4 * n, 5 * n)), Bits(sub));
+    }
+
+    [Theory, MemberData(nameof(LevelsAndTypes))]
+    public void AccumulateAddsTheProductOnce(SimdLevel level, WeightType type)
+    {
+        const int m = 3, n = 11, k = 37;
+        using var w = new TestWeights(Random(n * k, 8), type, n, k);
+        var x = Random(m * k, 9);
+        var prod = new float[m * n];
+        MatMul.Multiply(x, m, w.Matrix, prod, false, level, 1);
+        var y = Random(m * n, 10);
+        var expect = y.Zip(prod, (a, b) => a + b).ToArray();
+        MatMul.Multiply(x, m, w.Matrix, y, true, level, 2);
+        Assert.Equal(Bits(expect), Bits(y));
+    }
+
+    [Fact]
+    public void PublicEntryUsesTheConfiguredPathAndMatchesReference()
+    {
+        const int m = 2, n = 9, k = 20;
+        using var w = new TestWeights(Random(n * k, 11), WeightType.BF16, n, k);
+        var x = Random(m * k, 12);
+        var y = new float[m * n];
+        MatMul.Multiply(x, m, w.Matrix, y);
+        var want = Reference(x, m, w.Matrix, out var bound);
+        for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - want[i]) <= 1e-6f * (bound[i] + 1));
+    }
+
+    [Fact]
+    public void EmptyAndZeroKCases()
+    {
+        using var w = new TestWeights([], WeightType.F32, 4, 0);
+        var y = Enumerable.Repeat(7f, 8).ToArray();
+        MatMul.Multiply([], 2, w.Matrix, y);
+        Assert.All(y, v => Assert.Equal(0f, v));
+        MatMul.Multiply([], 0, w.Matrix, []);
+    }
+
+    [Fact]
+    public void RejectsShortBuffers()
+    {
+        using var w = new TestWeights(new float[12], WeightType.F32, 3, 4);
+        Assert.Throws<ArgumentException>(() => MatMul.Multiply(new float[7], 2, w.Matrix, new float[6]));
+        Assert.Throws<ArgumentException>(() => MatMul.Multiply(new float[8], 2, w.Matrix, new float[5]));
+    }
+
+    [Theory, MemberData(nameof(LevelsAndTypes))]
+    public void SpecialWeightValuesPropagateLikeTheReference(SimdLevel level, WeightType type)
+    {
+        if (type == WeightType.F32) return; // covered by the exhaustive 16-bit conversion tests below
+        // One weight row per special value, x = all ones except a 2 at the special position.
+        ushort[] specials = type == WeightType.F16
+            ? [0x7c00, 0xfc00, 0x7e00, 0x0001, 0x8001, 0x03ff, 0x8000, 0x7bff, 0x0400]
+            : [0x7f80, 0xff80, 0x7fc0, 0x0001, 0x8001, 0x007f, 0x8000, 0x7f7f, 0x0080];
+        const int k = 19;
+        int n = specials.Length;
+        var bits = new ushort[n * k];
+        for (int j = 0; j < n; j++) bits[j * k + 17] = specials[j];
+        using var w = TestWeights.FromBits(bits, type, n, k);
+        var x = new float[k];
+        x[17] = 1f;
+        var y = new float[n];
+        MatMul.Multiply(x, 1, w.Matrix, y, false, level, 1);
+        for (int j = 0; j < n; j++)
+        {
+            float want = w.Matrix[j, 17];
+            if (float.IsNaN(want)) Assert.True(float.IsNaN(y[j]));
+            else Assert.Equal(want + 0f, y[j]); // the canonical sum starts from +0, so −0 comes out as +0
+        }
+    }
+
+    [Fact]
+    public unsafe void F16AndBF16VectorWideningIsExactForEveryBitPattern()
+    {
+        if (KernelOptions.HardwareLevel < SimdLevel.Vector256) return;
+        var all = new ushort[65536];
+        for (int i = 0; i < all.Length; i++) all[i] = (ushort)i;
+        fixed (ushort* p = all)
+        {
+            for (int i = 0; i < all.Length; i += 16)
+            {
+                byte* b = (byte*)(p + i);
+                for (int l = 0; l < 8; l++)
+                {
+                    ushort h = all[i + l];
+                    AssertSame((float)BitConverter.UInt16BitsToHalf(h), F16Load.Load256(b)[l]);
+                    AssertSame(BitConverter.UInt32BitsToSingle((uint)h << 16), BF16Load.Load256(b)[l]);
+                }
+                if (KernelOptions.HardwareLevel < SimdLevel.Vector512) continue;
+                for (int l = 0; l < 16; l++)
+                {
+                    ushort h = all[i + l];
+                    AssertSame((float)BitConverter.UInt16BitsToHalf(h), F16Load.Load512(b)[l]);
+                    AssertSame(BitConverter.UInt32BitsToSingle((uint)h << 16), BF16Load.Load512(b)[l]);
+                }
+            }
+        }
+
+        static void AssertSame(float want, float got)
+        {
+            if (float.IsNaN(want)) Assert.True(float.IsNaN(got));
+            else Assert.Equal(BitConverter.SingleToUInt32Bits(want), BitConverter.SingleToUInt32Bits(got));
+        }
+    }
+
+    internal static uint[] Bits(ReadOnlySpan<float> v)
+    {
+        var b = new uint[v.Length];
+        for (int i = 0; i < v.Length; i++) b[i] = BitConverter.SingleToUInt32Bits(v[i]);
+        return b;
+    }
+}

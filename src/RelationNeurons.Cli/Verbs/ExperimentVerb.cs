@@ -42,7 +42,7 @@ internal static class ExperimentVerb
             var inputs = new ExperimentInputs(m.Config, PromptFile.Read(layout.TestPrompts), sets);
             var evaluation = args.Evaluation(parse);
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
-            var store = EvaluationStore.ForRun(layout.Root, $"{fingerprint.WeightsSha256}/{evaluation.MaxNewTokens}");
+            var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation));
             var suite = new ExperimentSuite(inputs, options, new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation), store);
             var outcomes = RunWithProgress(suite, kinds, layout.Root, cancel);
             var output = outcomes.Select(o => new ExperimentOutput(ExperimentKinds.Name(o.Kind), o.File, o.SkipReason)).ToArray();

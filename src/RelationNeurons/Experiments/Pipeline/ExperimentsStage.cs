@@ -29,9 +29,8 @@ public sealed class ExperimentsStage : IRunStage
         return outcomes.Where(o => o.File is not null).Select(o => Path.GetRelativePath(layout.Root, o.File!)).ToArray();
     }
 
-    /// <summary>What, besides a condition itself, decides its outcomes: the model and the decoding settings.</summary>
-    public static string EvaluationSalt(RunContext context) =>
-        $"{context.Fingerprint.WeightsSha256}/{context.Options.Evaluation.MaxNewTokens}";
+    private static string EvaluationSalt(RunContext context) =>
+        EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation);
 
     private sealed class SuiteProgressAdapter(IProgress<StageProgress> progress) : IProgress<SuiteProgress>
     {

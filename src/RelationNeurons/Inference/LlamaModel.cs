@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;
+using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Inference;
 
@@ -46,6 +47,14 @@ public sealed class LlamaModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>Whether the checkpoint folder holds a tokenizer (tokenizer.json or tokenizer.model).</summary>
+    public bool HasTokenizer =>
+        File.Exists(Path.Combine(Directory, TokenizerLoader.TokenizerJson)) ||
+        File.Exists(Path.Combine(Directory, TokenizerLoader.SentencePieceModelFile));
+
+    /// <summary>The checkpoint folder's tokenizer, with BOS/EOS ids from config.json where the tokenizer files do not say.</summary>
+    public ITokenizer LoadTokenizer() => TokenizerLoader.Load(Directory, Config.BosTokenId, Config.EosTokenIds);
 
     /// <summary>Forward pass over one prompt.</summary>
     public ForwardResult Forward(int[] ids, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition) =>

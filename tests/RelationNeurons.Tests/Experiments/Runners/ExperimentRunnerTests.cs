@@ -140,6 +140,16 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public void ParallelEvaluationGivesTheSameResults()
+    {
+        var serial = RunAll().Outcomes;
+        var parallel = RunAll(Options with { Parallelism = 3 }).Outcomes;
+        static string Json(ExperimentOutcome o) => System.Text.Json.JsonSerializer.Serialize(o.Result, o.Result!.GetType(), ResultJson.Options);
+        Assert.All(serial, o => Assert.True(Json(o).Length > 200));
+        Assert.Equal(serial.Select(Json), parallel.Select(Json));
+    }
+
+    [Fact]
     public void CrossLingualIsSkippedWithOneLanguage()
     {
         var inputs = RuleWorld.Inputs with

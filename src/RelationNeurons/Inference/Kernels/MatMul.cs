@@ -24,6 +24,11 @@ public static class MatMul
         int threads = KernelParallel.ThreadsFor((long)m * n * k, maxThreads);
         fixed (float* xp = x, yp = y)
         {
+            if (w.NeedsRowDecode)
+            {
+                QuantizedMatMul.Multiply(xp, m, w, yp, accumulate, level, threads);
+                return;
+            }
             var job = new DotJob(xp, yp, w, m, accumulate, level, threads);
             KernelParallel.Run(job, job.Items, threads);
         }

@@ -34,7 +34,7 @@ public sealed class Evaluator : IConditionEvaluator
 
     /// <summary>Loads the tokenizer that sits beside the model's weights.</summary>
     public static ITokenizer LoadTokenizer(LlamaModel model) =>
-        TokenizerLoader.Load(model.Directory, model.Config.BosTokenId, model.Config.EosTokenIds);
+        model.LoadTokenizer();
 
     public EvaluationResult Evaluate(string condition, IReadOnlyList<Prompt> prompts, Intervention? intervention)
     {

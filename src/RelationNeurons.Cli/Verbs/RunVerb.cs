@@ -52,7 +52,7 @@ internal static class RunVerb
                 SelectionCount = parse.GetValue(count), SelectionFraction = parse.GetValue(fraction),
                 Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse),
                 Force = parse.GetValue(force),
-                ReproduceCommand = "relneurons " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote)),
+                ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
             };
             var stages = RunStages.Create(AnalysisStages.Create(options));
             var fingerprint = Fingerprint(modelPath);
@@ -132,6 +132,8 @@ internal static class RunVerb
 
     private static void PrintSummary(RunOutcome outcome)
     {
+        // A console bound to the current stdout (the static AnsiConsole keeps the first writer it saw).
+        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var table = new Table().Title("run summary");
         table.AddColumn("stage");
         table.AddColumn("status");
@@ -140,9 +142,9 @@ internal static class RunVerb
         foreach (var s in outcome.Stages)
             table.AddRow(s.Stage, s.Skipped ? "[grey]skipped (done)[/]" : "[green]ran[/]",
                 s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Outputs.Take(4)) + (s.Outputs.Count > 4 ? ", …" : "")));
-        AnsiConsole.Write(table);
+        stdout.Write(table);
         var results = Reporting.RunResults.Load(outcome.Layout.Root);
-        if (results.Intra is { } intra) AnsiConsole.Write(IntraTable(intra));
+        if (results.Intra is { } intra) stdout.Write(IntraTable(intra));
         foreach (string note in outcome.Notes) Console.WriteLine($"note: {note}");
         Console.WriteLine($"report: {Path.Combine(outcome.Layout.Root, Reporting.ReportGenerator.HtmlFile)}");
     }
@@ -151,7 +153,7 @@ internal static class RunVerb
     private static Table IntraTable(Experiments.Results.IntraRelationResult intra)
     {
         var languages = intra.Entries.Select(e => e.Language).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var t = new Table().Title("intra-relation: clean accuracy → drop with the relation's units [random units] (all test facts; * p < 0.05 vs random)");
+        var t = new Table().Title(Markup.Escape("intra-relation: clean accuracy → drop with the relation's units [random units] (all test facts; * p < 0.05 vs random)"));
         t.AddColumn("relation");
         foreach (string l in languages) t.AddColumn(new TableColumn(l).RightAligned());
         foreach (var rel in intra.Entries.Select(e => e.Relation).Distinct().Order(StringComparer.Ordinal))

@@ -36,7 +36,7 @@ public static class MatMul
     /// (x block + W block both L2-resident); k-chunking (KChunk=512..2048) was 10–20 % slower there,
     /// so it is off by default (0) but kept, tested, for machines with larger L1/L2 bandwidth.
     /// </summary>
-    internal static int KChunk = 0, MaxRowBlock = 32;
+    internal static int KChunk = 0, MaxRowBlock = 32, ColTiles = 4;
 
     /// <summary>Weight types widened once per column block into a float32 panel when a block has many rows (bench-tunable).</summary>
     internal static bool PackF16 = true, PackBF16 = false;
@@ -68,7 +68,7 @@ public static class MatMul
             _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
             _accumulate = accumulate; _level = level;
             (_mr, _nr) = DotTiles.Shape(level);
-            _colBlock = _nr * (level == SimdLevel.Vector256 ? 8 : 4);
+            _colBlock = _nr * (level == SimdLevel.Vector256 ? 2 * ColTiles : ColTiles);
             int colBlocks = (_n + _colBlock - 1) / _colBlock;
             // Split rows only when column blocks alone cannot keep every thread busy.
             int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));

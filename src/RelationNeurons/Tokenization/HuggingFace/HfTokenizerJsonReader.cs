@@ -10,7 +10,8 @@ namespace RelationNeurons.Tokenization.HuggingFace;
 /// </summary>
 public static class HfTokenizerJsonReader
 {
-    private const int MaxTokenId = 1 << 24;
+    /// <summary>Largest token id accepted (real vocabularies stay far below; bounds the id → piece table).</summary>
+    private const int MaxTokenId = (1 << 22) - 1;
 
     public static HfTokenizer Load(string tokenizerJsonPath, int? bosId = null, IReadOnlyList<int>? eosIds = null)
     {

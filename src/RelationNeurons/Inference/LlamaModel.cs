@@ -53,6 +53,7 @@ public sealed class LlamaModel : IDisposable
         try
         {
             var weights = LlamaWeights.Bind(files, config);
+            if (options?.CheckWeights == true) WeightValidator.CheckAll(files);
             return new LlamaModel(dir, config, files, weights, options ?? new EngineOptions());
         }
         catch

@@ -148,6 +148,24 @@ public class ReferenceTokenizerTests
         }
     }
 
+    [Theory]
+    [InlineData("sp_llama2")]
+    [InlineData("sp_trained")]
+    [InlineData("sp_unigram")]
+    [InlineData("llama2sp")]
+    [InlineData("llama2meta")]
+    [InlineData("trained")]
+    [InlineData("bytelevel")]
+    public void LongTextMatchesTheReferenceLibraries(string variant)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceFolder, "reference_long.json")));
+        string text = doc.RootElement.GetProperty("text").GetString()!;
+        bool sp = variant.StartsWith("sp_", StringComparison.Ordinal);
+        var expected = doc.RootElement.GetProperty(sp ? "sentencepiece" : "huggingface").GetProperty(variant).EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        ITokenizer tok = sp ? new SentencePieceTokenizer(SentencePieceVariant(variant)) : HuggingFaceVariant(variant);
+        Assert.Equal(expected, tok.Encode(text, addBos: false));
+    }
+
     [Fact]
     public void CommittedTrainedFilesAgree()
     {

@@ -90,11 +90,11 @@ public sealed class MemoryGuardTests
     }
 }
 
-/// <summary>Tests that set process environment variables run one at a time.</summary>
+/// <summary>Tests that change process-wide settings (environment variables, KernelOptions) run alone, after the parallel ones.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class EnvironmentVariables
 {
-    public const string Name = "process environment variables";
+    public const string Name = "process-wide settings (environment variables, kernel thread count)";
 
     public static IDisposable Set(string name, string? value)
     {

@@ -68,6 +68,9 @@ public static class Recorder
             PromptsFile = options.PromptsFile,
         };
         var units = manifest.UnitSpace();
+        // Refuse before hours of work if the buffers and accumulators cannot fit.
+        Models.MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
+            units.TotalUnits, prompts.Max(p => p.Ids.Length)), "record");
         string fingerprint = Fingerprint(manifest, options, prompts);
 
         manifest = manifest with { Fingerprint = fingerprint };

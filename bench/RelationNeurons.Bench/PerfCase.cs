@@ -53,12 +53,14 @@ internal static class PerfCase
 
         Func<int[][], Action> make;
         IDisposable? owner;
+        LlamaModel? oursModel = null;
         switch (engine)
         {
             case "ours":
             {
                 var model = LlamaModel.Load(dir);
                 owner = model;
+                oursModel = model;
                 make = batch =>
                 {
                     if (!capture) return () => model.Forward(batch, null, LogitsSelection.LastPosition);
@@ -110,17 +112,37 @@ internal static class PerfCase
                 int tokens = batch.Sum(p => p.Length);
                 var times = PerfCommon.Time(runs, make(batch));
                 double median = PerfCommon.Median(times);
+                // The same matrix products alone (same weights and rows): what the rest of the pass costs on top.
+                double? gemm = oursModel is null || capture ? null : PerfCommon.Median(PerfCommon.Time(runs, GemmOnly(oursModel, tokens)));
                 rows.Add(new JsonObject
                 {
+                    ["gemm_only_s"] = gemm,
                     ["batch"] = b, ["tokens"] = tokens, ["median_s"] = median, ["tokens_per_s"] = tokens / median,
                     ["gflops"] = PerfCommon.FlopsPerToken(config) * tokens / median / 1e9,
                     ["runs_s"] = new JsonArray(times.Select(t => (JsonNode?)t).ToArray()),
                 });
-                Console.Error.WriteLine($"  {engine,-10} capture={(capture ? 1 : 0)} batch {b,3}: {tokens / median,9:F1} tok/s (median of {runs}, load {PerfCommon.Load1()})");
+                Console.Error.WriteLine($"  {engine,-10} capture={(capture ? 1 : 0)} batch {b,3}: {tokens / median,9:F1} tok/s (median of {runs}, load {PerfCommon.Load1()})" +
+                    (gemm is { } g ? $"; matrix products alone {100 * g / median:F0}% of the pass" : ""));
             }
         }
         finally { owner?.Dispose(); }
         return new JsonObject { ["engine"] = engine, ["capture"] = capture, ["model"] = a.Str("model", "tinyllama"), ["threads"] = threads, ["results"] = rows };
+    }
+
+    /// <summary>Every layer's seven projections on <paramref name="rows"/> rows, nothing else.</summary>
+    private static Action GemmOnly(LlamaModel model, int rows)
+    {
+        var c = model.Config;
+        int widest = Math.Max(c.IntermediateSize, Math.Max(c.HiddenSize, c.QueryWidth));
+        var x = new float[(long)rows * widest];
+        var y = new float[(long)rows * widest];
+        for (int i = 0; i < x.Length; i++) x[i] = (i % 17 - 8) * 0.01f;
+        return () =>
+        {
+            foreach (var w in model.Weights.Layers)
+                foreach (var m in new[] { w.Q, w.K, w.V, w.O, w.Gate, w.Up, w.Down })
+                    MatMul.Multiply(x.AsSpan(0, rows * m.Cols), rows, m, y.AsSpan(0, rows * m.Rows));
+        };
     }
 
     private static JsonObject Generate(BenchArgs a)
@@ -131,6 +153,7 @@ internal static class PerfCase
         var c = model.Config;
         var prompts = PerfCommon.Prompts(count, c.VocabSize);
         HookSet? hooks = null;
+        deactivate = Math.Min(deactivate, c.NumHiddenLayers * c.IntermediateSize / 2); // a small model has fewer units
         if (deactivate > 0)
         {
             // Units spread over all layers, like a relation's top units (N = 6000 in the paper's command).

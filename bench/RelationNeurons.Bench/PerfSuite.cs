@@ -117,11 +117,11 @@ internal static class PerfSuite
                 .FirstOrDefault(x => (int)x!["batch"]! == batch)?["tokens_per_s"]?.GetValue<double>();
         string Cols(Func<int, string> cell) => string.Concat(batches.Select(b => $"{cell(b),12}"));
         sb.AppendLine($"\nprefill tokens/s, {model}, prompts of 12-16 tokens, median of {runs} runs");
-        sb.AppendLine($"  {"engine",-14}{"capture",-9}{Cols(b => $"batch {b}")}{"peak RSS MiB",15}");
+        sb.AppendLine($"  {"engine",-16}{"capture",-9}{Cols(b => $"batch {b}")}{"peak RSS MiB",15}");
         foreach (var r in results)
         {
             string e = (string)r["engine"]!; bool cap = (bool)r["capture"]!;
-            sb.AppendLine($"  {Label(e),-14}{(cap ? "pooled" : "-"),-9}{Cols(b => Tps(e, cap, b) is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "")}{(double)r["peak_rss_mib"]!,15:F0}");
+            sb.AppendLine($"  {Label(e),-16}{(cap ? "pooled" : "-"),-9}{Cols(b => Tps(e, cap, b) is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "")}{(double)r["peak_rss_mib"]!,15:F0}");
         }
         sb.AppendLine($"  ratios (our tokens/s over theirs):");
         void Ratio(string name, string e1, bool c1, string e2, bool c2)
@@ -144,6 +144,10 @@ internal static class PerfSuite
             sb.Append($"  ours, matrix-product GFLOP/s (% of FMA peak {peak:F0}):   ");
             foreach (var x in ours["results"]!.AsArray())
                 sb.Append($"  b={(int)x!["batch"]!}: {(double)x["gflops"]!:F0} ({100 * (double)x["gflops"]! / peak:F0}%)");
+            sb.AppendLine();
+            sb.Append("  ours, share of the pass spent in the matrix products (same products timed alone):");
+            foreach (var x in ours["results"]!.AsArray())
+                if (x!["gemm_only_s"] is { } g) sb.Append($"  b={(int)x["batch"]!}: {100 * (double)g / (double)x["median_s"]!:F0}%");
             sb.AppendLine();
         }
         return sb.ToString();

@@ -113,7 +113,7 @@ internal static class PerfCase
                 var times = PerfCommon.Time(runs, make(batch));
                 double median = PerfCommon.Median(times);
                 // The same matrix products alone (same weights and rows): what the rest of the pass costs on top.
-                double? gemm = oursModel is null || capture ? null : PerfCommon.Median(PerfCommon.Time(runs, GemmOnly(oursModel, tokens)));
+                double? gemm = oursModel is null || capture ? null : PerfCommon.Median(PerfCommon.Time(Math.Min(runs, 3), GemmOnly(oursModel, tokens)));
                 rows.Add(new JsonObject
                 {
                     ["gemm_only_s"] = gemm,

@@ -55,7 +55,7 @@ internal static class PerfCheck
             }
             using var peer = new LlamaCppPeer(gguf, threads, 256, prompts.Length, vocab);
             // llama.cpp rounds activations to bf16 for bf16 weights: agreement is that of bf16 arithmetic.
-            Compare("llama.cpp bf16", peer.Prefill(prompts), 5e-2);
+            Compare("llama.cpp", peer.Prefill(prompts), 5e-2);
         }
         foreach (var (peer, dtype, tolerance) in new[] { ("torch-f32", TorchSharp.torch.ScalarType.Float32, 1e-3), ("torch-bf16", TorchSharp.torch.ScalarType.BFloat16, 1e-1) })
         {

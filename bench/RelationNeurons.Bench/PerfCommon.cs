@@ -14,12 +14,13 @@ internal static class PerfCommon
     public static int[][] Prompts(int count, int vocab, int seed = 7)
     {
         var rng = new Random(seed);
+        int low = vocab > 512 ? 259 : 3;
         var prompts = new int[count][];
         for (int i = 0; i < count; i++)
         {
             var p = new int[12 + rng.Next(5)];
             p[0] = 1;
-            for (int j = 1; j < p.Length; j++) p[j] = 259 + rng.Next(vocab - 259);
+            for (int j = 1; j < p.Length; j++) p[j] = low + rng.Next(vocab - low);
             prompts[i] = p;
         }
         return prompts;

@@ -15,8 +15,9 @@ namespace RelationNeurons.Bench;
 /// in a child process (`perf-case`) so its peak resident memory is its own; peers run in the same
 /// suite on the same weights and prompts, so ratios are taken under the same machine load.
 /// Options: --models tinyllama[,small,DIR], --batches 1,16,64, --runs 5, --threads T,
-/// --peers torch-f32,torch-bf16,llamacpp (or none), --parts check,prefill,generate,expertise,
-/// --out perf-results.json.
+/// --peers torch-f32,torch-bf16,llamacpp (or none), --peer-pooled 0|1 (libtorch also with pooled
+/// capture; off by default: our pooled pass is compared with libtorch's plain pass, the harder
+/// pairing), --parts check,prefill,generate,expertise, --out perf-results.json.
 /// </summary>
 internal static class PerfSuite
 {
@@ -29,6 +30,7 @@ internal static class PerfSuite
         var peers = a.Str("peers", "torch-f32,torch-bf16,llamacpp").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "none").ToArray();
         var parts = a.Str("parts", "check,prefill,generate,expertise").Split(',', StringSplitOptions.RemoveEmptyEntries);
         string output = a.Str("out", "perf-results.json");
+        bool peerPooled = a.Int("peer-pooled", 0) != 0;
 
         string load0 = PerfCommon.Load1();
         var started = DateTime.UtcNow;
@@ -46,7 +48,7 @@ internal static class PerfSuite
             if (parts.Contains("prefill"))
             {
                 var prefill = new List<JsonObject>();
-                foreach (var (engine, capture) in PrefillCases(peers))
+                foreach (var (engine, capture) in PrefillCases(peers, peerPooled))
                 {
                     var r = Child(["perf-case", "--case", "prefill", "--engine", engine, "--capture", capture ? "1" : "0", "--model", model,
                         "--batches", batches, "--runs", T(runs), "--threads", T(threads)]);
@@ -97,14 +99,14 @@ internal static class PerfSuite
 
     private static string T(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static IEnumerable<(string Engine, bool Capture)> PrefillCases(string[] peers)
+    private static IEnumerable<(string Engine, bool Capture)> PrefillCases(string[] peers, bool peerPooled)
     {
         yield return ("ours", false);
         yield return ("ours", true);
         foreach (var p in peers.Where(p => p.StartsWith("torch", StringComparison.Ordinal)))
         {
             yield return (p, false);
-            yield return (p, true);
+            if (peerPooled) yield return (p, true);
         }
         if (peers.Contains("llamacpp")) yield return ("llamacpp", false);
     }
@@ -157,7 +159,7 @@ internal static class PerfSuite
     {
         "torch-f32" => "libtorch f32",
         "torch-bf16" => "libtorch bf16",
-        "llamacpp" => "llama.cpp bf16",
+        "llamacpp" => "llama.cpp",
         _ => engine,
     };
 

@@ -6,8 +6,8 @@ using RelationNeurons.Models.Safetensors;
 namespace RelationNeurons.Bench.Peers;
 
 /// <summary>
-/// Writes the synthetic checkpoint as a llama.cpp GGUF file with the same BF16 weights (norm
-/// vectors F32, exact): tensor names and metadata as llama.cpp's converter writes them, Q and K
+/// Writes a safetensors checkpoint as a llama.cpp GGUF file with the same weights in their stored
+/// type (BF16, F16 or F32 matrices; norm vectors F32, exact): tensor names and metadata as llama.cpp's converter writes them, Q and K
 /// rows interleaved per head for llama.cpp's RoPE (our GGUF reader maps them back), and a
 /// placeholder SentencePiece vocabulary (control, byte and "▁tN" tokens) because llama.cpp
 /// refuses a model without one; the benchmark feeds token ids, never text.
@@ -16,8 +16,9 @@ internal static class LlamaCppGguf
 {
     public static string Ensure(string checkpointDir, LlamaConfig c)
     {
-        string path = Path.Combine(checkpointDir, "model-bf16.gguf");
+        string path = GgufPath(checkpointDir);
         if (File.Exists(path)) return path;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         Console.Error.WriteLine($"writing {path} ...");
         using var st = SafetensorsFile.Open(Path.Combine(checkpointDir, "model.safetensors"));
         var w = new GgufWriter();
@@ -38,17 +39,23 @@ internal static class LlamaCppGguf
         void Matrix(string ggufName, string hfName, int heads = 0)
         {
             var info = st.Get(hfName);
-            if (info.Dtype != SafetensorsDtype.BF16) throw new InvalidOperationException($"{hfName}: expected BF16");
+            var type = info.Dtype switch
+            {
+                SafetensorsDtype.BF16 => GgmlType.BF16,
+                SafetensorsDtype.F16 => GgmlType.F16,
+                SafetensorsDtype.F32 => GgmlType.F32,
+                _ => throw new InvalidOperationException($"{hfName}: {info.Dtype} is not a float type"),
+            };
             int rows = (int)info.Shape[0], cols = (int)info.Shape[1];
             int[]? map = heads > 0 ? GgufWeights.RopeRowMap(rows, heads) : null;
-            w.AddTensor(ggufName, [cols, rows], GgmlType.BF16, info.ByteLength, stream =>
+            w.AddTensor(ggufName, [cols, rows], type, info.ByteLength, stream =>
             {
                 var bytes = st.Bytes(info);
                 if (map is null) { stream.Write(bytes); return; }
                 // Stored row map[r] holds HF row r, so stored row s is the HF row whose map is s.
                 var inverse = new int[rows];
                 for (int r = 0; r < rows; r++) inverse[map[r]] = r;
-                int rowBytes = cols * 2;
+                int rowBytes = cols * SafetensorsFile.ElementSize(info.Dtype);
                 for (int s = 0; s < rows; s++) stream.Write(bytes.Slice(inverse[s] * rowBytes, rowBytes));
             });
         }
@@ -74,6 +81,17 @@ internal static class LlamaCppGguf
         return path;
     }
 
+    /// <summary>Next to a synthetic model in the cache; for any other folder (a checkpoint in the repository) under the cache root.</summary>
+    private static string GgufPath(string checkpointDir)
+    {
+        string full = Path.GetFullPath(checkpointDir).TrimEnd(Path.DirectorySeparatorChar);
+        string root = Path.GetFullPath(SyntheticModel.CacheRoot);
+        if (full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) return Path.Combine(full, "model-bf16.gguf");
+        ulong hash = 0xCBF29CE484222325UL;
+        foreach (char ch in full) { hash ^= ch; hash *= 0x100000001B3UL; }
+        return Path.Combine(root, "gguf", $"{Path.GetFileName(full)}-{hash:x16}.gguf");
+    }
+
     private static void AddVocabulary(GgufWriter w, LlamaConfig c)
     {
         var tokens = new string[c.VocabSize];
@@ -84,7 +102,7 @@ internal static class LlamaCppGguf
             if (i == 0) { tokens[i] = "<unk>"; types[i] = 2; }
             else if (i == 1) { tokens[i] = "<s>"; types[i] = 3; }
             else if (i == 2) { tokens[i] = "</s>"; types[i] = 3; }
-            else if (i < 3 + 256) { tokens[i] = $"<0x{i - 3:X2}>"; types[i] = 6; }
+            else if (i < 3 + 256 && c.VocabSize > 512) { tokens[i] = $"<0x{i - 3:X2}>"; types[i] = 6; }
             else { tokens[i] = "\u2581t" + i.ToString(CultureInfo.InvariantCulture); types[i] = 1; scores[i] = -i; }
         }
         w.AddString("tokenizer.ggml.model", "llama").AddArray("tokenizer.ggml.tokens", tokens)

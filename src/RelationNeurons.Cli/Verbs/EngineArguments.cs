@@ -21,12 +21,7 @@ internal static class EngineArguments
     }
 
     /// <summary>The model folder's tokenizer, or null when it has none.</summary>
-    public static ITokenizer? TryLoadTokenizer(LlamaModel model)
-    {
-        bool present = File.Exists(Path.Combine(model.Directory, TokenizerLoader.TokenizerJson)) ||
-                       File.Exists(Path.Combine(model.Directory, TokenizerLoader.SentencePieceModelFile));
-        return present ? TokenizerLoader.Load(model.Directory, model.Config.BosTokenId, model.Config.EosTokenIds) : null;
-    }
+    public static ITokenizer? TryLoadTokenizer(LlamaModel model) => model.HasTokenizer ? model.LoadTokenizer() : null;
 
     /// <summary>
     /// The prompt from exactly one of --ids and --text; text is encoded with the model's tokenizer,

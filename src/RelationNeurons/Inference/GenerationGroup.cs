@@ -31,7 +31,8 @@ internal sealed class GenerationGroup
         var capacities = new int[_count];
         int promptTokens = 0;
         for (int i = 0; i < _count; i++) { capacities[i] = _prompts[_first + i].Length + _maxNew; promptTokens += _prompts[_first + i].Length; }
-        var cache = new KvCache(config.NumHiddenLayers, capacities, config.KeyValueWidth);
+        var cache = _ws.Cache;
+        cache.Reset(config.NumHiddenLayers, capacities, config.KeyValueWidth);
 
         var generated = new int[_count][];
         var produced = new int[_count];

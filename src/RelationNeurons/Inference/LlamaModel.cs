@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;
+using RelationNeurons.Models.Gguf;
+using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Inference;
 
@@ -11,33 +13,48 @@ namespace RelationNeurons.Inference;
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
-    private readonly CheckpointFiles _files;
+    private readonly IDisposable _files;
+    private readonly GgufCheckpoint? _gguf;
     private readonly ForwardPass _pass;
     private readonly ConcurrentBag<Workspace> _workspaces = [];
 
     public LlamaConfig Config { get; }
-    /// <summary>The resolved checkpoint folder.</summary>
+    /// <summary>The resolved checkpoint folder, or the full path of a GGUF file.</summary>
     public string Directory { get; }
     public LlamaWeights Weights { get; }
     public EngineOptions Options { get; }
-    public long MappedBytes => _files.MappedBytes;
-    public IReadOnlyList<string> FilePaths => _files.Files.Select(f => f.Path).ToList();
+    public long MappedBytes { get; }
+    public IReadOnlyList<string> FilePaths { get; }
 
     private LlamaModel(string directory, LlamaConfig config, CheckpointFiles files, LlamaWeights weights, EngineOptions options)
+        : this(directory, config, files, weights, options, files.MappedBytes, files.Files.Select(f => f.Path).ToList()) { }
+
+    private LlamaModel(GgufCheckpoint gguf, EngineOptions options)
+        : this(gguf.File.Path, gguf.Config, gguf, gguf.Weights, options, gguf.File.FileLength, [gguf.File.Path]) => _gguf = gguf;
+
+    private LlamaModel(string directory, LlamaConfig config, IDisposable files, LlamaWeights weights, EngineOptions options, long mappedBytes, IReadOnlyList<string> paths)
     {
         Directory = directory; Config = config; _files = files; Weights = weights; Options = options;
+        MappedBytes = mappedBytes; FilePaths = paths;
         _pass = new ForwardPass(config, weights, new RotaryEmbedding(config), options);
     }
 
-    /// <summary>Loads a folder or a Hub id found in the local Hugging Face cache.</summary>
+    /// <summary>Loads a folder, a Hub id found in the local Hugging Face cache, or a GGUF file.</summary>
     public static LlamaModel Load(string model, EngineOptions? options = null)
     {
+        if (GgufCheckpoint.IsGgufPath(model))
+        {
+            var gguf = GgufCheckpoint.Open(model);
+            return new LlamaModel(gguf, options ?? new EngineOptions());
+        }
         string dir = ModelLocator.Resolve(model);
         var config = LlamaConfig.Load(Path.Combine(dir, "config.json"));
         var files = CheckpointFiles.Open(dir);
         try
         {
             var weights = LlamaWeights.Bind(files, config);
+            MemoryGuard.Check(MemoryEstimate.ForForward(config, files.MappedBytes, options ?? new EngineOptions()), $"loading {dir}");
+            if (options?.CheckWeights == true) WeightValidator.CheckAll(files);
             return new LlamaModel(dir, config, files, weights, options ?? new EngineOptions());
         }
         catch
@@ -46,6 +63,14 @@ public sealed class LlamaModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>Whether the checkpoint folder holds a tokenizer (tokenizer.json or tokenizer.model), or the GGUF file's metadata does.</summary>
+    public bool HasTokenizer => _gguf?.HasTokenizer ??
+        File.Exists(Path.Combine(Directory, TokenizerLoader.TokenizerJson)) ||
+        File.Exists(Path.Combine(Directory, TokenizerLoader.SentencePieceModelFile));
+
+    /// <summary>The checkpoint folder's tokenizer, with BOS/EOS ids from config.json where the tokenizer files do not say.</summary>
+    public ITokenizer LoadTokenizer() => _gguf?.LoadTokenizer() ?? TokenizerLoader.Load(Directory, Config.BosTokenId, Config.EosTokenIds);
 
     /// <summary>Forward pass over one prompt.</summary>
     public ForwardResult Forward(int[] ids, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition) =>

@@ -7,6 +7,11 @@ internal static unsafe class WeightRows
 {
     public static void Widen(in WeightMatrix m, int row, Span<float> destination)
     {
+        if (m.NeedsRowDecode)
+        {
+            DequantizeRows.Row(m, row, destination);
+            return;
+        }
         int cols = m.Cols;
         long offset = (long)row * cols;
         switch (m.Type)

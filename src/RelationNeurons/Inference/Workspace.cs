@@ -19,6 +19,8 @@ internal sealed class Workspace
     public float[] HeadInput = [];
     public float[] Logits = [];
     public int[] LogitRows = [];
+    /// <summary>Reused by every generation group run with this workspace.</summary>
+    public readonly KvCache Cache = new();
 
     public void Ensure(Models.LlamaConfig c, int rows, int attentionItems, int maxContext)
     {

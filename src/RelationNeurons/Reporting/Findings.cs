@@ -17,9 +17,9 @@ internal static class Findings
         var not = new List<string>();
         if (run.Intra is { Entries.Count: > 0 } intra) Intra(intra, shows, not);
         if (run.Inter is { } inter) foreach (var m in inter.Matrices.Where(m => m.Relations.Count > 1)) Inter(m, shows);
-        if (run.Cumulativity is { Curves.Count: > 0 } cum) Cumulativity(cum, shows);
+        if (run.Cumulativity is { Curves.Count: > 0 } cum && cum.Curves.All(c => c.Points.Count > 0)) Cumulativity(cum, shows);
         if (run.Overlap is { } overlap) foreach (var m in overlap.Matrices.Where(m => m.Relations.Count > 1)) Overlap(m, shows);
-        if (run.CrossLingual is { Languages.Count: > 1 } cross) CrossLingual(cross, shows);
+        if (run.CrossLingual is { Languages.Count: > 1, PerRelation.Count: > 0 } cross) CrossLingual(cross, shows);
         Limits(run, not);
         return (shows, not);
     }

@@ -10,18 +10,21 @@ public static class ReportBuilder
     {
         var sections = new List<ReportSection>();
         var notes = new List<string>();
-        void Add(object? result, string file, string what, Func<ReportSection> build)
+        void Add(object? result, bool empty, string file, string what, Func<ReportSection> build)
         {
-            if (result is not null) sections.Add(build());
-            else notes.Add($"{what}: not in this report ({file} not found in the run folder).");
+            if (result is null) notes.Add($"{what}: not in this report ({file} not found in the run folder).");
+            else if (empty) notes.Add($"{what}: not in this report ({file} holds no result).");
+            else sections.Add(build());
         }
 
-        Add(run.Intra, RunFiles.Intra, "Intra-relation deactivation", () => IntraSection.Build(run.Intra!, figuresFolder));
-        Add(run.Inter, RunFiles.Inter, "Inter-relation effects", () => InterSection.Build(run.Inter!, figuresFolder));
-        Add(run.Cumulativity, RunFiles.Cumulativity, "Cumulative deactivation", () => CumulativitySection.Build(run.Cumulativity!, figuresFolder));
-        Add(run.Overlap, RunFiles.Overlap, "Neuron overlap", () => OverlapSection.Build(run.Overlap!, figuresFolder));
-        Add(run.CrossLingual, RunFiles.CrossLingual, "Cross-lingual transfer", () => CrossLingualSection.Build(run.CrossLingual!, figuresFolder));
-        Add(run.Summary, RunFiles.Summary, "Model fingerprint, settings and reproduction", () => RunSection.Build(run.Summary!));
+        Add(run.Intra, run.Intra?.Entries.Count == 0, RunFiles.Intra, "Intra-relation deactivation", () => IntraSection.Build(run.Intra!, figuresFolder));
+        Add(run.Inter, run.Inter?.Matrices.Count == 0, RunFiles.Inter, "Inter-relation effects", () => InterSection.Build(run.Inter!, figuresFolder));
+        Add(run.Cumulativity, run.Cumulativity is { } c && (c.Curves.Count == 0 || c.Curves.Any(k => k.Points.Count == 0)),
+            RunFiles.Cumulativity, "Cumulative deactivation", () => CumulativitySection.Build(run.Cumulativity!, figuresFolder));
+        Add(run.Overlap, run.Overlap?.Matrices.Count == 0, RunFiles.Overlap, "Neuron overlap", () => OverlapSection.Build(run.Overlap!, figuresFolder));
+        Add(run.CrossLingual, run.CrossLingual is { } x && (x.Languages.Count == 0 || x.PerRelation.Count == 0),
+            RunFiles.CrossLingual, "Cross-lingual transfer", () => CrossLingualSection.Build(run.CrossLingual!, figuresFolder));
+        Add(run.Summary, false, RunFiles.Summary, "Model fingerprint, settings and reproduction", () => RunSection.Build(run.Summary!));
 
         var (shows, doesNotShow) = Findings.Write(run);
         string title = run.Summary is { } s ? $"Relation-specific neurons in {s.Model.Name}" : "Relation-specific neurons";

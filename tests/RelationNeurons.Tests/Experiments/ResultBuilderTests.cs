@@ -139,7 +139,7 @@ public class ResultBuilderTests
     [Fact]
     public void SyntheticRunShowsTheDesignedEffect()
     {
-        var run = new SyntheticRun();
+        var run = SyntheticRun.Shared;
         // A relation's own neurons hurt far more than random ones in the fake model.
         Assert.All(run.Intra.Entries, e => Assert.True(e.FactsCorrectBefore!.DropVsRandom.CiLow > 0));
         Assert.True(run.Inter.Matrices[0].InterferenceCount > 0);

@@ -5,7 +5,7 @@ namespace RelationNeurons.Tests.Experiments;
 
 public class ResultJsonTests : IDisposable
 {
-    private static readonly Lazy<SyntheticRun> Run = new(() => new SyntheticRun());
+    
     private readonly string _dir = Directory.CreateTempSubdirectory("relneurons-results-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -23,7 +23,7 @@ public class ResultJsonTests : IDisposable
     [Fact]
     public void EveryResultTypeRoundTrips()
     {
-        var r = Run.Value;
+        var r = SyntheticRun.Shared;
         var clean = RoundTrip(r.Clean, RunFiles.EvaluationFileName(r.Clean.Condition));
         Assert.Equal(r.Clean.Outcomes[5], clean.Outcomes[5]);
         var intra = RoundTrip(r.Intra, RunFiles.Intra);
@@ -41,7 +41,7 @@ public class ResultJsonTests : IDisposable
     public void FilesUseSnakeCaseAndCarryTheSchemaVersion()
     {
         string path = Path.Combine(_dir, RunFiles.Intra);
-        ResultJson.Save(path, Run.Value.Intra);
+        ResultJson.Save(path, SyntheticRun.Shared.Intra);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("schema_version").GetInt32());

@@ -19,6 +19,11 @@ internal sealed class SyntheticRun
     public const int Layers = 8;
     public static readonly StatisticsSettings Statistics = new(1000, 1000, 0.95, 3);
 
+    private static readonly Lazy<SyntheticRun> SharedRun = new(() => new SyntheticRun());
+
+    /// <summary>One run with the default relations for all tests (results are immutable; building one takes a second).</summary>
+    public static SyntheticRun Shared => SharedRun.Value;
+
     public EvaluationResult Clean { get; }
     public IntraRelationResult Intra { get; }
     public InterRelationResult Inter { get; }

@@ -63,6 +63,17 @@ public sealed class BatchingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GenerationSplitIntoGroupsReusesTheCacheAndGivesTheSameIds()
+    {
+        if (StoriesFixture.Require(output) is not { } folder) return;
+        using var whole = LlamaModel.Load(folder);
+        using var split = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = 9, MaxKvCacheBytes = 1 });
+        var expected = whole.Generate(Prompts, 6);
+        var actual = split.Generate(Prompts, 6);
+        for (int i = 0; i < Prompts.Length; i++) Assert.Equal(expected[i].NewIds, actual[i].NewIds);
+    }
+
+    [Fact]
     public void KvCacheDecodingEqualsFullRecompute()
     {
         if (StoriesFixture.Require(output) is not { } folder) return;

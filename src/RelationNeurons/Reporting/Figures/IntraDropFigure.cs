@@ -68,6 +68,7 @@ internal static class IntraDropFigure
             if (!Pick(entries[i]).DropVsRandom.CiExcludesZero) continue;
             var star = plot.Add.Text("*", i, Math.Max(Pick(entries[i]).DropVsClean.CiHigh, Pick(entries[i]).RandomDropVsClean.CiHigh) * 100 + pad * 0.1);
             star.LabelFontSize = 22;
+            star.LabelFontName = FigureStyle.FontName;
             star.LabelBold = true;
             star.LabelAlignment = Alignment.LowerCenter;
         }

@@ -11,7 +11,7 @@ namespace RelationNeurons.Bench;
 /// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
 /// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
-/// --kchunk/--rowblock (blocking sweep; 0 disables k-chunking), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K.
+/// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K.
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -25,6 +25,7 @@ internal static unsafe class GemmBench
         _threads = threads;
         MatMul.KChunk = a.Int("kchunk", MatMul.KChunk);
         MatMul.MaxRowBlock = a.Int("rowblock", MatMul.MaxRowBlock);
+        MatMul.ColTiles = a.Int("coltiles", MatMul.ColTiles);
         MatMulF32.OuterKChunk = a.Int("outerkchunk", MatMulF32.OuterKChunk);
         MatMul.PackF16 = a.Int("packf16", MatMul.PackF16 ? 1 : 0) != 0;
         MatMul.PackBF16 = a.Int("packbf16", MatMul.PackBF16 ? 1 : 0) != 0;
@@ -33,7 +34,7 @@ internal static unsafe class GemmBench
         var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();
         var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
 
-        Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
+        Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} coltiles={MatMul.ColTiles} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
         double peak = MeasurePeak(threads);
         Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
 

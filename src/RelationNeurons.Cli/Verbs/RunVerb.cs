@@ -52,7 +52,7 @@ internal static class RunVerb
                 SelectionCount = parse.GetValue(count), SelectionFraction = parse.GetValue(fraction),
                 Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse),
                 Force = parse.GetValue(force),
-                ReproduceCommand = "relneurons " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote)),
+                ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
             };
             var stages = RunStages.Create(AnalysisStages.Create(options));
             var fingerprint = Fingerprint(modelPath);
@@ -132,6 +132,8 @@ internal static class RunVerb
 
     private static void PrintSummary(RunOutcome outcome)
     {
+        // A console bound to the current stdout (the static AnsiConsole keeps the first writer it saw).
+        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var table = new Table().Title("run summary");
         table.AddColumn("stage");
         table.AddColumn("status");
@@ -140,21 +142,31 @@ internal static class RunVerb
         foreach (var s in outcome.Stages)
             table.AddRow(s.Stage, s.Skipped ? "[grey]skipped (done)[/]" : "[green]ran[/]",
                 s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Outputs.Take(4)) + (s.Outputs.Count > 4 ? ", …" : "")));
-        AnsiConsole.Write(table);
+        stdout.Write(table);
         var results = Reporting.RunResults.Load(outcome.Layout.Root);
-        if (results.Intra is { } intra)
-        {
-            var t = new Table().Title("intra-relation: accuracy drop with the relation's units vs random units (all test facts)");
-            t.AddColumn("relation"); t.AddColumn("lang"); t.AddColumn(new TableColumn("units").RightAligned());
-            t.AddColumn(new TableColumn("clean").RightAligned()); t.AddColumn(new TableColumn("drop").RightAligned());
-            t.AddColumn(new TableColumn("random drop").RightAligned()); t.AddColumn(new TableColumn("p (vs random)").RightAligned());
-            foreach (var e in intra.Entries)
-                t.AddRow(Markup.Escape(e.Relation), e.Language, e.NeuronCount.ToString(CultureInfo.InvariantCulture),
-                    e.AllFacts.AccuracyClean.ToString("P0", CultureInfo.InvariantCulture), e.AllFacts.DropDeactivated.ToString("P0", CultureInfo.InvariantCulture),
-                    e.AllFacts.DropRandom.ToString("P0", CultureInfo.InvariantCulture), e.AllFacts.DropVsRandom.PValue.ToString("G3", CultureInfo.InvariantCulture));
-            AnsiConsole.Write(t);
-        }
+        if (results.Intra is { } intra) stdout.Write(IntraTable(intra));
         foreach (string note in outcome.Notes) Console.WriteLine($"note: {note}");
         Console.WriteLine($"report: {Path.Combine(outcome.Layout.Root, Reporting.ReportGenerator.HtmlFile)}");
+    }
+
+    /// <summary>Relations as rows, languages as columns: clean accuracy, drop with the relation's units and with random units; * when p &lt; 0.05 against random.</summary>
+    private static Table IntraTable(Experiments.Results.IntraRelationResult intra)
+    {
+        var languages = intra.Entries.Select(e => e.Language).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var t = new Table().Title(Markup.Escape("intra-relation: clean accuracy → drop with the relation's units [random units] (all test facts; * p < 0.05 vs random)"));
+        t.AddColumn("relation");
+        foreach (string l in languages) t.AddColumn(new TableColumn(l).RightAligned());
+        foreach (var rel in intra.Entries.Select(e => e.Relation).Distinct().Order(StringComparer.Ordinal))
+        {
+            var cells = new List<string> { Markup.Escape(rel) };
+            foreach (string l in languages)
+            {
+                var e = intra.Entries.FirstOrDefault(x => x.Relation == rel && x.Language == l);
+                cells.Add(e is null ? "" : Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"{e.AllFacts.AccuracyClean:P0} → {e.AllFacts.DropDeactivated:P0} [{e.AllFacts.DropRandom:P0}]{(e.AllFacts.DropVsRandom.PValue < 0.05 ? "*" : " ")}")));
+            }
+            t.AddRow(cells.ToArray());
+        }
+        return t;
     }
 }

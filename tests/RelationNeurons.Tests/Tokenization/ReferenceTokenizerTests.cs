@@ -44,6 +44,8 @@ public class ReferenceTokenizerTests
         var llama2 = Llama2.Value;
         List<SentencePieceEntry> UnigramPieces() => llama2.Pieces.Select((p, i) =>
             p.Type == PieceType.Normal ? p with { Score = -(float)Math.Log(i + 2) * 1.3f - 0.001f * p.Piece.Length } : p).ToList();
+        static List<SentencePieceEntry> WithUserDefined(IEnumerable<SentencePieceEntry> pieces) =>
+            pieces.Concat(new[] { "<tool>", "</tool>", "[MASK]", "東京", "xyzzy" }.Select(p => new SentencePieceEntry(p, 0, PieceType.UserDefined))).ToList();
         static List<SentencePieceEntry> WithoutBytes(IEnumerable<SentencePieceEntry> pieces) =>
             pieces.Select(p => p.Type == PieceType.Byte ? p with { Type = PieceType.Unused } : p).ToList();
         return name switch
@@ -54,6 +56,8 @@ public class ReferenceTokenizerTests
             "sp_unigram_nofallback" => llama2 with { ModelType = SentencePieceModelType.Unigram, ByteFallback = false, Pieces = WithoutBytes(UnigramPieces()) },
             "sp_bpe_nofallback" => llama2 with { ByteFallback = false, Pieces = WithoutBytes(llama2.Pieces) },
             "sp_trained" => SentencePieceModelReader.Load(Path.Combine(ReferenceFolder, "trained", "tokenizer.model")),
+            "sp_user" => llama2 with { Pieces = WithUserDefined(llama2.Pieces) },
+            "sp_unigram_user" => llama2 with { ModelType = SentencePieceModelType.Unigram, Pieces = WithUserDefined(UnigramPieces()) },
             _ => throw new ArgumentException(name),
         };
     }
@@ -146,6 +150,41 @@ public class ReferenceTokenizerTests
             Assert.True(bosIds[i].SequenceEqual(tok.Encode(texts[i], addBos: true)), $"ids with BOS differ for {JsonSerializer.Serialize(texts[i])}");
             Assert.Equal(decoded[i], tok.Decode(bosIds[i]));
         }
+    }
+
+    [Theory]
+    [InlineData("sp_user")]
+    [InlineData("sp_unigram_user")]
+    public void UserDefinedPiecesMatchTheReferenceLibrary(string variant)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceFolder, "reference_user.json")));
+        var tok = new SentencePieceTokenizer(SentencePieceVariant(variant));
+        var texts = doc.RootElement.GetProperty("texts").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var ids = Ids(doc.RootElement.GetProperty(variant).GetProperty("ids"));
+        var decoded = doc.RootElement.GetProperty(variant).GetProperty("decoded").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        for (int i = 0; i < texts.Length; i++)
+        {
+            Assert.True(ids[i].SequenceEqual(tok.Encode(texts[i], addBos: false)), $"{variant}: ids differ for {JsonSerializer.Serialize(texts[i])}");
+            Assert.Equal(decoded[i], tok.Decode(ids[i]));
+        }
+    }
+
+    [Theory]
+    [InlineData("sp_llama2")]
+    [InlineData("sp_trained")]
+    [InlineData("sp_unigram")]
+    [InlineData("llama2sp")]
+    [InlineData("llama2meta")]
+    [InlineData("trained")]
+    [InlineData("bytelevel")]
+    public void LongTextMatchesTheReferenceLibraries(string variant)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceFolder, "reference_long.json")));
+        string text = doc.RootElement.GetProperty("text").GetString()!;
+        bool sp = variant.StartsWith("sp_", StringComparison.Ordinal);
+        var expected = doc.RootElement.GetProperty(sp ? "sentencepiece" : "huggingface").GetProperty(variant).EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        ITokenizer tok = sp ? new SentencePieceTokenizer(SentencePieceVariant(variant)) : HuggingFaceVariant(variant);
+        Assert.Equal(expected, tok.Encode(text, addBos: false));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 namespace RelationNeurons.Inference.Kernels;
 
 /// <summary>
-/// y[m×n] = x[m×k] · Wᵀ with W [n×k] stored as F32, F16 or BF16 (widened in registers, never
-/// copied). Every output element is summed in <see cref="CanonicalOrder"/>, so row i of y is
-/// bit-identical whatever m, the thread count or the SIMD level (batched == single).
+/// y[m×n] = x[m×k] · Wᵀ with W [n×k] stored as F32, F16 or BF16, widened in registers (F16 with
+/// many rows: into a per-thread panel of one column block; never a float32 copy of W). Every
+/// output element is summed in <see cref="CanonicalOrder"/>, so row i of y is bit-identical
+/// whatever m, the blocking, the thread count or the SIMD level (batched == single).
 /// </summary>
 public static class MatMul
 {
@@ -35,18 +36,12 @@ public static class MatMul
     }
 
     /// <summary>
-    /// Work split: blocks of W rows × blocks of x rows. With several row tiles and a long k, each
-    /// W micro-panel is walked in k-chunks of <see cref="KChunk"/> so the chunk stays in L1 while
-    /// the row tiles stream past it; the tiles park their 16-lane accumulators in a per-thread
-    /// buffer between chunks (stored and reloaded exactly, so the summation order is unchanged).
-    /// </summary>
-    /// <summary>
     /// Blocking parameters (fields so the bench can sweep them; results never depend on them).
-    /// Measured on the 2-core Zen 4 VM (M=512, K=4096, N=11008): row blocks of 16–32 rows were best
+    /// Measured on the 2-core dev VM (AMD EPYC, family 25 / Zen 4 class; M=512, K=4096, N=11008): row blocks of 16–32 rows were best
     /// (x block + W block both L2-resident); k-chunking (KChunk=512..2048) was 10–20 % slower there,
     /// so it is off by default (0) but kept, tested, for machines with larger L1/L2 bandwidth.
     /// </summary>
-    internal static int KChunk = 0, MaxRowBlock = 32;
+    internal static int KChunk = 0, MaxRowBlock = 32, ColTiles = 4;
 
     /// <summary>Weight types widened once per column block into a float32 panel when a block has many rows (bench-tunable).</summary>
     internal static bool PackF16 = true, PackBF16 = false;
@@ -56,6 +51,13 @@ public static class MatMul
     [ThreadStatic] private static float[]? t_partials;
     [ThreadStatic] private static float[]? t_panel;
 
+    /// <summary>
+    /// Work split: blocks of W rows (kept in L2) × blocks of x rows. A block of ≤ 8 rows runs as
+    /// one wide tile so each weight is read once (generation); larger blocks use 4×6 tiles. With
+    /// <see cref="KChunk"/> on, each W micro-panel is walked in k-chunks while the row tiles pass
+    /// over it, the tiles parking their 16-lane accumulators in a per-thread buffer in between
+    /// (stored and reloaded exactly, so the summation order is unchanged).
+    /// </summary>
     private sealed unsafe class DotJob : ParallelJob
     {
         private readonly float* _x, _y;
@@ -71,7 +73,7 @@ public static class MatMul
             _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
             _accumulate = accumulate; _level = level;
             (_mr, _nr) = DotTiles.Shape(level);
-            _colBlock = _nr * (level == SimdLevel.Vector256 ? 8 : 4);
+            _colBlock = _nr * (level == SimdLevel.Vector256 ? 2 * ColTiles : ColTiles);
             int colBlocks = (_n + _colBlock - 1) / _colBlock;
             // Split rows only when column blocks alone cannot keep every thread busy.
             int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));

@@ -195,7 +195,9 @@ public sealed unsafe class GgufFile : IDisposable
         if (!_metadata.TryGetValue(key, out var v)) return null;
         return v.Value switch
         {
-            float f => f, double d => d,
+            // A float32 value reads as the shortest decimal that round-trips it (1e-5f → 1e-5), the value its writer meant.
+            float f => double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
+            double d => d,
             _ => GetInteger(key) ?? throw WrongType(key, v, "a number"),
         };
     }

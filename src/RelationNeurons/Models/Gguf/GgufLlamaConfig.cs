@@ -9,6 +9,9 @@ public static class GgufLlamaConfig
     /// <summary>Architectures whose GGUF tensors and math are exactly Llama's.</summary>
     public static readonly IReadOnlyList<string> SupportedArchitectures = ["llama"];
 
+    /// <summary>Keys holding exact Llama-3 rope_scaling parameters (our exporter's; llama.cpp keeps only the rope_freqs tensor).</summary>
+    public const string ScalingPrefix = "relneurons.rope_scaling.";
+
     public static LlamaConfig Read(GgufFile file)
     {
         string path = file.Path;
@@ -47,23 +50,24 @@ public static class GgufLlamaConfig
             throw new UserInputException($"{path}: {arch}.vocab_size {declared} differs from token_embd.weight's {vocab} rows");
         if (vocab > int.MaxValue) throw new UserInputException($"{path}: vocabulary of {vocab} is too large");
 
-        string? scalingType = file.GetString(arch + ".rope.scaling.type");
         RopeScaling? scaling = null;
-        if (scalingType == "llama3")
+        string? ourType = file.GetString(ScalingPrefix + "type");
+        if (ourType is not null)
         {
-            // Written by our exporter (llama.cpp itself stores Llama-3 scaling as a rope_freqs tensor).
+            if (ourType != "llama3") throw new UserInputException($"{path}: {ScalingPrefix}type '{ourType}' is not supported (only llama3)");
             scaling = new RopeScaling("llama3",
-                file.GetNumber(arch + ".rope.scaling.factor") ?? throw new UserInputException($"{path}: {arch}.rope.scaling.factor missing"),
-                file.GetNumber(arch + ".rope.scaling.low_freq_factor") ?? 1.0,
-                file.GetNumber(arch + ".rope.scaling.high_freq_factor") ?? 4.0,
-                (int)(file.GetInteger(arch + ".rope.scaling.original_context_length") ?? 8192));
+                file.GetNumber(ScalingPrefix + "factor") ?? throw new UserInputException($"{path}: {ScalingPrefix}factor missing"),
+                file.GetNumber(ScalingPrefix + "low_freq_factor") ?? 1.0,
+                file.GetNumber(ScalingPrefix + "high_freq_factor") ?? 4.0,
+                (int)(file.GetInteger(ScalingPrefix + "original_max_position_embeddings") ?? 8192));
         }
-        else if (scalingType is not (null or "none"))
-            throw new UserInputException($"{path}: rope scaling type '{scalingType}' is not supported (only llama3)");
-        else if (file.Has(arch + ".rope.scaling.factor") && file.GetNumber(arch + ".rope.scaling.factor") is { } f && f != 1.0)
-            throw new UserInputException($"{path}: rope scaling factor {f} without a supported scaling type");
+        string? scalingType = file.GetString(arch + ".rope.scaling.type");
+        if (scalingType is not (null or "none"))
+            throw new UserInputException($"{path}: rope scaling type '{scalingType}' is not supported");
+        if (file.GetNumber(arch + ".rope.scaling.factor") is { } f && f is not (0.0 or 1.0))
+            throw new UserInputException($"{path}: rope scaling factor {f} is not supported");
         if (file.Find("rope_freqs.weight") is not null && scaling is null)
-            throw new UserInputException($"{path}: tensor 'rope_freqs.weight' (per-frequency RoPE factors) is not supported without {arch}.rope.scaling.* metadata");
+            throw new UserInputException($"{path}: tensor 'rope_freqs.weight' (Llama-3 per-frequency RoPE factors) is not supported without the {ScalingPrefix}* keys our exporter writes");
 
         var eos = new List<int>();
         if (file.GetInteger("tokenizer.ggml.eos_token_id") is { } e) eos.Add((int)e);

@@ -36,7 +36,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
         switch (model.ModelType)
         {
             case SentencePieceModelType.Bpe: _bpe = new SentencePieceBpeEncoder(model, pieces, reserved, matcher); break;
-            case SentencePieceModelType.Unigram: _unigram = new SentencePieceUnigramEncoder(model, pieces, reserved, matcher); break;
+            case SentencePieceModelType.Unigram: _unigram = new SentencePieceUnigramEncoder(model, pieces); break;
             default: throw new UserInputException($"{source}: SentencePiece model type {model.ModelType} is not supported (BPE and Unigram are)");
         }
 

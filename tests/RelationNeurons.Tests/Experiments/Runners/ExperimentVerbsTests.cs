@@ -16,7 +16,7 @@ public class ExperimentVerbsTests
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
     {
-        var root = new RootCommand { EvaluateVerb.Create(), ExperimentVerb.Create() };
+        var root = new RootCommand { EvaluateVerb.Create(), ExperimentVerb.Create(), RunVerb.Create() };
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -86,5 +86,32 @@ public class ExperimentVerbsTests
             Assert.Contains("unknown experiment", stderr);
         }
         finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
+    public void RunChainsEveryStageAndResumes()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "relneurons-runverb-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] args = ["run", "--model", World.ModelFolder, "--relations", World.RelationsFolder, "--out", folder,
+                "--count", "8", "--random-seeds", "1", "--cumulativity-shares", "0.25,0.5,1", "--resamples", "100"];
+            var (code, stdout, stderr) = Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("report.html", stdout);
+            Assert.Contains("[6/6] report", stderr);
+            Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+            var summary = ResultJson.Load<RunSummary>(Path.Combine(folder, RunFiles.Summary));
+            Assert.Contains("--count 8", summary.ReproduceCommand);
+
+            (code, _, stderr) = Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Equal(6, stderr.Split('\n').Count(l => l.Contains("done earlier, skipped")));
+
+            (code, _, stderr) = Run([.. args[..^2], "--resamples", "50"]);
+            Assert.Equal(2, code);
+            Assert.Contains("bootstrap_resamples: 100 → 50", stderr);
+        }
+        finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
     }
 }

@@ -14,11 +14,6 @@ namespace RelationNeurons.Tests.Reliability;
 /// moments and restarted until it finishes: the final outputs must equal an uninterrupted
 /// chain's, byte for byte, and no file may ever be seen incomplete under its final name (checked
 /// after every kill, and by a watcher while the processes run).
-/// <para>
-/// `run` in main does not chain record → expertise → select yet (AnalysisStages is empty), so the
-/// chain is: run (prompts, then stops for want of neuron sets) → record → expertise → select into
-/// the run folder → run again (resumes: prompts skipped, experiments, report).
-/// </para>
 /// </summary>
 public sealed class KillAnywhereTests(ITestOutputHelper output)
 {
@@ -57,14 +52,10 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
     private static IEnumerable<string> RelationTexts(string folder) =>
         Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText);
 
-    /// <summary>The commands of one study, in order, with the exit code and message that mean "finished".</summary>
+    /// <summary>The commands of one study, in order, with the exit code that means "finished": `run` chains every stage.</summary>
     private static List<(string Name, string[] Args, int Exit)> Chain(string model, string relations, string o) =>
     [
-        ("run (prompts)", RunArgs(model, relations, o), 2),
-        ("record", ["record", "--model", model, "--prompts", Path.Combine(o, "prompts"), "--out", Path.Combine(o, "record"), "--batch", "32"], 0),
-        ("expertise", ["expertise", "--record", Path.Combine(o, "record"), "--out", Path.Combine(o, "expertise"), "--threads", "1"], 0),
-        ("select", ["select", "--expertise", Path.Combine(o, "expertise"), "--out", Path.Combine(o, "selection", "neuron_sets.json"), "--random-seeds", "2"], 0),
-        ("run (experiments, report)", RunArgs(model, relations, o), 0),
+        ("run", RunArgs(model, relations, o), 0),
     ];
 
     private static string[] RunArgs(string model, string relations, string o) =>
@@ -170,15 +161,18 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
                 var (name, args, code) = chain[c];
                 for (int attempt = 0; ; attempt++)
                 {
-                    // Up to three kills per command, then let it finish. A restarted command resumes and
-                    // finishes sooner than the reference, so kill moments fall in the first 70 % of its duration.
-                    int? killAt = attempt < 3 ? (int)(1000 * durations[c] * (0.1 + 0.6 * rng.NextDouble())) : null;
+                    // Up to eight kills, then let it finish. A restarted run resumes and finishes sooner than
+                    // the reference, so kill moments fall in the first 5-40 % of the reference's duration.
+                    int? killAt = attempt < 8 ? (int)(1000 * durations[c] * (0.05 + 0.35 * rng.NextDouble())) : null;
                     var exit = Start(args, killAt);
                     starts++;
                     output.WriteLine($"{name}: {(exit.Killed ? $"killed at {killAt} ms" : $"exit {exit.Code} after {exit.Seconds:F1} s (kill planned at {killAt?.ToString() ?? "-"} ms)")}");
                     if (exit.Killed)
                     {
                         kills++;
+                        string manifest = Path.Combine(killedRun, "run.json");
+                        string stagesDone = File.Exists(manifest) ? System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))?["stages"]?.AsArray().Count.ToString() ?? "?" : "0";
+                        output.WriteLine($"  (stages finished so far: {stagesDone})");
                         afterKill.AddRange(OutputIntegrity.Scan(killedRun).Select(p => $"after killing {name} at {killAt} ms: {p}"));
                         continue;
                     }

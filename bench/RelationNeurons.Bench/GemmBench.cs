@@ -10,7 +10,8 @@ namespace RelationNeurons.Bench;
 /// then y = x·Wᵀ at M×K×N (default 512×4096×11008, Llama-7B MLP) for F32, BF16 and F16 weights,
 /// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
-/// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu.
+/// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
+/// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K.
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -22,12 +23,18 @@ internal static unsafe class GemmBench
         int m = a.Int("m", 512), k = a.Int("k", 4096), n = a.Int("n", 11008);
         KernelOptions.MaxThreads = threads;
         _threads = threads;
+        MatMul.KChunk = a.Int("kchunk", MatMul.KChunk);
+        MatMul.MaxRowBlock = a.Int("rowblock", MatMul.MaxRowBlock);
+        MatMul.ColTiles = a.Int("coltiles", MatMul.ColTiles);
+        MatMulF32.OuterKChunk = a.Int("outerkchunk", MatMulF32.OuterKChunk);
+        MatMul.PackF16 = a.Int("packf16", MatMul.PackF16 ? 1 : 0) != 0;
+        MatMul.PackBF16 = a.Int("packbf16", MatMul.PackBF16 ? 1 : 0) != 0;
         _cpuClock = a.Str("clock", "wall") == "cpu";
         KernelOptions.Simd = Enum.Parse<SimdLevel>(a.Str("simd", KernelOptions.Simd.ToString()), ignoreCase: true);
         var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();
         var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
 
-        Console.WriteLine($"simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
+        Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} coltiles={MatMul.ColTiles} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
         double peak = MeasurePeak(threads);
         Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
 
@@ -57,7 +64,28 @@ internal static unsafe class GemmBench
             }
             finally { NativeMemory.AlignedFree(data); }
         }
+        if (a.Int("trainer", 1) != 0) TrainerProducts(reps, peak);
         return 0;
+    }
+
+    /// <summary>MatMulF32 shapes of a training step: activations 512×4096 against a 4096×4096 weight, and its gradient.</summary>
+    private static void TrainerProducts(int reps, double peak)
+    {
+        const int B = 512, D = 4096;
+        var rng = new Random(3);
+        float[] Rand(long n) { var v = new float[n]; for (long i = 0; i < n; i++) v[i] = (float)(rng.NextDouble() - 0.5); return v; }
+        var act = Rand((long)B * D);
+        var w = Rand((long)D * D);
+        var c = new float[(long)D * D];
+        void Report(string name, int m, int n, int k, Action body)
+        {
+            double sec = Median(reps, body);
+            double gf = 2.0 * m * n * k / sec / 1e9;
+            Console.WriteLine($"f32 {name} M={m} N={n} K={k}: {sec * 1e3,8:F2} ms  {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak");
+        }
+        Report("NT (x·Wᵀ)   ", B, D, D, () => MatMulF32.MultiplyNT(act, w, c, B, D, D, false));
+        Report("NN (dY·W)   ", B, D, D, () => MatMulF32.MultiplyNN(act, w, c, B, D, D, false));
+        Report("TN (dYᵀ·X)  ", D, D, B, () => MatMulF32.MultiplyTN(act, act, c, D, D, B, true));
     }
 
     private static void Fill(void* data, WeightType type, long count)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using RelationNeurons.Models;
 using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Cli.Verbs;
@@ -12,7 +13,7 @@ internal static class TokenizeVerb
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "folder with tokenizer.json or tokenizer.model (or the file itself)", Required = true };
+        var model = new Option<string>("--model") { Description = "folder with tokenizer.json or tokenizer.model, the file itself, or a Hub id in the local cache", Required = true };
         var text = new Option<string>("--text") { Description = "text to tokenize", Required = true };
         var bos = new Option<bool>("--bos") { Description = "prepend the BOS token" };
         var json = new Option<bool>("--json") { Description = "print JSON on stdout" };
@@ -20,7 +21,8 @@ internal static class TokenizeVerb
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             // Only the tokenizer is loaded: a folder with nothing else in it is fine.
-            var tokenizer = TokenizerLoader.Load(parse.GetValue(model)!);
+            string path = parse.GetValue(model)!;
+            var tokenizer = TokenizerLoader.Load(File.Exists(path) ? path : ModelLocator.Resolve(path));
             var result = Run(tokenizer, parse.GetValue(text)!, parse.GetValue(bos));
             if (parse.GetValue(json)) JsonOutput.Write(result);
             else Console.Out.Write(FormatTable(result));

@@ -30,7 +30,7 @@ internal static class TrainVerb
         var warmup = new Option<int>("--warmup") { Description = "warm-up updates", DefaultValueFactory = _ => defaults.Trainer.WarmupSteps };
         var seed = new Option<ulong>("--seed") { Description = "seed of initialisation, batch order and corpus", DefaultValueFactory = _ => defaults.Trainer.Seed };
         var answerWeight = new Option<float>("--answer-weight") { Description = "loss weight of answer tokens in fact statements", DefaultValueFactory = _ => defaults.AnswerWeight };
-        var dtype = new Option<string>("--dtype") { Description = "weight storage: bf16 or f32", DefaultValueFactory = _ => "bf16" };
+        var dtype = new Option<string>("--dtype") { Description = "weight storage: f32 or bf16 (half the size, rounded weights)", DefaultValueFactory = _ => "f32" };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint in --out" };
         var keep = new Option<bool>("--keep-checkpoint") { Description = "keep the resumable checkpoint after export" };
         var evalOnly = new Option<bool>("--eval-only") { Description = "do not train: measure the greedy recall of the model in --out on the test facts" };
@@ -76,6 +76,7 @@ internal static class TrainVerb
 
     private static int Run(TrainingRunOptions options, CancellationToken cancel)
     {
+        TrainingRun.Validate(options);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         console.MarkupLine($"[grey]building the training text from {Markup.Escape(options.RelationsPath)} and the tokenizer (vocab {options.Vocab})…[/]");
         var prepared = TrainingRun.Prepare(options);
@@ -109,7 +110,11 @@ internal static class TrainVerb
             summary = TrainingRun.Run(options, prepared, (r, t) =>
             {
                 rate.Add(r.Tokens, r.Seconds);
-                if (firstStep < 0) firstStep = r.Step - 1;
+                if (firstStep < 0)
+                {
+                    firstStep = r.Step - 1;
+                    if (firstStep > 0) Console.Error.WriteLine($"resumed after step {firstStep}");
+                }
                 if (r.Step % 25 != 0 && r.Step != t.Options.Steps) return;
                 double eta = (t.Options.Steps - r.Step) * clock.Elapsed.TotalSeconds / Math.Max(1, r.Step - firstStep);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -31,30 +31,20 @@ internal abstract unsafe class ColumnSource
 
     public static ColumnSource FromPointer(void* data, SafetensorsDtype dtype, int rows, int columns) => dtype switch
     {
-        SafetensorsDtype.F32 => new F32Source((float*)data, rows, columns),
-        SafetensorsDtype.F16 => new F16Source((Half*)data, rows, columns),
-        SafetensorsDtype.BF16 => new BF16Source((ushort*)data, rows, columns),
+        SafetensorsDtype.F32 => new Source<float, FromF32>((float*)data, rows, columns),
+        SafetensorsDtype.F16 => new Source<Half, FromF16>((Half*)data, rows, columns),
+        SafetensorsDtype.BF16 => new Source<ushort, FromBF16>((ushort*)data, rows, columns),
         _ => throw new UserInputException($"activations of dtype {dtype} cannot be scored; expected F32, F16 or BF16"),
     };
 
-    private sealed class F32Source(float* data, int rows, int columns) : ColumnSource(rows, columns)
-    {
-        public override void Gather(int first, int count, Span<float> destination)
-        {
-            fixed (float* dst = destination)
-            {
-                for (int r = 0; r < Rows; r++)
-                {
-                    float* row = data + (long)r * Columns + first;
-                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(float));
-                    float* d = dst + r;
-                    for (int c = 0; c < count; c++) d[(long)c * Rows] = row[c];
-                }
-            }
-        }
-    }
+    /// <summary>Widens one stored element to float32 (a struct, so the gather loop is specialised per type).</summary>
+    private interface IWiden<T> where T : unmanaged { static abstract float Widen(T value); }
+    private readonly struct FromF32 : IWiden<float> { public static float Widen(float value) => value; }
+    private readonly struct FromF16 : IWiden<Half> { public static float Widen(Half value) => (float)value; }
+    private readonly struct FromBF16 : IWiden<ushort> { public static float Widen(ushort value) => BFloat16.ToSingle(value); }
 
-    private sealed class F16Source(Half* data, int rows, int columns) : ColumnSource(rows, columns)
+    private sealed class Source<T, TWiden>(T* data, int rows, int columns) : ColumnSource(rows, columns)
+        where T : unmanaged where TWiden : struct, IWiden<T>
     {
         public override void Gather(int first, int count, Span<float> destination)
         {
@@ -62,27 +52,10 @@ internal abstract unsafe class ColumnSource
             {
                 for (int r = 0; r < Rows; r++)
                 {
-                    Half* row = data + (long)r * Columns + first;
-                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(Half));
+                    T* row = data + (long)r * Columns + first;
+                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(T));
                     float* d = dst + r;
-                    for (int c = 0; c < count; c++) d[(long)c * Rows] = (float)row[c];
-                }
-            }
-        }
-    }
-
-    private sealed class BF16Source(ushort* data, int rows, int columns) : ColumnSource(rows, columns)
-    {
-        public override void Gather(int first, int count, Span<float> destination)
-        {
-            fixed (float* dst = destination)
-            {
-                for (int r = 0; r < Rows; r++)
-                {
-                    ushort* row = data + (long)r * Columns + first;
-                    if (r + PrefetchRows < Rows) Prefetch(row + (long)PrefetchRows * Columns, count * sizeof(ushort));
-                    float* d = dst + r;
-                    for (int c = 0; c < count; c++) d[(long)c * Rows] = BFloat16.ToSingle(row[c]);
+                    for (int c = 0; c < count; c++) d[(long)c * Rows] = TWiden.Widen(row[c]);
                 }
             }
         }

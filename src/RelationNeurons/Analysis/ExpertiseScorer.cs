@@ -138,33 +138,42 @@ public static class ExpertiseScorer
             new Span<double>(_ap, _tasks).Clear();
             new Span<int>(_seen, _pools).Clear();
             int n = sortedSpan.Length;
+            // Locals, not fields: the JIT keeps them in registers across the pointer stores below.
+            int* taskOf = _taskOf, poolOf = _poolOf, count = _count, last = _last, seen = _seen;
+            int* poolStart = _poolStart, taskStart = _taskStart, lowRank = _lowRank, highRank = _highRank, positionsInPool = _positionsInPool;
+            float* poolValues = _poolValues, lowValue = _lowValue, highValue = _highValue;
+            double* ap = _ap;
             fixed (ulong* sorted = sortedSpan)
             fixed (float* values = column)
             {
                 for (int i = 0; i < n;)
                 {
                     uint key = DescendingSort.KeyOf(sorted[i]);
-                    if (i + 1 == n || DescendingSort.KeyOf(sorted[i + 1]) != key)
-                    {
-                        // No tie (the usual case): recall rises by one positive of this prompt's task only.
-                        int t = Take(sorted[i], values);
-                        int c = _count[t];
-                        _ap[t] += (double)c / _seen[_poolOf[t]];
-                        _last[t] = c;
-                        i++;
-                        continue;
-                    }
-                    int j = i;
-                    while (j < n && DescendingSort.KeyOf(sorted[j]) == key) Take(sorted[j++], values);
-                    // One threshold for the whole tie group: each task that gained positives adds
-                    // (its recall step) × (its precision with the whole group included).
+                    int j = i + 1;
+                    while (j < n && DescendingSort.KeyOf(sorted[j]) == key) j++;
+                    // Count every prompt of the threshold (one, unless scores tie) into its task and pool.
                     for (int m = i; m < j; m++)
                     {
-                        int t = _taskOf[DescendingSort.IndexOf(sorted[m])];
-                        int c = _count[t];
-                        if (c == _last[t]) continue;
-                        _ap[t] += (double)(c - _last[t]) * c / _seen[_poolOf[t]];
-                        _last[t] = c;
+                        int p = DescendingSort.IndexOf(sorted[m]);
+                        int t = taskOf[p], g = poolOf[t];
+                        int rank = count[t]++;
+                        int position = seen[g]++;
+                        float v = values[p];
+                        poolValues[poolStart[g] + position] = v;
+                        positionsInPool[taskStart[t] + rank] = position;
+                        if (rank == lowRank[t]) lowValue[t] = v;
+                        if (rank == highRank[t]) highValue[t] = v;
+                    }
+                    // One threshold: each task that gained positives adds (its recall step) × (its
+                    // precision with the whole threshold included). Without ties that is the one
+                    // prompt's own task, adding count/seen.
+                    for (int m = i; m < j; m++)
+                    {
+                        int t = taskOf[DescendingSort.IndexOf(sorted[m])];
+                        int c = count[t];
+                        if (c == last[t]) continue;
+                        ap[t] += (double)(c - last[t]) * c / seen[poolOf[t]];
+                        last[t] = c;
                     }
                     i = j;
                 }
@@ -179,22 +188,6 @@ public static class ExpertiseScorer
                 output.MedianNegative[at] = NegativeMedian(t);
             }
             return true;
-        }
-
-        /// <summary>Counts one prompt into its task and pool; remembers what the medians need.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private int Take(ulong entry, float* values)
-        {
-            int p = DescendingSort.IndexOf(entry);
-            int t = _taskOf[p], g = _poolOf[t];
-            int rank = _count[t]++;
-            int position = _seen[g]++;
-            float v = values[p];
-            _poolValues[_poolStart[g] + position] = v;
-            _positionsInPool[_taskStart[t] + rank] = position;
-            if (rank == _lowRank[t]) _lowValue[t] = v;
-            if (rank == _highRank[t]) _highValue[t] = v;
-            return t;
         }
 
         /// <summary>

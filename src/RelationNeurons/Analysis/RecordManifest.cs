@@ -42,6 +42,8 @@ public sealed record RecordManifest
     /// <summary>Storage type of the activation tensors: F32, F16 or BF16.</summary>
     public string Dtype { get; init; } = "F32";
     public string Labels { get; init; } = LabelsFileName;
+    /// <summary>Hash of the settings and prompts that made the record; lets `record` tell a finished run of the same job from another.</summary>
+    public string? Fingerprint { get; init; }
     /// <summary>Where the prompts came from, for people reading the file.</summary>
     public string? PromptsFile { get; init; }
 

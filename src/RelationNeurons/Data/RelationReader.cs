@@ -40,7 +40,7 @@ public static class RelationReader
             try
             {
                 string text;
-                try { text = File.ReadAllText(file); }
+                try { text = IO.StrictText.ReadAllText(file); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 { throw new UserInputException($"{file}: cannot read ({e.Message})"); }
                 relations.Add(Parse(text, file));
@@ -76,10 +76,19 @@ public static class RelationReader
     /// </summary>
     public static Relation Parse(string json, string source)
     {
+        // JsonNode decodes string escapes only when a value is read: a lone surrogate (\ud800)
+        // surfaces there as InvalidOperationException.
+        try { return ParseObject(json, source); }
+        catch (InvalidOperationException e) { throw new UserInputException($"{source}: holds a string that is not valid text ({e.Message})"); }
+    }
+
+    private static Relation ParseObject(string json, string source)
+    {
         JsonObject root;
         try
         {
-            var options = new JsonDocumentOptions { MaxDepth = 64, CommentHandling = JsonCommentHandling.Skip };
+            // Repeated keys would otherwise surface later as an ArgumentException from JsonObject.
+            var options = new JsonDocumentOptions { MaxDepth = 64, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
             root = JsonNode.Parse(json, documentOptions: options) as JsonObject
                    ?? throw new UserInputException($"{source}: top level is not a JSON object");
         }
@@ -87,6 +96,10 @@ public static class RelationReader
         {
             throw new UserInputException(
                 $"{source}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException($"{source}: not valid text ({e.Message})");
         }
 
         string? name = OptionalString(root, "name", source);

@@ -9,4 +9,6 @@ public sealed record EngineOptions
     public long MaxKvCacheBytes { get; init; } = 2L << 30;
     /// <summary>Parallelise attention over sequences and heads (matrix kernels choose their own threads).</summary>
     public bool ParallelAttention { get; init; } = true;
+    /// <summary>Scan every weight for NaN/Inf at load (reads the whole checkpoint once); norm vectors are always checked.</summary>
+    public bool CheckWeights { get; init; }
 }

@@ -53,6 +53,8 @@ public sealed class LlamaModel : IDisposable
         try
         {
             var weights = LlamaWeights.Bind(files, config);
+            MemoryGuard.Check(MemoryEstimate.ForForward(config, files.MappedBytes, options ?? new EngineOptions()), $"loading {dir}");
+            if (options?.CheckWeights == true) WeightValidator.CheckAll(files);
             return new LlamaModel(dir, config, files, weights, options ?? new EngineOptions());
         }
         catch

@@ -46,7 +46,7 @@ public sealed record LlamaConfig
     {
         if (!File.Exists(path)) throw new UserInputException($"{path}: config.json not found");
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = IO.StrictText.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new UserInputException($"{path}: cannot read ({e.Message})"); }
         return Parse(text, path);
@@ -57,12 +57,17 @@ public sealed record LlamaConfig
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+            // A repeated key would otherwise surface later as an ArgumentException from JsonObject.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false }) as JsonObject
                    ?? throw new UserInputException($"{source}: top level is not a JSON object");
         }
         catch (JsonException e)
         {
             throw new UserInputException($"{source}: malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException($"{source}: not valid text ({e.Message})");
         }
 
         int RequiredInt(string name)
@@ -82,9 +87,24 @@ public sealed record LlamaConfig
         {
             var node = root[name];
             if (node is null) return fallback;
-            try { return node.GetValue<double>(); }
+            return ReadPositive(node, name);
+        }
+        double ReadPositive(JsonNode node, string name)
+        {
+            double value;
+            try { value = node.GetValue<double>(); }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             { throw new UserInputException($"{source}: field '{name}' must be a number"); }
+            if (!double.IsFinite(value) || value <= 0) throw new UserInputException($"{source}: field '{name}' must be a positive finite number, got {value}");
+            return value;
+        }
+        // Wrong JSON types must name the field, not surface as InvalidOperationException from GetValue.
+        T? Optional<T>(JsonNode? node, string name, string what)
+        {
+            if (node is null) return default;
+            try { if (node is JsonValue v && v.TryGetValue(out T? value)) return value; }
+            catch (InvalidOperationException) { }   // a string escape that is not text, such as a lone \ud800
+            throw new UserInputException($"{source}: field '{name}' must be {what}");
         }
 
         int heads = RequiredInt("num_attention_heads");
@@ -95,8 +115,10 @@ public sealed record LlamaConfig
         int? headDim = root["head_dim"] is { } hd ? ReadInt(hd, "head_dim") : null;
         if (headDim is null && hidden % heads != 0)
             throw new UserInputException($"{source}: hidden_size ({hidden}) is not divisible by num_attention_heads ({heads})");
-        if ((headDim ?? hidden / heads) % 2 != 0)
-            throw new UserInputException($"{source}: head dimension must be even for RoPE");
+        if ((headDim ?? hidden / heads) is var dim && (dim <= 0 || dim % 2 != 0))
+            throw new UserInputException($"{source}: head dimension must be positive and even for RoPE, got {dim}");
+        if ((long)heads * dim > int.MaxValue)
+            throw new UserInputException($"{source}: num_attention_heads × head dimension ({heads} × {dim}) is too large");
 
         var eos = new List<int>();
         switch (root["eos_token_id"])
@@ -109,14 +131,16 @@ public sealed record LlamaConfig
         RopeScaling? scaling = null;
         if (root["rope_scaling"] is JsonObject rs)
         {
-            string type = (rs["rope_type"] ?? rs["type"])?.GetValue<string>() ?? "";
+            string type = Optional<string>(rs["rope_type"] ?? rs["type"], "rope_scaling.rope_type", "a string") ?? "";
             if (type == "llama3")
             {
+                int originalMax = rs["original_max_position_embeddings"] is { } om ? ReadInt(om, "rope_scaling.original_max_position_embeddings") : 8192;
+                if (originalMax <= 0) throw new UserInputException($"{source}: rope_scaling.original_max_position_embeddings must be positive");
                 scaling = new RopeScaling(type,
-                    rs["factor"]?.GetValue<double>() ?? throw new UserInputException($"{source}: rope_scaling.factor missing"),
-                    rs["low_freq_factor"]?.GetValue<double>() ?? 1.0,
-                    rs["high_freq_factor"]?.GetValue<double>() ?? 4.0,
-                    rs["original_max_position_embeddings"]?.GetValue<int>() ?? 8192);
+                    ReadPositive(rs["factor"] ?? throw new UserInputException($"{source}: rope_scaling.factor missing"), "rope_scaling.factor"),
+                    rs["low_freq_factor"] is { } lf ? ReadPositive(lf, "rope_scaling.low_freq_factor") : 1.0,
+                    rs["high_freq_factor"] is { } hf ? ReadPositive(hf, "rope_scaling.high_freq_factor") : 4.0,
+                    originalMax);
             }
             else if (type is not ("" or "default"))
             {
@@ -124,7 +148,7 @@ public sealed record LlamaConfig
             }
         }
 
-        string act = root["hidden_act"]?.GetValue<string>() ?? "silu";
+        string act = Optional<string>(root["hidden_act"], "hidden_act", "a string") ?? "silu";
         if (act is not ("silu" or "swish"))
             throw new UserInputException($"{source}: hidden_act '{act}' is not supported (only silu)");
 
@@ -136,16 +160,16 @@ public sealed record LlamaConfig
             NumAttentionHeads = heads,
             NumKeyValueHeads = kvHeads,
             VocabSize = RequiredInt("vocab_size"),
-            MaxPositionEmbeddings = root["max_position_embeddings"] is { } mp ? ReadInt(mp, "max_position_embeddings") : 2048,
+            MaxPositionEmbeddings = root["max_position_embeddings"] is not null ? RequiredInt("max_position_embeddings") : 2048,
             RmsNormEps = OptionalDouble("rms_norm_eps", 1e-6),
             RopeTheta = OptionalDouble("rope_theta", 10000.0),
             RopeScaling = scaling,
-            TieWordEmbeddings = root["tie_word_embeddings"]?.GetValue<bool>() ?? false,
+            TieWordEmbeddings = Optional<bool?>(root["tie_word_embeddings"], "tie_word_embeddings", "true or false") ?? false,
             BosTokenId = root["bos_token_id"] is { } b ? ReadInt(b, "bos_token_id") : 1,
             EosTokenIds = eos,
             HiddenAct = act,
             HeadDimOverride = headDim,
-            TorchDtype = root["torch_dtype"]?.GetValue<string>() ?? "float32",
+            TorchDtype = Optional<string>(root["torch_dtype"], "torch_dtype", "a string") ?? "float32",
         };
     }
 

@@ -59,7 +59,10 @@ public sealed class LlamaWeights
         {
             var (file, info) = Check(name, length);
             parameters += info.ElementCount;
-            return file.ReadFloat32(name);
+            // Norm weights are copied anyway: checking them for NaN/Inf costs nothing.
+            var values = file.ReadFloat32(name);
+            WeightValidator.Check(values, file.Path, name, info.Shape);
+            return values;
         }
 
         (SafetensorsFile, SafetensorsTensorInfo) Check(string name, params int[] shape)

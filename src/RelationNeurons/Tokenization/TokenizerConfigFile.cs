@@ -14,7 +14,7 @@ internal sealed record TokenizerConfigFile(bool? AddBosToken, string? BosToken, 
         string path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) return null;
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = IO.StrictText.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserInputException($"{path}: cannot read ({e.Message})"); }
         return Parse(text, path);
     }
@@ -24,7 +24,9 @@ internal sealed record TokenizerConfigFile(bool? AddBosToken, string? BosToken, 
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 }); }
         catch (JsonException e) { throw new UserInputException($"{source}: malformed JSON at line {e.LineNumber + 1}: {e.Message}"); }
+        catch (ArgumentException e) { throw new UserInputException($"{source}: not valid text ({e.Message})"); }
         using (doc)
+        try
         {
             var j = new JsonFields(source);
             var cfg = doc.RootElement;
@@ -32,6 +34,7 @@ internal sealed record TokenizerConfigFile(bool? AddBosToken, string? BosToken, 
             bool? addBos = j.Optional(cfg, "add_bos_token") is null ? null : j.OptionalBool(cfg, "add_bos_token", "tokenizer_config", false);
             return new TokenizerConfigFile(addBos, TokenContent(j, cfg, "bos_token"), TokenContent(j, cfg, "eos_token"));
         }
+        catch (InvalidOperationException e) { throw new UserInputException($"{source}: holds a string that is not valid text ({e.Message})"); }
     }
 
     /// <summary>A special token setting: a string, or an AddedToken object with "content".</summary>

@@ -3,11 +3,11 @@ namespace RelationNeurons.Training;
 /// <summary>The optimisation schedule of a training run (the architecture lives in LlamaConfig).</summary>
 public sealed record TrainerOptions
 {
-    public int Steps { get; init; } = 1000;
+    public int Steps { get; init; } = 3600;
     /// <summary>Sequences per update.</summary>
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 3e-3;
-    public int WarmupSteps { get; init; } = 50;
+    public int WarmupSteps { get; init; } = 100;
     public double FinalLearningRateRatio { get; init; } = 0.1;
     public double ClipNorm { get; init; } = 1.0;
     public ulong Seed { get; init; } = 1;

@@ -25,7 +25,7 @@ public sealed record TrainingRunOptions
     public CorpusOptions Corpus { get; init; } = new();
     /// <summary>Loss weight of answer tokens in fact statements (others weigh 1).</summary>
     public float AnswerWeight { get; init; } = 4f;
-    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.BF16;
+    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.F32;
     /// <summary>Continue from the checkpoint in the output folder when there is one.</summary>
     public bool Resume { get; init; }
     public int CheckpointEvery { get; init; } = 250;
@@ -36,7 +36,7 @@ public sealed record TrainingRunOptions
 /// <summary>What a finished run reports (also written as training_summary.json beside the model).</summary>
 public sealed record TrainingSummary(
     string Architecture, long Parameters, int VocabSize, long Steps, int BatchSize, double PeakLearningRate, ulong Seed,
-    int Sequences, long CorpusTokens, int DroppedSequences, double FinalLoss, double TokensPerSecond, double WallSeconds,
+    int Sequences, long CorpusTokens, int DroppedSequences, double FinalLoss, double TokensPerSecond, double WallSeconds, double CpuSeconds,
     IReadOnlyDictionary<string, int> DocumentsByKind);
 
 /// <summary>
@@ -55,6 +55,7 @@ public static class TrainingRun
     /// <summary>Builds the corpus and tokenizer (reusing the tokenizer in the output folder when resuming).</summary>
     public static Prepared Prepare(TrainingRunOptions o)
     {
+        Validate(o);
         var set = RelationReader.Load(o.RelationsPath);
         var relations = ToFactRelations(set);
         var docs = CorpusBuilder.Build(relations, o.Corpus);
@@ -80,7 +81,6 @@ public static class TrainingRun
             BosTokenId = tokenizer.BosId,
             EosTokenIds = tokenizer.EosIds.ToArray(),
         };
-        Validate(config);
         var encoded = CorpusEncoder.Encode(docs, tokenizer, o.Trainer.MaxSequenceLength, o.AnswerWeight);
         if (encoded.Sequences.Count == 0) throw new UserInputException($"{o.RelationsPath}: no training sequence fits in {o.Trainer.MaxSequenceLength} tokens");
         return new Prepared(config, tokenizer, docs, encoded);
@@ -96,6 +96,7 @@ public static class TrainingRun
         if (o.Resume && File.Exists(checkpoint)) Checkpoint.Load(checkpoint, trainer);
 
         var clock = Stopwatch.StartNew();
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         long tokens = 0;
         var recent = new Queue<double>();
         while (!trainer.Done)
@@ -119,17 +120,22 @@ public static class TrainingRun
             trainer.Parameters.Count, prepared.Config.VocabSize, trainer.Step, o.Trainer.BatchSize, o.Trainer.LearningRate, o.Trainer.Seed,
             prepared.Encoded.Sequences.Count, prepared.Encoded.Tokens, prepared.Encoded.Dropped,
             recent.Count > 0 ? recent.Average() : double.NaN, tokens / Math.Max(seconds, 1e-9), seconds,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds,
             prepared.Documents.GroupBy(d => d.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
         ModelExporter.Save(o.OutputFolder, trainer.Parameters, o.Dtype, new Dictionary<string, string> { ["trained_by"] = "relneurons train", ["seed"] = o.Trainer.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         AtomicFile.WriteAllText(Path.Combine(o.OutputFolder, SummaryFile),
             JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }) + "\n");
-        if (!o.KeepCheckpoint && File.Exists(checkpoint)) File.Delete(checkpoint);
+        if (o.KeepCheckpoint) Checkpoint.Save(checkpoint, trainer);
+        else if (File.Exists(checkpoint)) File.Delete(checkpoint);
         return summary;
     }
 
-    private static void Validate(LlamaConfig c)
+    /// <summary>Checks the options a user gives before any work or output.</summary>
+    public static void Validate(TrainingRunOptions o)
     {
-        if (c.NumAttentionHeads % c.NumKeyValueHeads != 0) throw new UserInputException($"--heads ({c.NumAttentionHeads}) must be a multiple of --kv-heads ({c.NumKeyValueHeads})");
-        if (c.HiddenSize % c.NumAttentionHeads != 0 || c.HeadDim % 2 != 0) throw new UserInputException($"--hidden ({c.HiddenSize}) / --heads ({c.NumAttentionHeads}) must be an even whole number");
+        if (o.Heads % o.KeyValueHeads != 0) throw new UserInputException($"--heads ({o.Heads}) must be a multiple of --kv-heads ({o.KeyValueHeads})");
+        if (o.Hidden % o.Heads != 0 || o.Hidden / o.Heads % 2 != 0) throw new UserInputException($"--hidden ({o.Hidden}) / --heads ({o.Heads}) must be an even whole number (the RoPE head dimension)");
+        if (o.Vocab < BpeTrainer.ReservedCount + 1) throw new UserInputException($"--vocab ({o.Vocab}) must be more than the {BpeTrainer.ReservedCount} reserved pieces");
+        if (o.Trainer.MaxSequenceLength < 2) throw new UserInputException("the maximum sequence length must be at least 2");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CsCheck;
 using RelationNeurons.Tokenization;
 using RelationNeurons.Tokenization.HuggingFace;
 using RelationNeurons.Tokenization.SentencePiece;
@@ -19,6 +20,18 @@ public class HfTokenizerJsonTests
         return File.ReadAllText(folder.File("tokenizer.json"));
     });
 
+    private static readonly Lazy<HfTokenizer> Llama2Hf = new(() => HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value));
+
+    /// <summary>The newer Llama tokenizer.json layout: no normalizer, Metaspace(prepend_scheme first, split false).</summary>
+    private static readonly Lazy<HfTokenizer> Llama2Metaspace = new(() =>
+    {
+        var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
+        root["normalizer"] = null;
+        root["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""");
+        root["decoder"] = JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"},{"type":"Strip","content":" ","start":1,"stop":0}]}""");
+        return HfTokenizerJsonReader.Parse(root.ToJsonString());
+    });
+
     public static TheoryData<int> Cases() => TokenizerFixtures.GoldenIndices();
 
     [Theory]
@@ -26,7 +39,7 @@ public class HfTokenizerJsonTests
     public void SentencePieceStyleJsonMatchesReferenceIds(int index)
     {
         var golden = TokenizerFixtures.GoldenCases()[index];
-        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value);
+        var tok = Llama2Hf.Value;
         int[] ids = tok.Encode(golden.Text, addBos: false);
         Assert.Equal(golden.Ids, ids);
         Assert.Equal(golden.Pieces, ids.Select(tok.IdToPiece).ToArray());
@@ -38,12 +51,7 @@ public class HfTokenizerJsonTests
     public void MetaspaceStyleJsonMatchesModelPath(int index)
     {
         var golden = TokenizerFixtures.GoldenCases()[index];
-        // The newer Llama tokenizer.json layout: no normalizer, Metaspace(prepend_scheme first, split false).
-        var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
-        root["normalizer"] = null;
-        root["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""");
-        root["decoder"] = JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"},{"type":"Strip","content":" ","start":1,"stop":0}]}""");
-        var tok = HfTokenizerJsonReader.Parse(root.ToJsonString());
+        var tok = Llama2Metaspace.Value;
         int[] ids = tok.Encode(golden.Text, addBos: false);
         if (golden.Text.StartsWith(' '))
         {
@@ -73,7 +81,7 @@ public class HfTokenizerJsonTests
     [Fact]
     public void SentencePieceStyleAddsBosByDefaultAndRecognisesSpecialTokens()
     {
-        var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value);
+        var tok = Llama2Hf.Value;
         Assert.Equal(1, tok.BosId);
         Assert.Equal([2], tok.EosIds);
         Assert.True(tok.AddBosByDefault);
@@ -210,5 +218,103 @@ public class HfTokenizerJsonTests
     {
         var e = Assert.Throws<UserInputException>(() => HfTokenizerJsonReader.Parse(json));
         Assert.Contains(expected, e.Message);
+    }
+}
+
+/// <summary>Corrupted tokenizer.json files must end in UserInputException, never another exception.</summary>
+public class HfTokenizerJsonHostileTests
+{
+    private static readonly Lazy<string> Source = new(() =>
+    {
+        var model = RelationNeurons.Tokenization.Training.BpeTrainer.Train(TrainingCorpus.Sentences().Take(40), 320);
+        using var folder = new TempFolder();
+        SentencePieceStyleTokenizerWriter.Write(model, folder.Path);
+        return File.ReadAllText(folder.File("tokenizer.json"));
+    });
+
+    private static void ParseAndUse(string json)
+    {
+        try
+        {
+            var tok = HfTokenizerJsonReader.Parse(json, null, "fuzz.json");
+            tok.Decode(tok.Encode("Die Hauptstadt von Frankreich ist Paris. 🦙 <s>", addBos: true));
+        }
+        catch (UserInputException)
+        {
+        }
+    }
+
+    [Fact]
+    public void RandomEditsNeverCrash()
+    {
+        string json = Source.Value;
+        string[] replacements = ["", "0", "-1", "null", "true", "\"x\"", "[]", "{}", "1e99", "\"<s>\"", "\"▁\"", "99999999"];
+        Gen.Select(Gen.Int[0, json.Length - 1], Gen.Int[0, 12], Gen.Int[0, replacements.Length - 1])
+            .Sample((at, cut, r) =>
+            {
+                int end = Math.Min(json.Length, at + cut);
+                ParseAndUse(json[..at] + replacements[r] + json[end..]);
+            }, iter: 300, threads: 1, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Theory]
+    [InlineData("vocab", """{"a": 4194304}""")]
+    [InlineData("vocab", """{"a": 1.5}""")]
+    [InlineData("merges", """[["a"]]""")]
+    [InlineData("merges", """[7]""")]
+    [InlineData("unk_token", "\"<missing>\"")]
+    public void WrongModelFieldsAreUserErrors(string field, string value)
+    {
+        var root = JsonNode.Parse(Source.Value)!.AsObject();
+        root["model"]![field] = JsonNode.Parse(value);
+        var e = Assert.Throws<UserInputException>(() => HfTokenizerJsonReader.Parse(root.ToJsonString(), null, "bad.json"));
+        Assert.StartsWith("bad.json: ", e.Message);
+    }
+}
+
+public class HfNormalizerTests
+{
+    private static HfTokenizer WithNormalizer(string normalizerJson)
+    {
+        var vocab = new JsonObject();
+        foreach (char c in "abcdefghijklmnopqrstuvwxyz ▁\uFFFD") vocab[c.ToString()] = vocab.Count;
+        var root = new JsonObject
+        {
+            ["normalizer"] = JsonNode.Parse(normalizerJson),
+            ["model"] = new JsonObject { ["type"] = "BPE", ["vocab"] = vocab, ["merges"] = new JsonArray() },
+        };
+        return HfTokenizerJsonReader.Parse(root.ToJsonString());
+    }
+
+    private static string Pieces(HfTokenizer tok, string text) => string.Concat(tok.Encode(text, false).Select(tok.IdToPiece));
+
+    [Fact]
+    public void CompatibilityNormalizationIsRefusedWhenTheRuntimeCannotNormalize()
+    {
+        const string json = """{"type":"Sequence","normalizers":[{"type":"NFKC"},{"type":"Lowercase"},{"type":"Strip","strip_left":true,"strip_right":true}]}""";
+        bool available = "\uFB01".Normalize(System.Text.NormalizationForm.FormKC) == "fi";
+        if (!available)
+        {
+            var e = Assert.Throws<UserInputException>(() => WithNormalizer(json));
+            Assert.Contains("NFKC", e.Message);
+            return;
+        }
+        Assert.Equal("fire", Pieces(WithNormalizer(json), "  ﬁRE  "));
+    }
+
+    [Fact]
+    public void LowercaseStripAndLoneSurrogates()
+    {
+        var tok = WithNormalizer("""{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Lowercase"},{"type":"Strip","strip_left":true,"strip_right":true}]}""");
+        Assert.Equal("fire", Pieces(tok, "  FiRE  "));
+        // A lone surrogate is read as U+FFFD instead of failing normalization.
+        Assert.Equal("a\uFFFDb", Pieces(tok, "a\uD800b"));
+    }
+
+    [Fact]
+    public void RegexReplaceUsesLiteralContent()
+    {
+        var tok = WithNormalizer("""{"type":"Replace","pattern":{"Regex":"\\s+"},"content":"▁"}""");
+        Assert.Equal("a▁b▁c", Pieces(tok, "a  b\t\tc"));
     }
 }

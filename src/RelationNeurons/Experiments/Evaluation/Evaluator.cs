@@ -18,7 +18,8 @@ public sealed class Evaluator : IConditionEvaluator
     private readonly ITokenizer _tokenizer;
     private readonly AnswerMatcher _matcher;
     private readonly Dictionary<string, int[]> _ids = new(StringComparer.Ordinal);
-    private readonly Lock _idsLock = new();
+    private readonly Dictionary<(string Language, string Answers), ContinuationScorer> _scorers = new();
+    private readonly Lock _cacheLock = new();
 
     public Evaluator(LlamaModel model, ITokenizer tokenizer, EvaluationOptions? options = null, AnswerMatcher? matcher = null)
     {
@@ -40,7 +41,7 @@ public sealed class Evaluator : IConditionEvaluator
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) return EvaluationResult.Create(condition, []);
         var ids = prompts.Select(p => Encode(p.Text)).ToArray();
-        var scorers = prompts.Select(p => new ContinuationScorer(_matcher, p.Answers, p.Language)).ToArray();
+        var scorers = prompts.Select(Scorer).ToArray();
         bool stopWhenDecided = Options.StopWhenDecided;
         var eos = _model.Config.EosTokenIds;
 
@@ -57,9 +58,21 @@ public sealed class Evaluator : IConditionEvaluator
         return EvaluationResult.Create(condition, outcomes);
     }
 
+    /// <summary>Answers are normalised once per distinct (language, answers), not once per condition.</summary>
+    private ContinuationScorer Scorer(Prompt p)
+    {
+        var key = (p.Language, string.Join('\u0001', p.Answers));
+        lock (_cacheLock)
+        {
+            if (!_scorers.TryGetValue(key, out var scorer))
+                _scorers[key] = scorer = new ContinuationScorer(_matcher, p.Answers, p.Language);
+            return scorer;
+        }
+    }
+
     private int[] Encode(string text)
     {
-        lock (_idsLock)
+        lock (_cacheLock)
         {
             if (!_ids.TryGetValue(text, out var ids))
                 _ids[text] = ids = _tokenizer.Encode(text, _tokenizer.AddBosByDefault);

@@ -19,6 +19,9 @@ public sealed class EvaluationStore(string? folder, string salt)
     public static EvaluationStore ForRun(string runFolder, string salt) =>
         new(Path.Combine(runFolder, RunFiles.EvaluationsFolder), salt);
 
+    /// <summary>What, besides a condition itself, decides its outcomes: the model's weights and the decoding settings.</summary>
+    public static string Salt(string weightsSha256, Evaluation.EvaluationOptions options) => $"{weightsSha256}/{options.MaxNewTokens}";
+
     public bool TryLoad(ConditionRequest request, out EvaluationResult result)
     {
         result = null!;

@@ -11,16 +11,27 @@ namespace RelationNeurons.Inference.Kernels;
 internal static unsafe partial class DotTiles
 {
 
+    /// <summary>Tile mode bits for k-blocked runs: start from / end with the raw 16-lane partial accumulators in <c>part</c>.</summary>
+    internal const int LoadPartials = 1, StorePartials = 2;
+
     /// <summary>Tile-shape limits (rows of x, rows of W) for a level.</summary>
     internal static (int Mr, int Nr) Shape(SimdLevel level) => level switch
     {
-        SimdLevel.Vector512 => (MR512, NR512),
+        SimdLevel.Vector512 => (4, NR512),
         SimdLevel.Vector256 => (MR256, NR256),
         _ => (4, 4),
     };
 
+    /// <summary>
+    /// Tile for a row block of at most this many rows taken in one pass (Vector512: up to 8 rows ×
+    /// 24/rows W rows), so small batches (generation) read each weight once; 0 = no such tiles.
+    /// </summary>
+    internal static int WideRows(SimdLevel level) => level == SimdLevel.Vector512 ? MR512 : 0;
+
+    internal static int WideCols(SimdLevel level, int rows) => Math.Min(NR512, MaxAcc512 / rows);
+
     /// <summary>Function pointer of the SIMD tile for an exact shape (mr ≤ MR, nr ≤ NR of the level).</summary>
-    internal static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void> Tile(SimdLevel level, WeightType type, int mr, int nr)
+    internal static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void> Tile(SimdLevel level, WeightType type, int mr, int nr)
     {
         nint[] table = (level, type) switch
         {
@@ -33,7 +44,7 @@ internal static unsafe partial class DotTiles
             _ => throw new ArgumentOutOfRangeException(nameof(level)),
         };
         int nrMax = level == SimdLevel.Vector512 ? NR512 : NR256;
-        return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)table[(mr - 1) * nrMax + (nr - 1)];
+        return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)table[(mr - 1) * nrMax + (nr - 1)];
     }
 
     /// <summary>Zero-padded 16-wide copies of the last partial k-block of each row (call-free on purpose).</summary>

@@ -6,10 +6,10 @@ namespace RelationNeurons.Inference.Kernels;
 
 internal static unsafe partial class DotTiles
 {
-    internal const int MR512 = 4, NR512 = 6, MR256 = 2, NR256 = 3;
+    internal const int MR512 = 8, NR512 = 6, MaxAcc512 = 24, MR256 = 2, NR256 = 3;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)
+    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)
         where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad
     {
         nint es = TW.ElementSize;
@@ -37,17 +37,96 @@ internal static unsafe partial class DotTiles
         Vector512<float> a33 = default;
         Vector512<float> a34 = default;
         Vector512<float> a35 = default;
+        Vector512<float> a40 = default;
+        Vector512<float> a41 = default;
+        Vector512<float> a42 = default;
+        Vector512<float> a43 = default;
+        Vector512<float> a44 = default;
+        Vector512<float> a45 = default;
+        Vector512<float> a50 = default;
+        Vector512<float> a51 = default;
+        Vector512<float> a52 = default;
+        Vector512<float> a53 = default;
+        Vector512<float> a54 = default;
+        Vector512<float> a55 = default;
+        Vector512<float> a60 = default;
+        Vector512<float> a61 = default;
+        Vector512<float> a62 = default;
+        Vector512<float> a63 = default;
+        Vector512<float> a64 = default;
+        Vector512<float> a65 = default;
+        Vector512<float> a70 = default;
+        Vector512<float> a71 = default;
+        Vector512<float> a72 = default;
+        Vector512<float> a73 = default;
+        Vector512<float> a74 = default;
+        Vector512<float> a75 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            a00 = Vector512.Load(part + 0);
+            if (TN.Value > 1) a01 = Vector512.Load(part + 16);
+            if (TN.Value > 2) a02 = Vector512.Load(part + 32);
+            if (TN.Value > 3) a03 = Vector512.Load(part + 48);
+            if (TN.Value > 4) a04 = Vector512.Load(part + 64);
+            if (TN.Value > 5) a05 = Vector512.Load(part + 80);
+            if (TM.Value > 1) a10 = Vector512.Load(part + 96);
+            if (TM.Value > 1 && TN.Value > 1) a11 = Vector512.Load(part + 112);
+            if (TM.Value > 1 && TN.Value > 2) a12 = Vector512.Load(part + 128);
+            if (TM.Value > 1 && TN.Value > 3) a13 = Vector512.Load(part + 144);
+            if (TM.Value > 1 && TN.Value > 4) a14 = Vector512.Load(part + 160);
+            if (TM.Value > 1 && TN.Value > 5) a15 = Vector512.Load(part + 176);
+            if (TM.Value > 2) a20 = Vector512.Load(part + 192);
+            if (TM.Value > 2 && TN.Value > 1) a21 = Vector512.Load(part + 208);
+            if (TM.Value > 2 && TN.Value > 2) a22 = Vector512.Load(part + 224);
+            if (TM.Value > 2 && TN.Value > 3) a23 = Vector512.Load(part + 240);
+            if (TM.Value > 2 && TN.Value > 4) a24 = Vector512.Load(part + 256);
+            if (TM.Value > 2 && TN.Value > 5) a25 = Vector512.Load(part + 272);
+            if (TM.Value > 3) a30 = Vector512.Load(part + 288);
+            if (TM.Value > 3 && TN.Value > 1) a31 = Vector512.Load(part + 304);
+            if (TM.Value > 3 && TN.Value > 2) a32 = Vector512.Load(part + 320);
+            if (TM.Value > 3 && TN.Value > 3) a33 = Vector512.Load(part + 336);
+            if (TM.Value > 3 && TN.Value > 4) a34 = Vector512.Load(part + 352);
+            if (TM.Value > 3 && TN.Value > 5) a35 = Vector512.Load(part + 368);
+            if (TM.Value > 4) a40 = Vector512.Load(part + 384);
+            if (TM.Value > 4 && TN.Value > 1) a41 = Vector512.Load(part + 400);
+            if (TM.Value > 4 && TN.Value > 2) a42 = Vector512.Load(part + 416);
+            if (TM.Value > 4 && TN.Value > 3) a43 = Vector512.Load(part + 432);
+            if (TM.Value > 4 && TN.Value > 4) a44 = Vector512.Load(part + 448);
+            if (TM.Value > 4 && TN.Value > 5) a45 = Vector512.Load(part + 464);
+            if (TM.Value > 5) a50 = Vector512.Load(part + 480);
+            if (TM.Value > 5 && TN.Value > 1) a51 = Vector512.Load(part + 496);
+            if (TM.Value > 5 && TN.Value > 2) a52 = Vector512.Load(part + 512);
+            if (TM.Value > 5 && TN.Value > 3) a53 = Vector512.Load(part + 528);
+            if (TM.Value > 5 && TN.Value > 4) a54 = Vector512.Load(part + 544);
+            if (TM.Value > 5 && TN.Value > 5) a55 = Vector512.Load(part + 560);
+            if (TM.Value > 6) a60 = Vector512.Load(part + 576);
+            if (TM.Value > 6 && TN.Value > 1) a61 = Vector512.Load(part + 592);
+            if (TM.Value > 6 && TN.Value > 2) a62 = Vector512.Load(part + 608);
+            if (TM.Value > 6 && TN.Value > 3) a63 = Vector512.Load(part + 624);
+            if (TM.Value > 6 && TN.Value > 4) a64 = Vector512.Load(part + 640);
+            if (TM.Value > 6 && TN.Value > 5) a65 = Vector512.Load(part + 656);
+            if (TM.Value > 7) a70 = Vector512.Load(part + 672);
+            if (TM.Value > 7 && TN.Value > 1) a71 = Vector512.Load(part + 688);
+            if (TM.Value > 7 && TN.Value > 2) a72 = Vector512.Load(part + 704);
+            if (TM.Value > 7 && TN.Value > 3) a73 = Vector512.Load(part + 720);
+            if (TM.Value > 7 && TN.Value > 4) a74 = Vector512.Load(part + 736);
+            if (TM.Value > 7 && TN.Value > 5) a75 = Vector512.Load(part + 752);
+        }
         float* x0 = TM.Value > 0 ? x + 0 * ldx : x;
         float* x1 = TM.Value > 1 ? x + 1 * ldx : x;
         float* x2 = TM.Value > 2 ? x + 2 * ldx : x;
         float* x3 = TM.Value > 3 ? x + 3 * ldx : x;
+        float* x4 = TM.Value > 4 ? x + 4 * ldx : x;
+        float* x5 = TM.Value > 5 ? x + 5 * ldx : x;
+        float* x6 = TM.Value > 6 ? x + 6 * ldx : x;
+        float* x7 = TM.Value > 7 ? x + 7 * ldx : x;
         byte* w0 = TN.Value > 0 ? w + 0 * ldw : w;
         byte* w1 = TN.Value > 1 ? w + 1 * ldw : w;
         byte* w2 = TN.Value > 2 ? w + 2 * ldw : w;
         byte* w3 = TN.Value > 3 ? w + 3 * ldw : w;
         byte* w4 = TN.Value > 4 ? w + 4 * ldw : w;
         byte* w5 = TN.Value > 5 ? w + 5 * ldw : w;
-        float* xt = stackalloc float[16 * 4];
+        float* xt = stackalloc float[16 * 8];
         byte* wt = stackalloc byte[16 * 4 * 6];
         nint len = k & ~15;
         for (int pass = 0; ; pass++)
@@ -58,11 +137,19 @@ internal static unsafe partial class DotTiles
                 var xv1 = TM.Value > 1 ? Vector512.Load(x1 + p) : default;
                 var xv2 = TM.Value > 2 ? Vector512.Load(x2 + p) : default;
                 var xv3 = TM.Value > 3 ? Vector512.Load(x3 + p) : default;
+                var xv4 = TM.Value > 4 ? Vector512.Load(x4 + p) : default;
+                var xv5 = TM.Value > 5 ? Vector512.Load(x5 + p) : default;
+                var xv6 = TM.Value > 6 ? Vector512.Load(x6 + p) : default;
+                var xv7 = TM.Value > 7 ? Vector512.Load(x7 + p) : default;
                 var wv0 = TW.Load512(w0 + p * es);
                 a00 = Vector512.FusedMultiplyAdd(xv0, wv0, a00);
                 if (TM.Value > 1) a10 = Vector512.FusedMultiplyAdd(xv1, wv0, a10);
                 if (TM.Value > 2) a20 = Vector512.FusedMultiplyAdd(xv2, wv0, a20);
                 if (TM.Value > 3) a30 = Vector512.FusedMultiplyAdd(xv3, wv0, a30);
+                if (TM.Value > 4) a40 = Vector512.FusedMultiplyAdd(xv4, wv0, a40);
+                if (TM.Value > 5) a50 = Vector512.FusedMultiplyAdd(xv5, wv0, a50);
+                if (TM.Value > 6) a60 = Vector512.FusedMultiplyAdd(xv6, wv0, a60);
+                if (TM.Value > 7) a70 = Vector512.FusedMultiplyAdd(xv7, wv0, a70);
                 if (TN.Value > 1)
                 {
                     var wv1 = TW.Load512(w1 + p * es);
@@ -70,6 +157,10 @@ internal static unsafe partial class DotTiles
                     if (TM.Value > 1) a11 = Vector512.FusedMultiplyAdd(xv1, wv1, a11);
                     if (TM.Value > 2) a21 = Vector512.FusedMultiplyAdd(xv2, wv1, a21);
                     if (TM.Value > 3) a31 = Vector512.FusedMultiplyAdd(xv3, wv1, a31);
+                    if (TM.Value > 4) a41 = Vector512.FusedMultiplyAdd(xv4, wv1, a41);
+                    if (TM.Value > 5) a51 = Vector512.FusedMultiplyAdd(xv5, wv1, a51);
+                    if (TM.Value > 6) a61 = Vector512.FusedMultiplyAdd(xv6, wv1, a61);
+                    if (TM.Value > 7) a71 = Vector512.FusedMultiplyAdd(xv7, wv1, a71);
                 }
                 if (TN.Value > 2)
                 {
@@ -78,6 +169,10 @@ internal static unsafe partial class DotTiles
                     if (TM.Value > 1) a12 = Vector512.FusedMultiplyAdd(xv1, wv2, a12);
                     if (TM.Value > 2) a22 = Vector512.FusedMultiplyAdd(xv2, wv2, a22);
                     if (TM.Value > 3) a32 = Vector512.FusedMultiplyAdd(xv3, wv2, a32);
+                    if (TM.Value > 4) a42 = Vector512.FusedMultiplyAdd(xv4, wv2, a42);
+                    if (TM.Value > 5) a52 = Vector512.FusedMultiplyAdd(xv5, wv2, a52);
+                    if (TM.Value > 6) a62 = Vector512.FusedMultiplyAdd(xv6, wv2, a62);
+                    if (TM.Value > 7) a72 = Vector512.FusedMultiplyAdd(xv7, wv2, a72);
                 }
                 if (TN.Value > 3)
                 {
@@ -86,6 +181,10 @@ internal static unsafe partial class DotTiles
                     if (TM.Value > 1) a13 = Vector512.FusedMultiplyAdd(xv1, wv3, a13);
                     if (TM.Value > 2) a23 = Vector512.FusedMultiplyAdd(xv2, wv3, a23);
                     if (TM.Value > 3) a33 = Vector512.FusedMultiplyAdd(xv3, wv3, a33);
+                    if (TM.Value > 4) a43 = Vector512.FusedMultiplyAdd(xv4, wv3, a43);
+                    if (TM.Value > 5) a53 = Vector512.FusedMultiplyAdd(xv5, wv3, a53);
+                    if (TM.Value > 6) a63 = Vector512.FusedMultiplyAdd(xv6, wv3, a63);
+                    if (TM.Value > 7) a73 = Vector512.FusedMultiplyAdd(xv7, wv3, a73);
                 }
                 if (TN.Value > 4)
                 {
@@ -94,6 +193,10 @@ internal static unsafe partial class DotTiles
                     if (TM.Value > 1) a14 = Vector512.FusedMultiplyAdd(xv1, wv4, a14);
                     if (TM.Value > 2) a24 = Vector512.FusedMultiplyAdd(xv2, wv4, a24);
                     if (TM.Value > 3) a34 = Vector512.FusedMultiplyAdd(xv3, wv4, a34);
+                    if (TM.Value > 4) a44 = Vector512.FusedMultiplyAdd(xv4, wv4, a44);
+                    if (TM.Value > 5) a54 = Vector512.FusedMultiplyAdd(xv5, wv4, a54);
+                    if (TM.Value > 6) a64 = Vector512.FusedMultiplyAdd(xv6, wv4, a64);
+                    if (TM.Value > 7) a74 = Vector512.FusedMultiplyAdd(xv7, wv4, a74);
                 }
                 if (TN.Value > 5)
                 {
@@ -102,18 +205,26 @@ internal static unsafe partial class DotTiles
                     if (TM.Value > 1) a15 = Vector512.FusedMultiplyAdd(xv1, wv5, a15);
                     if (TM.Value > 2) a25 = Vector512.FusedMultiplyAdd(xv2, wv5, a25);
                     if (TM.Value > 3) a35 = Vector512.FusedMultiplyAdd(xv3, wv5, a35);
+                    if (TM.Value > 4) a45 = Vector512.FusedMultiplyAdd(xv4, wv5, a45);
+                    if (TM.Value > 5) a55 = Vector512.FusedMultiplyAdd(xv5, wv5, a55);
+                    if (TM.Value > 6) a65 = Vector512.FusedMultiplyAdd(xv6, wv5, a65);
+                    if (TM.Value > 7) a75 = Vector512.FusedMultiplyAdd(xv7, wv5, a75);
                 }
             }
             int tail = k & 15;
             if (pass == 1 || tail == 0) break;
             // Zero-padded copies of the last partial 16-block: padded lanes add fma(0, 0, acc), as in the canonical order.
             // No calls here (Span.Clear / MemoryCopy): a call anywhere in the method makes the JIT spill every accumulator inside the hot loop.
-            PadTail(x, 4, TM.Value, ldx, xt, len, tail);
+            PadTail(x, 8, TM.Value, ldx, xt, len, tail);
             PadTail(w, 6, TN.Value, ldw, wt, 16 * es, len * es, tail * es);
             x0 = xt + 0;
             x1 = xt + 16;
             x2 = xt + 32;
             x3 = xt + 48;
+            x4 = xt + 64;
+            x5 = xt + 80;
+            x6 = xt + 96;
+            x7 = xt + 112;
             w0 = wt + 0 * es;
             w1 = wt + 16 * es;
             w2 = wt + 32 * es;
@@ -121,6 +232,58 @@ internal static unsafe partial class DotTiles
             w4 = wt + 64 * es;
             w5 = wt + 80 * es;
             len = 16;
+        }
+        if ((mode & StorePartials) != 0)
+        {
+            a00.Store(part + 0);
+            if (TN.Value > 1) a01.Store(part + 16);
+            if (TN.Value > 2) a02.Store(part + 32);
+            if (TN.Value > 3) a03.Store(part + 48);
+            if (TN.Value > 4) a04.Store(part + 64);
+            if (TN.Value > 5) a05.Store(part + 80);
+            if (TM.Value > 1) a10.Store(part + 96);
+            if (TM.Value > 1 && TN.Value > 1) a11.Store(part + 112);
+            if (TM.Value > 1 && TN.Value > 2) a12.Store(part + 128);
+            if (TM.Value > 1 && TN.Value > 3) a13.Store(part + 144);
+            if (TM.Value > 1 && TN.Value > 4) a14.Store(part + 160);
+            if (TM.Value > 1 && TN.Value > 5) a15.Store(part + 176);
+            if (TM.Value > 2) a20.Store(part + 192);
+            if (TM.Value > 2 && TN.Value > 1) a21.Store(part + 208);
+            if (TM.Value > 2 && TN.Value > 2) a22.Store(part + 224);
+            if (TM.Value > 2 && TN.Value > 3) a23.Store(part + 240);
+            if (TM.Value > 2 && TN.Value > 4) a24.Store(part + 256);
+            if (TM.Value > 2 && TN.Value > 5) a25.Store(part + 272);
+            if (TM.Value > 3) a30.Store(part + 288);
+            if (TM.Value > 3 && TN.Value > 1) a31.Store(part + 304);
+            if (TM.Value > 3 && TN.Value > 2) a32.Store(part + 320);
+            if (TM.Value > 3 && TN.Value > 3) a33.Store(part + 336);
+            if (TM.Value > 3 && TN.Value > 4) a34.Store(part + 352);
+            if (TM.Value > 3 && TN.Value > 5) a35.Store(part + 368);
+            if (TM.Value > 4) a40.Store(part + 384);
+            if (TM.Value > 4 && TN.Value > 1) a41.Store(part + 400);
+            if (TM.Value > 4 && TN.Value > 2) a42.Store(part + 416);
+            if (TM.Value > 4 && TN.Value > 3) a43.Store(part + 432);
+            if (TM.Value > 4 && TN.Value > 4) a44.Store(part + 448);
+            if (TM.Value > 4 && TN.Value > 5) a45.Store(part + 464);
+            if (TM.Value > 5) a50.Store(part + 480);
+            if (TM.Value > 5 && TN.Value > 1) a51.Store(part + 496);
+            if (TM.Value > 5 && TN.Value > 2) a52.Store(part + 512);
+            if (TM.Value > 5 && TN.Value > 3) a53.Store(part + 528);
+            if (TM.Value > 5 && TN.Value > 4) a54.Store(part + 544);
+            if (TM.Value > 5 && TN.Value > 5) a55.Store(part + 560);
+            if (TM.Value > 6) a60.Store(part + 576);
+            if (TM.Value > 6 && TN.Value > 1) a61.Store(part + 592);
+            if (TM.Value > 6 && TN.Value > 2) a62.Store(part + 608);
+            if (TM.Value > 6 && TN.Value > 3) a63.Store(part + 624);
+            if (TM.Value > 6 && TN.Value > 4) a64.Store(part + 640);
+            if (TM.Value > 6 && TN.Value > 5) a65.Store(part + 656);
+            if (TM.Value > 7) a70.Store(part + 672);
+            if (TM.Value > 7 && TN.Value > 1) a71.Store(part + 688);
+            if (TM.Value > 7 && TN.Value > 2) a72.Store(part + 704);
+            if (TM.Value > 7 && TN.Value > 3) a73.Store(part + 720);
+            if (TM.Value > 7 && TN.Value > 4) a74.Store(part + 736);
+            if (TM.Value > 7 && TN.Value > 5) a75.Store(part + 752);
+            return;
         }
         Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(a00), accumulate);
         if (TN.Value > 1) Store(y + 0 * ldy + 1, CanonicalOrder.Reduce(a01), accumulate);
@@ -146,10 +309,34 @@ internal static unsafe partial class DotTiles
         if (TM.Value > 3 && TN.Value > 3) Store(y + 3 * ldy + 3, CanonicalOrder.Reduce(a33), accumulate);
         if (TM.Value > 3 && TN.Value > 4) Store(y + 3 * ldy + 4, CanonicalOrder.Reduce(a34), accumulate);
         if (TM.Value > 3 && TN.Value > 5) Store(y + 3 * ldy + 5, CanonicalOrder.Reduce(a35), accumulate);
+        if (TM.Value > 4) Store(y + 4 * ldy + 0, CanonicalOrder.Reduce(a40), accumulate);
+        if (TM.Value > 4 && TN.Value > 1) Store(y + 4 * ldy + 1, CanonicalOrder.Reduce(a41), accumulate);
+        if (TM.Value > 4 && TN.Value > 2) Store(y + 4 * ldy + 2, CanonicalOrder.Reduce(a42), accumulate);
+        if (TM.Value > 4 && TN.Value > 3) Store(y + 4 * ldy + 3, CanonicalOrder.Reduce(a43), accumulate);
+        if (TM.Value > 4 && TN.Value > 4) Store(y + 4 * ldy + 4, CanonicalOrder.Reduce(a44), accumulate);
+        if (TM.Value > 4 && TN.Value > 5) Store(y + 4 * ldy + 5, CanonicalOrder.Reduce(a45), accumulate);
+        if (TM.Value > 5) Store(y + 5 * ldy + 0, CanonicalOrder.Reduce(a50), accumulate);
+        if (TM.Value > 5 && TN.Value > 1) Store(y + 5 * ldy + 1, CanonicalOrder.Reduce(a51), accumulate);
+        if (TM.Value > 5 && TN.Value > 2) Store(y + 5 * ldy + 2, CanonicalOrder.Reduce(a52), accumulate);
+        if (TM.Value > 5 && TN.Value > 3) Store(y + 5 * ldy + 3, CanonicalOrder.Reduce(a53), accumulate);
+        if (TM.Value > 5 && TN.Value > 4) Store(y + 5 * ldy + 4, CanonicalOrder.Reduce(a54), accumulate);
+        if (TM.Value > 5 && TN.Value > 5) Store(y + 5 * ldy + 5, CanonicalOrder.Reduce(a55), accumulate);
+        if (TM.Value > 6) Store(y + 6 * ldy + 0, CanonicalOrder.Reduce(a60), accumulate);
+        if (TM.Value > 6 && TN.Value > 1) Store(y + 6 * ldy + 1, CanonicalOrder.Reduce(a61), accumulate);
+        if (TM.Value > 6 && TN.Value > 2) Store(y + 6 * ldy + 2, CanonicalOrder.Reduce(a62), accumulate);
+        if (TM.Value > 6 && TN.Value > 3) Store(y + 6 * ldy + 3, CanonicalOrder.Reduce(a63), accumulate);
+        if (TM.Value > 6 && TN.Value > 4) Store(y + 6 * ldy + 4, CanonicalOrder.Reduce(a64), accumulate);
+        if (TM.Value > 6 && TN.Value > 5) Store(y + 6 * ldy + 5, CanonicalOrder.Reduce(a65), accumulate);
+        if (TM.Value > 7) Store(y + 7 * ldy + 0, CanonicalOrder.Reduce(a70), accumulate);
+        if (TM.Value > 7 && TN.Value > 1) Store(y + 7 * ldy + 1, CanonicalOrder.Reduce(a71), accumulate);
+        if (TM.Value > 7 && TN.Value > 2) Store(y + 7 * ldy + 2, CanonicalOrder.Reduce(a72), accumulate);
+        if (TM.Value > 7 && TN.Value > 3) Store(y + 7 * ldy + 3, CanonicalOrder.Reduce(a73), accumulate);
+        if (TM.Value > 7 && TN.Value > 4) Store(y + 7 * ldy + 4, CanonicalOrder.Reduce(a74), accumulate);
+        if (TM.Value > 7 && TN.Value > 5) Store(y + 7 * ldy + 5, CanonicalOrder.Reduce(a75), accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)
+    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)
         where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad
     {
         nint es = TW.ElementSize;
@@ -159,6 +346,15 @@ internal static unsafe partial class DotTiles
         Vector256<float> l10 = default, h10 = default;
         Vector256<float> l11 = default, h11 = default;
         Vector256<float> l12 = default, h12 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            { l00 = Vector256.Load(part + 0); h00 = Vector256.Load(part + 8); }
+            if (TN.Value > 1) { l01 = Vector256.Load(part + 16); h01 = Vector256.Load(part + 24); }
+            if (TN.Value > 2) { l02 = Vector256.Load(part + 32); h02 = Vector256.Load(part + 40); }
+            if (TM.Value > 1) { l10 = Vector256.Load(part + 48); h10 = Vector256.Load(part + 56); }
+            if (TM.Value > 1 && TN.Value > 1) { l11 = Vector256.Load(part + 64); h11 = Vector256.Load(part + 72); }
+            if (TM.Value > 1 && TN.Value > 2) { l12 = Vector256.Load(part + 80); h12 = Vector256.Load(part + 88); }
+        }
         float* x0 = TM.Value > 0 ? x + 0 * ldx : x;
         float* x1 = TM.Value > 1 ? x + 1 * ldx : x;
         byte* w0 = TN.Value > 0 ? w + 0 * ldw : w;
@@ -205,6 +401,16 @@ internal static unsafe partial class DotTiles
             w2 = wt + 32 * es;
             len = 16;
         }
+        if ((mode & StorePartials) != 0)
+        {
+            { l00.Store(part + 0); h00.Store(part + 8); }
+            if (TN.Value > 1) { l01.Store(part + 16); h01.Store(part + 24); }
+            if (TN.Value > 2) { l02.Store(part + 32); h02.Store(part + 40); }
+            if (TM.Value > 1) { l10.Store(part + 48); h10.Store(part + 56); }
+            if (TM.Value > 1 && TN.Value > 1) { l11.Store(part + 64); h11.Store(part + 72); }
+            if (TM.Value > 1 && TN.Value > 2) { l12.Store(part + 80); h12.Store(part + 88); }
+            return;
+        }
         Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(l00, h00), accumulate);
         if (TN.Value > 1) Store(y + 0 * ldy + 1, CanonicalOrder.Reduce(l01, h01), accumulate);
         if (TN.Value > 2) Store(y + 0 * ldy + 2, CanonicalOrder.Reduce(l02, h02), accumulate);
@@ -215,38 +421,50 @@ internal static unsafe partial class DotTiles
 
     private static readonly nint[] Table512F32 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C6, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C6, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C6, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C4, F32Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C4, F32Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C3, F32Load>, 0, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C3, F32Load>, 0, 0, 0,
     ];
     private static readonly nint[] Table256F32 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3, F32Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, F32Load>,
     ];
     private static readonly nint[] Table512BF16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C6, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C6, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C6, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C4, BF16Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C4, BF16Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C3, BF16Load>, 0, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C3, BF16Load>, 0, 0, 0,
     ];
     private static readonly nint[] Table256BF16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3, BF16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, BF16Load>,
     ];
     private static readonly nint[] Table512F16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C1, C6, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C2, C6, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C3, C6, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile512<C4, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C5, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C6, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C4, F16Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C3, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C4, F16Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C7, C3, F16Load>, 0, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C8, C3, F16Load>, 0, 0, 0,
     ];
     private static readonly nint[] Table256F16 =
     [
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3, F16Load>,
-        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, F16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, F16Load>,
     ];
 }

@@ -1,9 +1,10 @@
 namespace RelationNeurons.Inference.Kernels;
 
 /// <summary>
-/// y[m×n] = x[m×k] · Wᵀ with W [n×k] stored as F32, F16 or BF16 (widened in registers, never
-/// copied). Every output element is summed in <see cref="CanonicalOrder"/>, so row i of y is
-/// bit-identical whatever m, the thread count or the SIMD level (batched == single).
+/// y[m×n] = x[m×k] · Wᵀ with W [n×k] stored as F32, F16 or BF16, widened in registers (F16 with
+/// many rows: into a per-thread panel of one column block; never a float32 copy of W). Every
+/// output element is summed in <see cref="CanonicalOrder"/>, so row i of y is bit-identical
+/// whatever m, the blocking, the thread count or the SIMD level (batched == single).
 /// </summary>
 public static class MatMul
 {
@@ -34,7 +35,29 @@ public static class MatMul
         }
     }
 
-    /// <summary>Work split: blocks of W rows (kept hot in L2 while x streams past) × blocks of x rows.</summary>
+    /// <summary>
+    /// Blocking parameters (fields so the bench can sweep them; results never depend on them).
+    /// Measured on the 2-core dev VM (AMD EPYC, family 25 / Zen 4 class; M=512, K=4096, N=11008): row blocks of 16–32 rows were best
+    /// (x block + W block both L2-resident); k-chunking (KChunk=512..2048) was 10–20 % slower there,
+    /// so it is off by default (0) but kept, tested, for machines with larger L1/L2 bandwidth.
+    /// </summary>
+    internal static int KChunk = 0, MaxRowBlock = 32, ColTiles = 4;
+
+    /// <summary>Weight types widened once per column block into a float32 panel when a block has many rows (bench-tunable).</summary>
+    internal static bool PackF16 = true, PackBF16 = false;
+
+    private static bool Packs(WeightType type) => type == WeightType.F16 ? PackF16 : type == WeightType.BF16 && PackBF16;
+
+    [ThreadStatic] private static float[]? t_partials;
+    [ThreadStatic] private static float[]? t_panel;
+
+    /// <summary>
+    /// Work split: blocks of W rows (kept in L2) × blocks of x rows. A block of ≤ 8 rows runs as
+    /// one wide tile so each weight is read once (generation); larger blocks use 4×6 tiles. With
+    /// <see cref="KChunk"/> on, each W micro-panel is walked in k-chunks while the row tiles pass
+    /// over it, the tiles parking their 16-lane accumulators in a per-thread buffer in between
+    /// (stored and reloaded exactly, so the summation order is unchanged).
+    /// </summary>
     private sealed unsafe class DotJob : ParallelJob
     {
         private readonly float* _x, _y;
@@ -50,10 +73,13 @@ public static class MatMul
             _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
             _accumulate = accumulate; _level = level;
             (_mr, _nr) = DotTiles.Shape(level);
-            _colBlock = _nr * (level == SimdLevel.Vector256 ? 8 : 4);
+            _colBlock = _nr * (level == SimdLevel.Vector256 ? 2 * ColTiles : ColTiles);
             int colBlocks = (_n + _colBlock - 1) / _colBlock;
             // Split rows only when column blocks alone cannot keep every thread busy.
-            int rowSplits = Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));
+            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));
+            // A widened panel is worth more rows per block (measured: F16 best at 64 rows, others at 32).
+            int maxRows = Packs(_type) ? 2 * MaxRowBlock : MaxRowBlock;
+            rowSplits = Math.Max(rowSplits, (m + maxRows - 1) / maxRows);
             _rowBlock = ((m + rowSplits - 1) / rowSplits + _mr - 1) / _mr * _mr;
             _rowBlocks = (m + _rowBlock - 1) / _rowBlock;
             Items = colBlocks * _rowBlocks;
@@ -66,19 +92,72 @@ public static class MatMul
             int r0 = rb * _rowBlock, r1 = Math.Min(_m, r0 + _rowBlock);
             int es = _type == WeightType.F32 ? 4 : 2;
             nint ldw = (nint)_k * es;
-            for (int i0 = r0; i0 < r1; i0 += _mr)
+            if (_level == SimdLevel.Scalar)
             {
-                int mr = Math.Min(_mr, r1 - i0);
-                for (int j0 = c0; j0 < c1; j0 += _nr)
+                for (int i0 = r0; i0 < r1; i0 += _mr)
+                    for (int j0 = c0; j0 < c1; j0 += _nr)
+                        DotTiles.TileScalar(_x + (nint)i0 * _k, _k, _w + j0 * ldw, ldw, _type, _k,
+                            Math.Min(_mr, r1 - i0), Math.Min(_nr, c1 - j0), _y + (nint)i0 * _n + j0, _n, _accumulate);
+                return;
+            }
+            int rows = r1 - r0;
+            if (rows > _mr && rows <= DotTiles.WideRows(_level))
+            {
+                int nrw = DotTiles.WideCols(_level, rows);
+                for (int j0 = c0; j0 < c1; j0 += nrw)
+                    DotTiles.Tile(_level, _type, rows, Math.Min(nrw, c1 - j0))(
+                        _x + (nint)r0 * _k, _k, _w + j0 * ldw, ldw, _k, _y + (nint)r0 * _n + j0, _n, _accumulate, null, 0);
+                return;
+            }
+            if (rows > _mr && Packs(_type))
+            {
+                // Widening F16 costs ~7 vector ops per 16 weights: do it once per block, not once per row tile.
+                int cols = c1 - c0;
+                var panel = t_panel;
+                if (panel == null || panel.Length < cols * _k) t_panel = panel = new float[cols * _k];
+                fixed (float* pp = panel)
                 {
-                    int nr = Math.Min(_nr, c1 - j0);
-                    float* xt = _x + (nint)i0 * _k;
-                    byte* wt = _w + j0 * ldw;
-                    float* yt = _y + (nint)i0 * _n + j0;
-                    if (_level == SimdLevel.Scalar)
-                        DotTiles.TileScalar(xt, _k, wt, ldw, _type, _k, mr, nr, yt, _n, _accumulate);
-                    else
-                        DotTiles.Tile(_level, _type, mr, nr)(xt, _k, wt, ldw, _k, yt, _n, _accumulate);
+                    WeightWidening.WidenRows(_w + c0 * ldw, _type, cols, _k, pp, _level);
+                    for (int i0 = r0; i0 < r1; i0 += _mr)
+                    {
+                        int mr = Math.Min(_mr, r1 - i0);
+                        for (int j0 = c0; j0 < c1; j0 += _nr)
+                            DotTiles.Tile(_level, WeightType.F32, mr, Math.Min(_nr, c1 - j0))(
+                                _x + (nint)i0 * _k, _k, (byte*)(pp + (nint)(j0 - c0) * _k), (nint)_k * 4, _k, _y + (nint)i0 * _n + j0, _n, _accumulate, null, 0);
+                    }
+                }
+                return;
+            }
+            if (KChunk <= 0 || _k <= KChunk || rows <= _mr)
+            {
+                for (int i0 = r0; i0 < r1; i0 += _mr)
+                {
+                    int mr = Math.Min(_mr, r1 - i0);
+                    for (int j0 = c0; j0 < c1; j0 += _nr)
+                        DotTiles.Tile(_level, _type, mr, Math.Min(_nr, c1 - j0))(
+                            _x + (nint)i0 * _k, _k, _w + j0 * ldw, ldw, _k, _y + (nint)i0 * _n + j0, _n, _accumulate, null, 0);
+                }
+                return;
+            }
+            int tileFloats = _mr * _nr * CanonicalOrder.Lanes;
+            int need = (r1 - r0 + _mr - 1) / _mr * ((c1 - c0 + _nr - 1) / _nr) * tileFloats;
+            var buf = t_partials;
+            if (buf == null || buf.Length < need) t_partials = buf = new float[need];
+            fixed (float* part = buf)
+            {
+                int tilesPerCol = (r1 - r0 + _mr - 1) / _mr;
+                for (int k0 = 0; k0 < _k; k0 += KChunk)
+                {
+                    int len = Math.Min(KChunk, _k - k0);
+                    int mode = (k0 > 0 ? DotTiles.LoadPartials : 0) | (k0 + len < _k ? DotTiles.StorePartials : 0);
+                    for (int j0 = c0, u = 0; j0 < c1; j0 += _nr, u++)
+                    {
+                        int nr = Math.Min(_nr, c1 - j0);
+                        for (int i0 = r0, t = 0; i0 < r1; i0 += _mr, t++)
+                            DotTiles.Tile(_level, _type, Math.Min(_mr, r1 - i0), nr)(
+                                _x + (nint)i0 * _k + k0, _k, _w + j0 * ldw + (nint)k0 * es, ldw, len,
+                                _y + (nint)i0 * _n + j0, _n, _accumulate, part + (u * tilesPerCol + t) * tileFloats, mode);
+                    }
                 }
             }
         }

@@ -57,6 +57,15 @@ public static class MatMulF32
         KernelParallel.Run(job, job.Items, threads);
     }
 
+    /// <summary>
+    /// k-chunk of the NN/TN tiles (0 = off): B's column panel is walked in chunks that stay in L2
+    /// while all row tiles of a block pass over it; accumulators are parked exactly in between.
+    /// A field so the bench can sweep it; results never depend on it.
+    /// </summary>
+    internal static int OuterKChunk = 256;
+
+    [ThreadStatic] private static float[]? t_partials;
+
     private sealed unsafe class OuterJob : ParallelJob
     {
         private readonly float* _a, _b, _c;
@@ -83,16 +92,40 @@ public static class MatMulF32
             int r0 = rb * _rowBlock, r1 = Math.Min(_m, r0 + _rowBlock);
             int nv = _level == SimdLevel.Scalar ? 0 : nc / _lanes;
             int vecCols = nv * _lanes;
-            for (int i0 = r0; i0 < r1; i0 += _mr)
+            int chunk = OuterKChunk;
+            if (nv == 0 || chunk <= 0 || _k <= chunk || r1 - r0 <= _mr)
             {
-                int mr = Math.Min(_mr, r1 - i0);
-                float* ai = _a + i0 * _sai;
-                float* ci = _c + (nint)i0 * _n + c0;
-                if (nv > 0)
-                    OuterTiles.Tile(_level, mr, nv)(ai, _sai, _sap, _b + c0, _n, _k, ci, _n, _accumulate);
-                if (vecCols < nc)
-                    OuterTiles.TileScalar(ai, _sai, _sap, _b + c0 + vecCols, _n, _k, mr, nc - vecCols, ci + vecCols, _n, _accumulate);
+                for (int i0 = r0; i0 < r1; i0 += _mr)
+                {
+                    int mr = Math.Min(_mr, r1 - i0);
+                    float* ai = _a + i0 * _sai;
+                    float* ci = _c + (nint)i0 * _n + c0;
+                    if (nv > 0)
+                        OuterTiles.Tile(_level, mr, nv)(ai, _sai, _sap, _b + c0, _n, _k, ci, _n, _accumulate, null, 0);
+                    if (vecCols < nc)
+                        OuterTiles.TileScalar(ai, _sai, _sap, _b + c0 + vecCols, _n, _k, mr, nc - vecCols, ci + vecCols, _n, _accumulate);
+                }
+                return;
             }
+            int tileFloats = _mr * _cols;
+            int need = (r1 - r0 + _mr - 1) / _mr * tileFloats;
+            var buf = t_partials;
+            if (buf == null || buf.Length < need) t_partials = buf = new float[need];
+            fixed (float* part = buf)
+            {
+                for (int k0 = 0; k0 < _k; k0 += chunk)
+                {
+                    int len = Math.Min(chunk, _k - k0);
+                    int mode = (k0 > 0 ? OuterTiles.LoadPartials : 0) | (k0 + len < _k ? OuterTiles.StorePartials : 0);
+                    for (int i0 = r0, t = 0; i0 < r1; i0 += _mr, t++)
+                        OuterTiles.Tile(_level, Math.Min(_mr, r1 - i0), nv)(_a + i0 * _sai + k0 * _sap, _sai, _sap, _b + (nint)k0 * _n + c0, _n, len,
+                            _c + (nint)i0 * _n + c0, _n, _accumulate, part + t * tileFloats, mode);
+                }
+            }
+            if (vecCols < nc)
+                for (int i0 = r0; i0 < r1; i0 += _mr)
+                    OuterTiles.TileScalar(_a + i0 * _sai, _sai, _sap, _b + c0 + vecCols, _n, _k, Math.Min(_mr, r1 - i0), nc - vecCols,
+                        _c + (nint)i0 * _n + c0 + vecCols, _n, _accumulate);
         }
     }
 }

@@ -20,11 +20,14 @@ internal static unsafe partial class OuterTiles
         _ => (4, 16, 1),
     };
 
-    internal static delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void> Tile(SimdLevel level, int mr, int nv)
+    internal static delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void> Tile(SimdLevel level, int mr, int nv)
     {
         var (table, nvMax) = level == SimdLevel.Vector512 ? (Table512, NV512) : (Table256, NV256);
-        return (delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)table[(mr - 1) * nvMax + (nv - 1)];
+        return (delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)table[(mr - 1) * nvMax + (nv - 1)];
     }
+
+    /// <summary>Mode bits for k-chunked runs: start from / end with the raw accumulators in <c>part</c> (exact, so chains are unchanged).</summary>
+    internal const int LoadPartials = 1, StorePartials = 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(float* c, Vector512<float> v, bool accumulate)
@@ -46,7 +49,7 @@ internal static unsafe partial class OuterTiles
         for (int i = 0; i < mr; i++)
             for (int j = 0; j < nc; j++)
             {
-                float acc = 0f;
+                float acc = 0f;  // whole k in one chain: the scalar path is never k-chunked
                 float* ai = a + i * sai;
                 for (int p = 0; p < k; p++) acc = MathF.FusedMultiplyAdd(ai[p * sap], b[p * ldb + j], acc);
                 float* cij = c + i * ldc + j;

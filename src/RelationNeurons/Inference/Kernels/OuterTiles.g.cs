@@ -9,7 +9,7 @@ internal static unsafe partial class OuterTiles
     internal const int MR512 = 6, NV512 = 4, MR256 = 4, NV256 = 3;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile512<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    internal static void Tile512<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate, float* part, int mode)
         where TM : struct, IConst where TN : struct, IConst
     {
         Vector512<float> c00 = default; Vector512<float> c01 = default; Vector512<float> c02 = default; Vector512<float> c03 = default;
@@ -18,6 +18,33 @@ internal static unsafe partial class OuterTiles
         Vector512<float> c30 = default; Vector512<float> c31 = default; Vector512<float> c32 = default; Vector512<float> c33 = default;
         Vector512<float> c40 = default; Vector512<float> c41 = default; Vector512<float> c42 = default; Vector512<float> c43 = default;
         Vector512<float> c50 = default; Vector512<float> c51 = default; Vector512<float> c52 = default; Vector512<float> c53 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            c00 = Vector512.Load(part + 0);
+            if (TN.Value > 1) c01 = Vector512.Load(part + 16);
+            if (TN.Value > 2) c02 = Vector512.Load(part + 32);
+            if (TN.Value > 3) c03 = Vector512.Load(part + 48);
+            if (TM.Value > 1) c10 = Vector512.Load(part + 64);
+            if (TM.Value > 1 && TN.Value > 1) c11 = Vector512.Load(part + 80);
+            if (TM.Value > 1 && TN.Value > 2) c12 = Vector512.Load(part + 96);
+            if (TM.Value > 1 && TN.Value > 3) c13 = Vector512.Load(part + 112);
+            if (TM.Value > 2) c20 = Vector512.Load(part + 128);
+            if (TM.Value > 2 && TN.Value > 1) c21 = Vector512.Load(part + 144);
+            if (TM.Value > 2 && TN.Value > 2) c22 = Vector512.Load(part + 160);
+            if (TM.Value > 2 && TN.Value > 3) c23 = Vector512.Load(part + 176);
+            if (TM.Value > 3) c30 = Vector512.Load(part + 192);
+            if (TM.Value > 3 && TN.Value > 1) c31 = Vector512.Load(part + 208);
+            if (TM.Value > 3 && TN.Value > 2) c32 = Vector512.Load(part + 224);
+            if (TM.Value > 3 && TN.Value > 3) c33 = Vector512.Load(part + 240);
+            if (TM.Value > 4) c40 = Vector512.Load(part + 256);
+            if (TM.Value > 4 && TN.Value > 1) c41 = Vector512.Load(part + 272);
+            if (TM.Value > 4 && TN.Value > 2) c42 = Vector512.Load(part + 288);
+            if (TM.Value > 4 && TN.Value > 3) c43 = Vector512.Load(part + 304);
+            if (TM.Value > 5) c50 = Vector512.Load(part + 320);
+            if (TM.Value > 5 && TN.Value > 1) c51 = Vector512.Load(part + 336);
+            if (TM.Value > 5 && TN.Value > 2) c52 = Vector512.Load(part + 352);
+            if (TM.Value > 5 && TN.Value > 3) c53 = Vector512.Load(part + 368);
+        }
         float* a0 = TM.Value > 0 ? a + 0 * sai : a;
         float* a1 = TM.Value > 1 ? a + 1 * sai : a;
         float* a2 = TM.Value > 2 ? a + 2 * sai : a;
@@ -78,6 +105,34 @@ internal static unsafe partial class OuterTiles
                 if (TN.Value > 3) c53 = Vector512.FusedMultiplyAdd(av5, b3, c53);
             }
         }
+        if ((mode & StorePartials) != 0)
+        {
+            c00.Store(part + 0);
+            if (TN.Value > 1) c01.Store(part + 16);
+            if (TN.Value > 2) c02.Store(part + 32);
+            if (TN.Value > 3) c03.Store(part + 48);
+            if (TM.Value > 1) c10.Store(part + 64);
+            if (TM.Value > 1 && TN.Value > 1) c11.Store(part + 80);
+            if (TM.Value > 1 && TN.Value > 2) c12.Store(part + 96);
+            if (TM.Value > 1 && TN.Value > 3) c13.Store(part + 112);
+            if (TM.Value > 2) c20.Store(part + 128);
+            if (TM.Value > 2 && TN.Value > 1) c21.Store(part + 144);
+            if (TM.Value > 2 && TN.Value > 2) c22.Store(part + 160);
+            if (TM.Value > 2 && TN.Value > 3) c23.Store(part + 176);
+            if (TM.Value > 3) c30.Store(part + 192);
+            if (TM.Value > 3 && TN.Value > 1) c31.Store(part + 208);
+            if (TM.Value > 3 && TN.Value > 2) c32.Store(part + 224);
+            if (TM.Value > 3 && TN.Value > 3) c33.Store(part + 240);
+            if (TM.Value > 4) c40.Store(part + 256);
+            if (TM.Value > 4 && TN.Value > 1) c41.Store(part + 272);
+            if (TM.Value > 4 && TN.Value > 2) c42.Store(part + 288);
+            if (TM.Value > 4 && TN.Value > 3) c43.Store(part + 304);
+            if (TM.Value > 5) c50.Store(part + 320);
+            if (TM.Value > 5 && TN.Value > 1) c51.Store(part + 336);
+            if (TM.Value > 5 && TN.Value > 2) c52.Store(part + 352);
+            if (TM.Value > 5 && TN.Value > 3) c53.Store(part + 368);
+            return;
+        }
         StoreRow(c + 0 * ldc + 0, c00, accumulate);
         if (TN.Value > 1) StoreRow(c + 0 * ldc + 16, c01, accumulate);
         if (TN.Value > 2) StoreRow(c + 0 * ldc + 32, c02, accumulate);
@@ -105,13 +160,28 @@ internal static unsafe partial class OuterTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Tile256<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    internal static void Tile256<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate, float* part, int mode)
         where TM : struct, IConst where TN : struct, IConst
     {
         Vector256<float> c00 = default; Vector256<float> c01 = default; Vector256<float> c02 = default;
         Vector256<float> c10 = default; Vector256<float> c11 = default; Vector256<float> c12 = default;
         Vector256<float> c20 = default; Vector256<float> c21 = default; Vector256<float> c22 = default;
         Vector256<float> c30 = default; Vector256<float> c31 = default; Vector256<float> c32 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            c00 = Vector256.Load(part + 0);
+            if (TN.Value > 1) c01 = Vector256.Load(part + 8);
+            if (TN.Value > 2) c02 = Vector256.Load(part + 16);
+            if (TM.Value > 1) c10 = Vector256.Load(part + 24);
+            if (TM.Value > 1 && TN.Value > 1) c11 = Vector256.Load(part + 32);
+            if (TM.Value > 1 && TN.Value > 2) c12 = Vector256.Load(part + 40);
+            if (TM.Value > 2) c20 = Vector256.Load(part + 48);
+            if (TM.Value > 2 && TN.Value > 1) c21 = Vector256.Load(part + 56);
+            if (TM.Value > 2 && TN.Value > 2) c22 = Vector256.Load(part + 64);
+            if (TM.Value > 3) c30 = Vector256.Load(part + 72);
+            if (TM.Value > 3 && TN.Value > 1) c31 = Vector256.Load(part + 80);
+            if (TM.Value > 3 && TN.Value > 2) c32 = Vector256.Load(part + 88);
+        }
         float* a0 = TM.Value > 0 ? a + 0 * sai : a;
         float* a1 = TM.Value > 1 ? a + 1 * sai : a;
         float* a2 = TM.Value > 2 ? a + 2 * sai : a;
@@ -149,6 +219,22 @@ internal static unsafe partial class OuterTiles
                 if (TN.Value > 2) c32 = Vector256.FusedMultiplyAdd(av3, b2, c32);
             }
         }
+        if ((mode & StorePartials) != 0)
+        {
+            c00.Store(part + 0);
+            if (TN.Value > 1) c01.Store(part + 8);
+            if (TN.Value > 2) c02.Store(part + 16);
+            if (TM.Value > 1) c10.Store(part + 24);
+            if (TM.Value > 1 && TN.Value > 1) c11.Store(part + 32);
+            if (TM.Value > 1 && TN.Value > 2) c12.Store(part + 40);
+            if (TM.Value > 2) c20.Store(part + 48);
+            if (TM.Value > 2 && TN.Value > 1) c21.Store(part + 56);
+            if (TM.Value > 2 && TN.Value > 2) c22.Store(part + 64);
+            if (TM.Value > 3) c30.Store(part + 72);
+            if (TM.Value > 3 && TN.Value > 1) c31.Store(part + 80);
+            if (TM.Value > 3 && TN.Value > 2) c32.Store(part + 88);
+            return;
+        }
         StoreRow(c + 0 * ldc + 0, c00, accumulate);
         if (TN.Value > 1) StoreRow(c + 0 * ldc + 8, c01, accumulate);
         if (TN.Value > 2) StoreRow(c + 0 * ldc + 16, c02, accumulate);
@@ -165,18 +251,18 @@ internal static unsafe partial class OuterTiles
 
     private static readonly nint[] Table512 =
     [
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C1, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C1, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C1, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C1, C4>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C2, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C2, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C2, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C2, C4>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C3, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C3, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C3, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C3, C4>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C4, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C4, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C4, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C4, C4>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C5, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C5, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C5, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C5, C4>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C6, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C6, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C6, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile512<C6, C4>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C2, C4>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C3, C4>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C4, C4>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C5, C4>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C3>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C6, C4>,
     ];
     private static readonly nint[] Table256 =
     [
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C1, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C1, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C1, C3>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C2, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C2, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C2, C3>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C3, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C3, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C3, C3>,
-        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C4, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C4, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile256<C4, C3>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C3, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C3, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C3, C3>,
+        (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C4, C1>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C4, C2>, (nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C4, C3>,
     ];
 }

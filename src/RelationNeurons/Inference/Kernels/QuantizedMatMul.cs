@@ -62,7 +62,7 @@ internal static unsafe class QuantizedMatMul
                         if (_level == SimdLevel.Scalar)
                             DotTiles.TileScalar(xt, _k, (byte*)wf, ldw, WeightType.F32, _k, mr, nr, yt, _n, _accumulate);
                         else
-                            DotTiles.Tile(_level, WeightType.F32, mr, nr)(xt, _k, (byte*)wf, ldw, _k, yt, _n, _accumulate);
+                            DotTiles.Tile(_level, WeightType.F32, mr, nr)(xt, _k, (byte*)wf, ldw, _k, yt, _n, _accumulate, null, 0);
                     }
                 }
             }

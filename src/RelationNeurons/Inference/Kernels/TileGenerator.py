@@ -1,7 +1,8 @@
 import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Generates DotTiles.g.cs and OuterTiles.g.cs (register-blocked microkernels with all accumulators spelled out).
-MR512, NR512 = 4, 6
+MR512, NR512 = 8, 6      # shapes with MR*NR <= MAXACC only (32 zmm registers)
+MAXACC = 24
 MR256, NR256 = 2, 3
 OMR, ONV = 6, 4          # outer-product tiles: rows x 16-float vectors (Vector512)
 OMR256, ONV256 = 4, 3    # Vector256 outer tiles: rows x 8-float vectors
@@ -11,18 +12,28 @@ def C(n): return f"C{n}"
 def dot512():
     L=[]
     L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)")
+    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)")
     L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
     L.append("    {")
     L.append("        nint es = TW.ElementSize;")
     for i in range(MR512):
         for j in range(NR512):
             L.append(f"        Vector512<float> a{i}{j} = default;")
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR512):
+        for j in range(NR512):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}a{i}{j} = Vector512.Load(part + {(i*NR512+j)*16});")
+    L.append("        }")
     for i in range(MR512):
         L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
     for j in range(NR512):
         L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
-    L.append("        float* xt = stackalloc float[16 * 4];")
+    L.append(f"        float* xt = stackalloc float[16 * {MR512}];")
     L.append("        byte* wt = stackalloc byte[16 * 4 * 6];")
     L.append("        nint len = k & ~15;")
     L.append("        for (int pass = 0; ; pass++)")
@@ -55,6 +66,17 @@ def dot512():
         L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR512):
+        for j in range(NR512):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}a{i}{j}.Store(part + {(i*NR512+j)*16});")
+    L.append("            return;")
+    L.append("        }")
     for i in range(MR512):
         for j in range(NR512):
             cond = []
@@ -68,13 +90,23 @@ def dot512():
 def dot256():
     L=[]
     L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append("    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate)")
+    L.append("    internal static void Tile256<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)")
     L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
     L.append("    {")
     L.append("        nint es = TW.ElementSize;")
     for i in range(MR256):
         for j in range(NR256):
             L.append(f"        Vector256<float> l{i}{j} = default, h{i}{j} = default;")
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR256):
+        for j in range(NR256):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}{{ l{i}{j} = Vector256.Load(part + {(i*NR256+j)*16}); h{i}{j} = Vector256.Load(part + {(i*NR256+j)*16 + 8}); }}")
+    L.append("        }")
     for i in range(MR256):
         L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
     for j in range(NR256):
@@ -112,6 +144,17 @@ def dot256():
         L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR256):
+        for j in range(NR256):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if j>0: cond.append(f"TN.Value > {j}")
+            c = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {c}{{ l{i}{j}.Store(part + {(i*NR256+j)*16}); h{i}{j}.Store(part + {(i*NR256+j)*16 + 8}); }}")
+    L.append("            return;")
+    L.append("        }")
     for i in range(MR256):
         for j in range(NR256):
             cond = []
@@ -127,7 +170,7 @@ def table(name, kernel, MR, NR, tw):
     L.append(f"    private static readonly nint[] {name} =")
     L.append("    [")
     for i in range(1,MR+1):
-        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" for j in range(1,NR+1)) + ",")
+        L.append("        " + ", ".join((f"(nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&{kernel}<{C(i)}, {C(j)}, {tw}>" if i*j <= MAXACC else "0") for j in range(1,NR+1)) + ",")
     L.append("    ];")
     return L
 
@@ -140,7 +183,7 @@ out.append("namespace RelationNeurons.Inference.Kernels;")
 out.append("")
 out.append("internal static unsafe partial class DotTiles")
 out.append("{")
-out.append(f"    internal const int MR512 = {MR512}, NR512 = {NR512}, MR256 = {MR256}, NR256 = {NR256};")
+out.append(f"    internal const int MR512 = {MR512}, NR512 = {NR512}, MaxAcc512 = {MAXACC}, MR256 = {MR256}, NR256 = {NR256};")
 out.append("")
 out += dot512(); out.append("")
 out += dot256(); out.append("")
@@ -155,11 +198,21 @@ def outer(W, MR, NV):
     V=f"Vector{W}"; lanes = W//32
     L=[]
     L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append(f"    internal static void Tile{W}<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)")
+    L.append(f"    internal static void Tile{W}<TM, TN>(float* a, nint sai, nint sap, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate, float* part, int mode)")
     L.append("        where TM : struct, IConst where TN : struct, IConst")
     L.append("    {")
     for i in range(MR):
         L.append("        " + " ".join(f"{V}<float> c{i}{v} = default;" for v in range(NV)))
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR):
+        for v in range(NV):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if v>0: cond.append(f"TN.Value > {v}")
+            cc = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {cc}c{i}{v} = {V}.Load(part + {(i*NV+v)*lanes});")
+    L.append("        }")
     for i in range(MR):
         L.append(f"        float* a{i} = TM.Value > {i} ? a + {i} * sai : a;")
     L.append("        for (nint p = 0; p < k; p++)")
@@ -179,6 +232,17 @@ def outer(W, MR, NV):
             L.append(f"{ind}{c}c{i}{v} = {V}.FusedMultiplyAdd(av{i}, b{v}, c{i}{v});")
         if i>0: L.append("            }")
     L.append("        }")
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR):
+        for v in range(NV):
+            cond=[]
+            if i>0: cond.append(f"TM.Value > {i}")
+            if v>0: cond.append(f"TN.Value > {v}")
+            cc = f"if ({' && '.join(cond)}) " if cond else ""
+            L.append(f"            {cc}c{i}{v}.Store(part + {(i*NV+v)*lanes});")
+    L.append("            return;")
+    L.append("        }")
     for i in range(MR):
         for v in range(NV):
             cond=[]
@@ -194,7 +258,7 @@ def otable(name, W, MR, NV):
     L.append(f"    private static readonly nint[] {name} =")
     L.append("    [")
     for i in range(1,MR+1):
-        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, void>)&Tile{W}<{C(i)}, {C(j)}>" for j in range(1,NV+1)) + ",")
+        L.append("        " + ", ".join(f"(nint)(delegate*<float*, nint, nint, float*, nint, int, float*, nint, bool, float*, int, void>)&Tile{W}<{C(i)}, {C(j)}>" for j in range(1,NV+1)) + ",")
     L.append("    ];")
     return L
 

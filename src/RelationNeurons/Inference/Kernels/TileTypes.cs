@@ -12,6 +12,8 @@ internal struct C3 : IConst { public static int Value => 3; }
 internal struct C4 : IConst { public static int Value => 4; }
 internal struct C5 : IConst { public static int Value => 5; }
 internal struct C6 : IConst { public static int Value => 6; }
+internal struct C7 : IConst { public static int Value => 7; }
+internal struct C8 : IConst { public static int Value => 8; }
 
 /// <summary>Loads stored weights widened to float32 (a compile-time choice per tile instantiation).</summary>
 internal unsafe interface IWeightLoad

@@ -82,10 +82,13 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         var tensors = new Dictionary<string, SafetensorsTensorInfo>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        // JsonDocument checks UTF-8 only lazily, when a string is read: check it all up front.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw new UserInputException($"{path}: header is not valid UTF-8 text; the file is corrupt or not safetensors");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16 }); }
         catch (JsonException e) { throw new UserInputException($"{path}: malformed header JSON ({e.Message})"); }
         using (doc)
+        try
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new UserInputException($"{path}: header is not a JSON object");
             long dataLength = fileLength - dataStart;
@@ -98,17 +101,30 @@ public sealed unsafe class SafetensorsFile : IDisposable
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
                     continue;
                 }
+                if (tensors.ContainsKey(prop.Name)) throw new UserInputException($"{path}: tensor '{prop.Name}' appears twice in the header");
                 tensors[prop.Name] = ParseTensor(path, prop.Name, prop.Value, dataStart, dataLength);
             }
         }
-        // Overlapping tensors would let a writer through one name corrupt another: refuse.
-        long end = 0; string? previous = null;
+        catch (InvalidOperationException e)
+        {
+            // A string escape that is not text (a lone surrogate such as \ud800) fails only when read.
+            throw new UserInputException($"{path}: header holds a name or value that is not valid text ({e.Message})");
+        }
+        // Overlapping tensors would let a writer through one name corrupt another: refuse. Like the
+        // reference implementation, also refuse holes and unused trailing bytes: a header length
+        // that is off by a few bytes would otherwise shift every tensor silently.
+        long end = dataStart; string? previous = null;
         foreach (var t in tensors.Values.OrderBy(t => t.DataOffset).ThenBy(t => t.ByteLength))
         {
-            if (t.DataOffset < end && t.ByteLength > 0)
+            if (t.ByteLength == 0) continue;
+            if (t.DataOffset < end)
                 throw new UserInputException($"{path}: tensors '{previous}' and '{t.Name}' overlap");
-            if (t.ByteLength > 0) { end = t.DataOffset + t.ByteLength; previous = t.Name; }
+            if (t.DataOffset > end)
+                throw new UserInputException($"{path}: {t.DataOffset - end} unused bytes before tensor '{t.Name}'; the header does not describe the data");
+            end = t.DataOffset + t.ByteLength; previous = t.Name;
         }
+        if (end != fileLength)
+            throw new UserInputException($"{path}: the tensors cover {end - dataStart} of the {fileLength - dataStart} data bytes; the header length is wrong or the file has trailing bytes");
         return (tensors, metadata);
     }
 
@@ -137,7 +153,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw new UserInputException($"{where}: data_offsets must be [begin, end]");
-        if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number ||
+            !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new UserInputException($"{where}: data_offsets are not a valid [begin, end] pair");
         if (end > dataLength)
             throw new UserInputException($"{where}: data_offsets [{begin}, {end}] run past the end of the data ({dataLength} bytes); the file is truncated");

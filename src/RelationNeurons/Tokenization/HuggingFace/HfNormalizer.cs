@@ -28,9 +28,12 @@ internal abstract class HfNormalizer
                 var (pattern, isRegex) = j.Pattern(e, where);
                 return new ReplaceNormalizer(pattern, isRegex, j.String(j.Required(e, "content", where), $"{where}.content"), j.Source);
             case "NFC": return new UnicodeNormalizer(NormalizationForm.FormC);
-            case "NFD": return new UnicodeNormalizer(NormalizationForm.FormD);
-            case "NFKC": return new UnicodeNormalizer(NormalizationForm.FormKC);
-            case "NFKD": return new UnicodeNormalizer(NormalizationForm.FormKD);
+            case "NFD" or "NFKC" or "NFKD":
+                // Under InvariantGlobalization .NET's string.Normalize leaves non-ASCII text unchanged;
+                // NFC of ordinary (already composed) text is unaffected, the other forms are not.
+                if (!UnicodeNormalizer.Available)
+                    throw j.Error($"{where}: normalizer '{type}' needs Unicode normalization, which this build of the runtime lacks (InvariantGlobalization)");
+                return new UnicodeNormalizer(type switch { "NFD" => NormalizationForm.FormD, "NFKC" => NormalizationForm.FormKC, _ => NormalizationForm.FormKD });
             case "Lowercase": return new LowercaseNormalizer();
             case "Strip":
                 return new StripNormalizer(j.OptionalBool(e, "strip_left", where, true), j.OptionalBool(e, "strip_right", where, true));
@@ -82,6 +85,9 @@ internal sealed class ReplaceNormalizer : HfNormalizer
 
 internal sealed class UnicodeNormalizer(NormalizationForm form) : HfNormalizer
 {
+    /// <summary>Whether string.Normalize really normalizes here (it does nothing to non-ASCII text under InvariantGlobalization).</summary>
+    public static bool Available { get; } = "\uFB01".Normalize(NormalizationForm.FormKC) == "fi";
+
     public override string Apply(string text) => text.Normalize(form);
 }
 

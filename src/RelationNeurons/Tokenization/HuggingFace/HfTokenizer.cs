@@ -51,6 +51,8 @@ public sealed class HfTokenizer : ITokenizer
     public int[] Encode(string text, bool addBos)
     {
         ArgumentNullException.ThrowIfNull(text);
+        // The reference library reads Rust strings, which cannot hold a lone surrogate.
+        text = SentencePiece.SentencePieceNormalizer.ReplaceLoneSurrogates(text);
         var ids = new List<int>(text.Length / 3 + 2);
         if (addBos && BosId >= 0) ids.Add(BosId);
         foreach (var (start, end, token) in _rawAddedTokens.Split(text))

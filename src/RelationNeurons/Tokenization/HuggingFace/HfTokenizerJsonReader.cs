@@ -10,7 +10,8 @@ namespace RelationNeurons.Tokenization.HuggingFace;
 /// </summary>
 public static class HfTokenizerJsonReader
 {
-    private const int MaxTokenId = 1 << 24;
+    /// <summary>Largest token id accepted (real vocabularies stay far below; bounds the id → piece table).</summary>
+    private const int MaxTokenId = (1 << 22) - 1;
 
     public static HfTokenizer Load(string tokenizerJsonPath, int? bosId = null, IReadOnlyList<int>? eosIds = null)
     {
@@ -21,7 +22,7 @@ public static class HfTokenizerJsonReader
 
     private static string ReadText(string path)
     {
-        try { return File.ReadAllText(path); }
+        try { return IO.StrictText.ReadAllText(path); }
         catch (FileNotFoundException) { throw new UserInputException($"{path}: file not found"); }
         catch (DirectoryNotFoundException) { throw new UserInputException($"{path}: file not found"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserInputException($"{path}: cannot read ({e.Message})"); }
@@ -31,6 +32,7 @@ public static class HfTokenizerJsonReader
     {
         try { return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 128 }); }
         catch (JsonException e) { throw new UserInputException($"{source}: malformed JSON at line {e.LineNumber + 1}: {e.Message}"); }
+        catch (ArgumentException e) { throw new UserInputException($"{source}: not valid text ({e.Message})"); }
     }
 
     public static HfTokenizer Parse(string tokenizerJson, string? tokenizerConfigJson = null, string source = "tokenizer.json",
@@ -38,6 +40,14 @@ public static class HfTokenizerJsonReader
         Parse(tokenizerJson, tokenizerConfigJson is null ? null : TokenizerConfigFile.Parse(tokenizerConfigJson, TokenizerConfigFile.FileName), source, bosId, eosIds);
 
     internal static HfTokenizer Parse(string tokenizerJson, TokenizerConfigFile? config, string source, int? bosId, IReadOnlyList<int>? eosIds)
+    {
+        // JsonDocument decodes string escapes only when a string is read: a lone surrogate (\ud800)
+        // in a name or value surfaces there as InvalidOperationException.
+        try { return ParseDocument(tokenizerJson, config, source, bosId, eosIds); }
+        catch (InvalidOperationException e) { throw new UserInputException($"{source}: holds a string that is not valid text ({e.Message})"); }
+    }
+
+    private static HfTokenizer ParseDocument(string tokenizerJson, TokenizerConfigFile? config, string source, int? bosId, IReadOnlyList<int>? eosIds)
     {
         using var doc = ParseJson(tokenizerJson, source);
         var j = new JsonFields(source);
@@ -84,6 +94,7 @@ public static class HfTokenizerJsonReader
         string? configBos = config?.BosToken, configEos = config?.EosToken;
 
         int bos = Lookup(configBos) ?? template.BosId ?? bosId ?? Lookup("<s>") ?? Lookup("<|begin_of_text|>") ?? -1;
+        if (bos >= pieces.Length) throw j.Error($"BOS id {bos} is outside the vocabulary of {pieces.Length} tokens");
         var eos = new List<int>();
         if (Lookup(configEos) is int e) eos.Add(e);
         foreach (int id in eosIds ?? []) if (!eos.Contains(id)) eos.Add(id);

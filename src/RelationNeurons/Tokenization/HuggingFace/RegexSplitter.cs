@@ -19,9 +19,11 @@ internal sealed class RegexSplitter
     private const char OtherStandIn = '\u00A4';    // currency sign: \p{Sc}
 
     private readonly Regex _regex;
+    private readonly string _source;
 
     public RegexSplitter(string pattern, string source)
     {
+        _source = source;
         try
         {
             _regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
@@ -34,6 +36,15 @@ internal sealed class RegexSplitter
 
     /// <summary>The (start, length) of every non-empty match in <paramref name="text"/>, in UTF-16 units of the original text.</summary>
     public List<(int Start, int Length)> Matches(string text)
+    {
+        try { return MatchesUnchecked(text); }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new UserInputException($"{_source}: pre-tokenizer regex '{_regex}' took too long on a text of {text.Length} characters");
+        }
+    }
+
+    private List<(int Start, int Length)> MatchesUnchecked(string text)
     {
         var result = new List<(int, int)>();
         bool astral = false;

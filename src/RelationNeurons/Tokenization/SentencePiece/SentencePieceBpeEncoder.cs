@@ -24,7 +24,32 @@ internal sealed class SentencePieceBpeEncoder
         _reserved = reserved;
         _lookup = pieces.GetAlternateLookup<ReadOnlySpan<char>>();
         _userDefined = userDefined;
+        _innerBigrams = [];
+        foreach (string piece in pieces.Keys)
+        {
+            int previous = -1;
+            foreach (var rune in piece.EnumerateRunes())
+            {
+                if (previous >= 0) _innerBigrams.Add(BigramKey(previous, rune.Value));
+                previous = rune.Value;
+            }
+        }
     }
+
+    /// <summary>Every pair of adjacent code points found inside some piece.</summary>
+    private readonly HashSet<long> _innerBigrams;
+
+    private static long BigramKey(int first, int second) => ((long)first << 21) | (uint)second;
+
+    private static int LastCodePoint(string text, int start, int length) =>
+        length >= 2 && char.IsLowSurrogate(text[start + length - 1]) && char.IsHighSurrogate(text[start + length - 2])
+            ? char.ConvertToUtf32(text[start + length - 2], text[start + length - 1])
+            : text[start + length - 1];
+
+    private static int FirstCodePoint(string text, int start) =>
+        start + 1 < text.Length && char.IsHighSurrogate(text[start]) && char.IsLowSurrogate(text[start + 1])
+            ? char.ConvertToUtf32(text[start], text[start + 1])
+            : text[start];
 
     private struct Symbol
     {
@@ -91,37 +116,65 @@ internal sealed class SentencePieceBpeEncoder
             }
         }
 
-        for (int i = 1; i < symbols.Count; i++) MaybeAdd(i - 1, i);
-
-        while (agenda.TryDequeue(out var top, out _))
+        // Chunk starts: symbol indices where no piece can span the boundary with the previous symbol.
+        var chunkStarts = new List<int> { 0 };
+        for (int i = 1; i < symbols.Count; i++)
         {
-            var left = symbols[top.Left];
-            var right = symbols[top.Right];
-            // A stale candidate: one side was merged away, or has grown since it was queued.
-            if (left.Length == 0 || right.Length == 0 || left.Length + right.Length != top.Size) continue;
-
-            left.Length += right.Length;
-            left.Next = right.Next;
-            symbols[top.Left] = left;
-            if (right.Next >= 0)
+            var a = symbols[i - 1];
+            var b = symbols[i];
+            if (a.Freeze || b.Freeze || !_innerBigrams.Contains(BigramKey(LastCodePoint(normalized, a.Start, a.Length), FirstCodePoint(normalized, b.Start))))
             {
-                var after = symbols[right.Next];
-                after.Prev = top.Left;
-                symbols[right.Next] = after;
+                chunkStarts.Add(i);
+                a.Next = -1;
+                symbols[i - 1] = a;
+                b.Prev = -1;
+                symbols[i] = b;
             }
-            right.Length = 0;
-            symbols[top.Right] = right;
-
-            MaybeAdd(left.Prev, top.Left);
-            MaybeAdd(top.Left, left.Next);
         }
 
-        for (int index = 0; index != -1; index = symbols[index].Next)
+        for (int c = 0; c < chunkStarts.Count; c++)
         {
-            var s = symbols[index];
-            Resegment(normalized.Substring(s.Start, s.Length), s.Start, output, reverseMerges);
+            int end = c + 1 < chunkStarts.Count ? chunkStarts[c + 1] : symbols.Count;
+            for (int i = chunkStarts[c] + 1; i < end; i++) MaybeAdd(i - 1, i);
+            MergeAll();
+        }
+
+        // Resegmentation comes after all merging, as in the library (reverseMerges is text-wide).
+        foreach (int head in chunkStarts)
+        {
+            for (int index = head; index != -1; index = symbols[index].Next)
+            {
+                var s = symbols[index];
+                Resegment(normalized.Substring(s.Start, s.Length), s.Start, output, reverseMerges);
+            }
         }
         return output;
+
+        void MergeAll()
+        {
+            while (agenda.TryDequeue(out var top, out _))
+            {
+                var left = symbols[top.Left];
+                var right = symbols[top.Right];
+                // A stale candidate: one side was merged away, or has grown since it was queued.
+                if (left.Length == 0 || right.Length == 0 || left.Length + right.Length != top.Size) continue;
+
+                left.Length += right.Length;
+                left.Next = right.Next;
+                symbols[top.Left] = left;
+                if (right.Next >= 0)
+                {
+                    var after = symbols[right.Next];
+                    after.Prev = top.Left;
+                    symbols[right.Next] = after;
+                }
+                right.Length = 0;
+                symbols[top.Right] = right;
+
+                MaybeAdd(left.Prev, top.Left);
+                MaybeAdd(top.Left, left.Next);
+            }
+        }
     }
 
     /// <summary>Splits a piece of type UNUSED back into the pieces it was merged from, as the library does.</summary>

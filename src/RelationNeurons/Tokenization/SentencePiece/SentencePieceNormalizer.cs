@@ -40,20 +40,22 @@ internal sealed class SentencePieceNormalizer
         bool isPrevSpace = removeExtra;
         while (pos < input.Length)
         {
+            // One unit: a user-defined symbol (never normalized further) or one character.
             int userLength = _userDefined.Match(input, pos);
-            int length = userLength > 0 ? userLength : char.IsHighSurrogate(input[pos]) ? 2 : 1;
+            int length = userLength > 0 ? userLength : char.IsHighSurrogate(input[pos]) && pos + 1 < input.Length ? 2 : 1;
             var unit = input.AsSpan(pos, length);
             pos += length;
-            if (userLength > 0)
+            if (isPrevSpace) unit = unit.TrimStart(' ');
+            if (!unit.IsEmpty)
             {
-                output.Append(unit);
-                isPrevSpace = false;
-                continue;
+                foreach (char c in unit)
+                {
+                    if (c == ' ') output.Append(space);
+                    else output.Append(c);
+                }
+                isPrevSpace = unit[^1] == ' ';
             }
-            if (isPrevSpace && unit[0] == ' ') continue;
-            if (unit[0] == ' ') output.Append(space);
-            else output.Append(unit);
-            isPrevSpace = removeExtra && unit[0] == ' ';
+            if (!removeExtra) isPrevSpace = false;
         }
 
         if (removeExtra)

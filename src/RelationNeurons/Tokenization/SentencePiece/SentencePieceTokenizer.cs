@@ -36,7 +36,7 @@ public sealed class SentencePieceTokenizer : ITokenizer
         switch (model.ModelType)
         {
             case SentencePieceModelType.Bpe: _bpe = new SentencePieceBpeEncoder(model, pieces, reserved, matcher); break;
-            case SentencePieceModelType.Unigram: _unigram = new SentencePieceUnigramEncoder(model, pieces, reserved, matcher); break;
+            case SentencePieceModelType.Unigram: _unigram = new SentencePieceUnigramEncoder(model, pieces); break;
             default: throw new UserInputException($"{source}: SentencePiece model type {model.ModelType} is not supported (BPE and Unigram are)");
         }
 
@@ -70,20 +70,29 @@ public sealed class SentencePieceTokenizer : ITokenizer
         string normalized = _normalizer.Normalize(text);
         var segments = _bpe is not null ? _bpe.Encode(normalized) : _unigram!.Encode(normalized);
         Span<byte> utf8 = stackalloc byte[4];
-        foreach (var (start, length, foundId) in segments)
+        for (int i = 0; i < segments.Count; i++)
         {
+            var (start, length, foundId) = segments[i];
             int id = foundId < 0 ? _model.UnkId : foundId;
-            if (id == _model.UnkId && _model.ByteFallback)
+            if (id != _model.UnkId)
             {
-                // Unknown text is spelled as the UTF-8 bytes of the piece, one byte piece each.
-                var piece = normalized.AsSpan(start, length);
-                foreach (var rune in piece.EnumerateRunes())
-                {
-                    int n = rune.EncodeToUtf8(utf8);
-                    for (int k = 0; k < n; k++) ids.Add(_byteIds[utf8[k]]);
-                }
+                ids.Add(id);
+                continue;
             }
-            else ids.Add(id);
+            // A run of unknown pieces is one unknown piece, as in the library.
+            while (i + 1 < segments.Count && (segments[i + 1].Id < 0 || segments[i + 1].Id == _model.UnkId))
+                length += segments[++i].Length;
+            if (!_model.ByteFallback)
+            {
+                ids.Add(id);
+                continue;
+            }
+            // With byte fallback, unknown text is spelled as its UTF-8 bytes, one byte piece each.
+            foreach (var rune in normalized.AsSpan(start, length).EnumerateRunes())
+            {
+                int n = rune.EncodeToUtf8(utf8);
+                for (int k = 0; k < n; k++) ids.Add(_byteIds[utf8[k]]);
+            }
         }
         return ids.ToArray();
     }
@@ -96,26 +105,21 @@ public sealed class SentencePieceTokenizer : ITokenizer
 
     /// <summary>
     /// SentencePieceProcessor::Decode: control pieces vanish, unknown pieces read as unk_surface,
-    /// runs of byte pieces become UTF-8 (malformed bytes as U+FFFD), "▁" becomes a space and the
-    /// dummy-prefix space of the first piece is dropped.
+    /// runs of byte pieces become UTF-8 (malformed bytes as U+FFFD), "▁" becomes a space. The
+    /// dummy-prefix "▁" is dropped from the first piece that starts with one while nothing has been
+    /// written yet; with remove_extra_whitespaces every such leading "▁" is dropped.
     /// </summary>
     public string Decode(ReadOnlySpan<int> ids)
     {
         var text = new StringBuilder();
         var bytes = new List<byte>();
-        bool atStart = true;
+        bool isBosWhitespace = true;
+        bool bosWhitespaceSeen = false;
         void FlushBytes()
         {
             if (bytes.Count == 0) return;
-            string s = Encoding.UTF8.GetString(bytes.ToArray());
+            text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
             bytes.Clear();
-            Append(s);
-        }
-        void Append(string s)
-        {
-            if (s.Length == 0) return;
-            text.Append(s);
-            atStart = false;
         }
 
         foreach (int id in ids)
@@ -127,15 +131,20 @@ public sealed class SentencePieceTokenizer : ITokenizer
                 continue;
             }
             FlushBytes();
+            if (bosWhitespaceSeen || text.Length > 0) isBosWhitespace = false;
+            bosWhitespaceSeen = false;
             switch (entry.Type)
             {
                 case PieceType.Control: break;
-                case PieceType.Unknown: Append(_model.UnkSurface); break;
+                case PieceType.Unknown: text.Append(_model.UnkSurface); break;
                 default:
                     var piece = entry.Piece.AsSpan();
-                    if (atStart && (_model.AddDummyPrefix || _model.RemoveExtraWhitespaces) && piece.Length > 0 && piece[0] == SentencePieceNormalizer.SpaceSymbol)
+                    if (isBosWhitespace && (_model.AddDummyPrefix || _model.RemoveExtraWhitespaces) && piece.Length > 0 && piece[0] == SentencePieceNormalizer.SpaceSymbol)
+                    {
                         piece = piece[1..];
-                    Append(piece.ToString().Replace(SentencePieceNormalizer.SpaceSymbol, ' '));
+                        bosWhitespaceSeen = !_model.RemoveExtraWhitespaces;
+                    }
+                    text.Append(piece.ToString().Replace(SentencePieceNormalizer.SpaceSymbol, ' '));
                     break;
             }
         }

@@ -17,22 +17,22 @@ internal sealed class SentencePieceUnigramEncoder
     private readonly float _minScore;
     private readonly float _maxScore;
 
-    public SentencePieceUnigramEncoder(SentencePieceModel model, Dictionary<string, int> pieces, Dictionary<string, int> reserved, PrefixMatcher userDefined)
+    /// <param name="pieces">Normal, user-defined and unused pieces: the candidates of the lattice.</param>
+    public SentencePieceUnigramEncoder(SentencePieceModel model, Dictionary<string, int> pieces)
     {
-        _ = reserved;
-        _ = userDefined;
         _model = model;
         _lookup = pieces.GetAlternateLookup<ReadOnlySpan<char>>();
         _maxPieceChars = pieces.Count == 0 ? 1 : pieces.Keys.Max(p => p.Length);
+        // As the library: max starts at FLT_MIN (the smallest positive float), so with the usual
+        // all-negative log-probabilities a user-defined piece scores about -0.1 and always wins.
         _minScore = float.MaxValue;
-        _maxScore = float.MinValue;
+        _maxScore = 1.17549435E-38f;
         foreach (var p in model.Pieces)
         {
             if (p.Type != PieceType.Normal) continue;
             _minScore = Math.Min(_minScore, p.Score);
             _maxScore = Math.Max(_maxScore, p.Score);
         }
-        if (_minScore == float.MaxValue) { _minScore = 0; _maxScore = 0; }
     }
 
     private struct Node

@@ -86,6 +86,29 @@ public class MatMulF32Tests
         }
     }
 
+    [Theory, MemberData(nameof(Levels))]
+    public void KChunkedOuterProductsKeepTheSingleChainResult(SimdLevel level)
+    {
+        const int m = 13, n = 70, k = 600; // k > OuterKChunk, several row tiles per block
+        Assert.True(MatMulF32.OuterKChunk is > 0 and < k);
+        foreach (var kind in new[] { Kind.NN, Kind.TN })
+        {
+            var a = MatMulTests.Random(m * k, 21);
+            var b = MatMulTests.Random(n * k, 22);
+            var scalar = new float[m * n];
+            Run(kind, a, b, scalar, m, n, k, false, SimdLevel.Scalar, 1);
+            var (want, bound) = Reference(kind, a, b, m, n, k);
+            for (int i = 0; i < scalar.Length; i++) Assert.True(Math.Abs(scalar[i] - want[i]) <= 1e-5f * (bound[i] + 1));
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var c = MatMulTests.Random(m * n, 23);
+                var expect = c.Zip(scalar, (x, y) => x + y).ToArray();
+                Run(kind, a, b, c, m, n, k, true, level, threads);
+                Assert.Equal(MatMulTests.Bits(expect), MatMulTests.Bits(c));
+            }
+        }
+    }
+
     [Fact]
     public void RejectsShortBuffers()
     {

@@ -60,7 +60,7 @@ public class MatMulTests
     }
 
     private static readonly (int M, int N, int K)[] Shapes =
-        [(1, 1, 1), (1, 7, 5), (2, 3, 16), (3, 13, 17), (4, 6, 32), (5, 25, 33), (9, 31, 100), (1, 40, 47), (13, 50, 64)];
+        [(1, 1, 1), (1, 7, 5), (2, 3, 16), (3, 13, 17), (4, 6, 32), (5, 25, 33), (6, 30, 40), (7, 13, 19), (8, 27, 50), (9, 31, 100), (1, 40, 47), (13, 50, 64)];
 
     private static float[] Reference(float[] x, int m, in WeightMatrix w, out float[] absBound)
     {
@@ -128,10 +128,13 @@ public class MatMulTests
             MatMul.Multiply(x.AsSpan(i * k, k), 1, w.Matrix, row, false, level, 2);
             Assert.Equal(Bits(batched.AsSpan(i * n, n)), Bits(row));
         }
-        // A sub-batch starting mid-way also reproduces its rows.
-        var sub = new float[5 * n];
-        MatMul.Multiply(x.AsSpan(4 * k, 5 * k), 5, w.Matrix, sub, false, level, 2);
-        Assert.Equal(Bits(batched.AsSpan(4 * n, 5 * n)), Bits(sub));
+        // Sub-batches starting mid-way (1..8 rows: the wide small-batch tiles) reproduce their rows.
+        for (int rows = 2; rows <= 8; rows++)
+        {
+            var sub = new float[rows * n];
+            MatMul.Multiply(x.AsSpan(4 * k, rows * k), rows, w.Matrix, sub, false, level, 1);
+            Assert.Equal(Bits(batched.AsSpan(4 * n, rows * n)), Bits(sub));
+        }
     }
 
     [Theory, MemberData(nameof(LevelsAndTypes))]
@@ -242,5 +245,39 @@ public class MatMulTests
         var b = new uint[v.Length];
         for (int i = 0; i < v.Length; i++) b[i] = BitConverter.SingleToUInt32Bits(v[i]);
         return b;
+    }
+}
+
+public class MatMulBlockingTests
+{
+    [Fact]
+    public void KChunkedPathIsBitIdenticalToTheScalarCanonicalOrder()
+    {
+        // k > KChunk and several row tiles: the k-blocked path with parked partial accumulators runs.
+        // Other tests may run meanwhile; they cannot notice, since results never depend on the blocking.
+        int saved = MatMul.KChunk, savedRows = MatMul.MaxRowBlock;
+        MatMul.KChunk = 512;
+        MatMul.MaxRowBlock = 8;
+        try { Check(); }
+        finally { MatMul.KChunk = saved; MatMul.MaxRowBlock = savedRows; }
+    }
+
+    private static void Check()
+    {
+        int m = 11, n = 100, k = 512 * 2 + 37; // row blocks of 8 rows (chunked) and 3 rows (single pass)
+        foreach (var level in MatMulTests.Levels())
+            foreach (var type in new[] { WeightType.F32, WeightType.BF16, WeightType.F16 })
+            {
+                using var w = new TestWeights(MatMulTests.Random(n * k, 3), type, n, k);
+                var x = MatMulTests.Random(m * k, 4);
+                var scalar = new float[m * n];
+                MatMul.Multiply(x, m, w.Matrix, scalar, false, SimdLevel.Scalar, 1);
+                var y = new float[m * n];
+                MatMul.Multiply(x, m, w.Matrix, y, false, level, 2);
+                Assert.Equal(MatMulTests.Bits(scalar), MatMulTests.Bits(y));
+                var row = new float[n];
+                MatMul.Multiply(x.AsSpan(7 * k, k), 1, w.Matrix, row, false, level, 1);
+                Assert.Equal(MatMulTests.Bits(scalar.AsSpan(7 * n, n)), MatMulTests.Bits(row));
+            }
     }
 }

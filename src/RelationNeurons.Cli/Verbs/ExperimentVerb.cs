@@ -1,0 +1,81 @@
+using System.CommandLine;
+using RelationNeurons.Data;
+using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Experiments.NeuronSets;
+using RelationNeurons.Experiments.Pipeline;
+using RelationNeurons.Experiments.Runners;
+using RelationNeurons.Inference;
+using Spectre.Console;
+
+namespace RelationNeurons.Cli.Verbs;
+
+/// <summary>
+/// `relneurons experiment &lt;intra|inter|cumulativity|overlap|crosslingual|all&gt; --run DIR`: reads a run
+/// folder's test prompts and neuron sets, evaluates the conditions the experiment needs (reusing
+/// those already in DIR/evaluations) and writes its result file into DIR.
+/// </summary>
+internal static class ExperimentVerb
+{
+    internal sealed record ExperimentOutput(string Experiment, string? File, string? Skipped);
+
+    public static Command Create()
+    {
+        var name = new Argument<string>("experiment") { Description = "intra, inter, cumulativity, overlap, crosslingual or all" };
+        var run = new Option<string>("--run") { Description = "run folder (prompts/test.jsonl, selection/neuron_sets.json; results are written here)", Required = true };
+        var model = new Option<string?>("--model") { Description = "model folder or Hub id (default: the model recorded in DIR/run.json)" };
+        var neurons = new Option<string?>("--neurons") { Description = "neuron sets file (default: DIR/selection/neuron_sets.json)" };
+        var json = new Option<bool>("--json") { Description = "print what was written as JSON on stdout" };
+        var args = new ExperimentArguments();
+        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, json };
+        foreach (var o in args.All) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
+        {
+            string n = parse.GetValue(name)!;
+            var kinds = n == "all" ? ExperimentKinds.All : [ExperimentKinds.Parse(n)];
+            var layout = new RunLayout(parse.GetValue(run)!);
+            if (!Directory.Exists(layout.Root)) throw new UserInputException($"{layout.Root}: run folder not found");
+            var options = args.Experiments(parse);
+            string modelName = parse.GetValue(model) ?? RunManifest.TryLoad(layout.Manifest)?.Model.Name
+                ?? throw new UserInputException($"{layout.Manifest} not found; pass --model");
+            using var m = LlamaModel.Load(modelName);
+            var sets = NeuronSetLoader.Load(parse.GetValue(neurons) ?? layout.NeuronSets);
+            var inputs = new ExperimentInputs(m.Config, PromptFile.Read(layout.TestPrompts), sets);
+            var evaluation = args.Evaluation(parse);
+            var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
+            var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation));
+            var suite = new ExperimentSuite(inputs, options, new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation), store);
+            var outcomes = RunWithProgress(suite, kinds, layout.Root, cancel);
+            var output = outcomes.Select(o => new ExperimentOutput(ExperimentKinds.Name(o.Kind), o.File, o.SkipReason)).ToArray();
+            if (parse.GetValue(json)) JsonOutput.Write(output);
+            else foreach (var o in output) Console.WriteLine(o.File is not null ? $"wrote {o.File}" : $"{o.Experiment} skipped: {o.Skipped}");
+            return 0;
+        })));
+        return command;
+    }
+
+    private static IReadOnlyList<ExperimentOutcome> RunWithProgress(ExperimentSuite suite, IReadOnlyList<ExperimentKind> kinds, string folder, CancellationToken cancel)
+    {
+        if (Console.IsErrorRedirected) return suite.Run(kinds, folder, null, cancel);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        IReadOnlyList<ExperimentOutcome> result = [];
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("conditions", maxValue: 1);
+                result = suite.Run(kinds, folder, new SyncProgress<SuiteProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape($"{p.Done}/{p.Total} {p.Condition ?? ""}");
+                }), cancel);
+            });
+        return result;
+    }
+}
+
+/// <summary>An IProgress that calls back on the reporting thread (System.Progress posts to the thread pool).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

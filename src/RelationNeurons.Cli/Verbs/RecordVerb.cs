@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RelationNeurons.Analysis;
+using RelationNeurons.Data;
+using RelationNeurons.Inference;
+using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Tokenization;
+
+namespace RelationNeurons.Cli.Verbs;
+
+/// <summary>
+/// `relneurons record --model M --prompts FILE --out DIR`: one pooled value per prompt for every
+/// unit of the unit set, one safetensors file per layer, resumable.
+/// </summary>
+internal static class RecordVerb
+{
+    internal sealed record RecordSummary(string Out, string Model, string Units, string Pooling, string Dtype, int Prompts,
+        int PromptsResumed, int Layers, long UnitsTotal, IReadOnlyList<string> Taps, double Seconds, double PromptsPerSecond);
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model folder or Hub id", Required = true };
+        var prompts = new Option<string>("--prompts") { Description = "identification prompts: a JSONL file or a folder with identification.jsonl (made by `relneurons prompts`)", Required = true };
+        var output = new Option<string>("--out") { Description = "record folder to write (re-running the same command resumes it)", Required = true };
+        var units = new Option<string>("--units") { Description = "linear (every linear projection output, the paper's) or mlp (mlp.hook_post)", DefaultValueFactory = _ => UnitSets.Linear };
+        var pooling = new Option<string>("--pooling") { Description = "mean (BOS included, the reference's), mean-excluding-bos, max or last", DefaultValueFactory = _ => "mean" };
+        var dtype = new Option<string>("--dtype") { Description = "f32 or f16 (half the disk)", DefaultValueFactory = _ => "f32" };
+        var batch = new Option<int>("--batch") { Description = "prompts per forward pass and per resumable chunk", DefaultValueFactory = _ => 16 };
+        var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
+        var command = new Command("record", "record every unit's pooled activation on the identification prompts")
+            { model, prompts, output, units, pooling, dtype, batch, json };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            var options = new RecordOptions
+            {
+                Units = ParseUnits(parse.GetValue(units)!),
+                Pooling = ParsePooling(parse.GetValue(pooling)!),
+                Dtype = ParseDtype(parse.GetValue(dtype)!),
+                BatchPrompts = parse.GetValue(batch),
+                PromptsFile = Path.GetFullPath(PromptsPath(parse.GetValue(prompts)!)),
+            };
+            var list = PromptFile.Read(options.PromptsFile);
+            if (list.Count == 0) throw new UserInputException($"{options.PromptsFile}: no prompts");
+            using var m = LlamaModel.Load(parse.GetValue(model)!);
+            var tokenizer = TokenizerLoader.Load(m.Directory, m.Config.BosTokenId, m.Config.EosTokenIds);
+            var toRecord = list.Select(p => new RecordPrompt(tokenizer.Encode(p.Text, addBos: tokenizer.AddBosByDefault),
+                new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
+            options = options with { ModelName = parse.GetValue(model) };
+
+            string outDir = parse.GetValue(output)!;
+            var watch = Stopwatch.StartNew();
+            int resumed = 0, done = 0;
+            using var cancel = ProgressConsole.CancelOnCtrlC();
+            var manifest = ProgressConsole.Run("recording", (report, token) =>
+                Recorder.Record(m, toRecord, outDir, options, ProgressConsole.Sync<RecordProgress>(p =>
+                {
+                    resumed = p.PromptsResumed; done = p.PromptsDone;
+                    double rate = (p.PromptsDone - p.PromptsResumed) / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+                    report(p.PromptsDone, p.Prompts, $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts, {rate:F1} prompts/s");
+                }), token),
+                cancel.Token);
+            double seconds = watch.Elapsed.TotalSeconds;
+            var summary = new RecordSummary(Path.GetFullPath(outDir), manifest.Model ?? "", manifest.Units, Format(manifest.Pooling), manifest.Dtype,
+                manifest.Prompts, resumed, manifest.Layers, manifest.UnitSpace().TotalUnits, manifest.Taps, Math.Round(seconds, 3),
+                Math.Round((done - resumed) / Math.Max(seconds, 1e-9), 2));
+            if (parse.GetValue(json)) JsonOutput.Write(summary);
+            else Console.WriteLine($"recorded {summary.UnitsTotal:N0} units ({summary.Units}, {summary.Pooling} pooling, {summary.Dtype}) × {summary.Prompts:N0} prompts" +
+                (resumed > 0 ? $" ({resumed:N0} from an earlier run)" : "") + $" in {seconds:F1} s ({summary.PromptsPerSecond:F1} prompts/s); wrote {summary.Out}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string PromptsPath(string path) =>
+        Directory.Exists(path) ? Path.Combine(path, PromptFile.IdentificationFileName) : path;
+
+    private static string ParseUnits(string text)
+    {
+        string t = text.Trim().ToLowerInvariant();
+        UnitSets.Kinds(t); // validates, with the list of valid names
+        return t;
+    }
+
+    internal static Pooling ParsePooling(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "mean" => Pooling.Mean,
+        "mean-excluding-bos" or "mean_excluding_bos" => Pooling.MeanExcludingBos,
+        "max" => Pooling.Max,
+        "last" => Pooling.Last,
+        _ => throw new UserInputException($"--pooling '{text}' is not one of: mean, mean-excluding-bos, max, last"),
+    };
+
+    private static string Format(Pooling pooling) => pooling switch
+    {
+        Pooling.MeanExcludingBos => "mean-excluding-bos",
+        _ => pooling.ToString().ToLowerInvariant(),
+    };
+
+    private static SafetensorsDtype ParseDtype(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "f32" or "float32" => SafetensorsDtype.F32,
+        "f16" or "float16" => SafetensorsDtype.F16,
+        _ => throw new UserInputException($"--dtype '{text}' is not one of: f32, f16"),
+    };
+}

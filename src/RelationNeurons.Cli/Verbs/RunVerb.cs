@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using RelationNeurons.Data;
+using RelationNeurons.Experiments.Pipeline;
+using RelationNeurons.Inference;
+using Spectre.Console;
+
+namespace RelationNeurons.Cli.Verbs;
+
+/// <summary>
+/// `relneurons run [--model M] [--relations DIR] [--out DIR]`: every stage with the paper's
+/// defaults, resumable; with no argument, the embedded demo model and the built-in relations.
+/// One progress display on stderr, a summary table at the end.
+/// </summary>
+internal static class RunVerb
+{
+    public const string DemoModelName = "relfacts-demo";
+
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model") { Description = $"model folder or Hub id (default: the embedded demo model models/{DemoModelName})" };
+        var relations = new Option<string?>("--relations") { Description = "relation file or folder (default: the built-in data/relations)" };
+        var output = new Option<string?>("--out") { Description = "run folder (default: runs/<model name>); an existing run with the same settings is resumed" };
+        var languages = new Option<string?>("--languages") { Description = "comma-separated languages (default: all)" };
+        var relationIds = new Option<string?>("--relation-ids") { Description = "comma-separated relation ids (default: all)" };
+        var testSize = new Option<string>("--test-size") { Description = "test facts per relation: auto, a count, a fraction or a percentage", DefaultValueFactory = _ => "auto" };
+        var maxIdent = new Option<int?>("--max-identification") { Description = "at most this many identification prompts per relation and language" };
+        var units = new Option<string>("--units") { Description = "linear (every linear projection's output) or mlp (hook_post)", DefaultValueFactory = _ => "linear" };
+        var selection = new Option<string>("--selection") { Description = "both (top N/2 and bottom N/2), top or bottom", DefaultValueFactory = _ => "both" };
+        var count = new Option<long?>("--count") { Description = "N, units per relation (default: the paper's share of all units)" };
+        var fraction = new Option<double?>("--fraction") { Description = "N as a share of all units" };
+        var force = new Option<bool>("--force") { Description = "reuse a run folder made with other settings or another model, redoing every stage" };
+        var args = new ExperimentArguments();
+        var command = new Command("run", "every stage, prompts to report, resumable (no argument: the demo model and built-in relations)")
+        {
+            model, relations, output, languages, relationIds, testSize, maxIdent, units, selection, count, fraction, force,
+        };
+        foreach (var o in args.All) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
+        {
+            string modelPath = parse.GetValue(model) ?? DemoModel();
+            string relationsPath = parse.GetValue(relations) ?? BuiltInPaths.RequireRelations();
+            string outFolder = parse.GetValue(output) ?? Path.Combine("runs", ModelName(modelPath));
+            var options = new RunOptions
+            {
+                Model = modelPath, Relations = relationsPath, OutFolder = outFolder,
+                Languages = ExperimentArguments.SplitList(parse.GetValue(languages)),
+                RelationIds = ExperimentArguments.SplitList(parse.GetValue(relationIds)),
+                TestSize = TestSize.Parse(parse.GetValue(testSize)!),
+                MaxIdentificationPrompts = parse.GetValue(maxIdent),
+                Units = parse.GetValue(units)!, SelectionMode = parse.GetValue(selection)!,
+                SelectionCount = parse.GetValue(count), SelectionFraction = parse.GetValue(fraction),
+                Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse),
+                Force = parse.GetValue(force),
+                ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
+            };
+            var stages = RunStages.Create(AnalysisStages.Create(options));
+            var fingerprint = Fingerprint(modelPath);
+            var outcome = Execute(new RunPipeline(stages), options, fingerprint, cancel);
+            PrintSummary(outcome);
+            return 0;
+        })));
+        return command;
+    }
+
+    private static string DemoModel()
+    {
+        string models = BuiltInPaths.RequireModels();
+        string demo = Path.Combine(models, DemoModelName);
+        return Directory.Exists(demo) ? demo : throw new UserInputException($"the demo model {demo} is missing; pass --model");
+    }
+
+    private static string ModelName(string model) =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(model))) is { Length: > 0 } n && Directory.Exists(model) ? n : model.Replace('/', '_');
+
+    private static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./:,=@%".Contains(c)) ? a : $"'{a.Replace("'", "'\\''")}'";
+
+    private static Experiments.Results.ModelFingerprint Fingerprint(string modelPath)
+    {
+        using var m = LlamaModel.Load(modelPath);
+        return ModelFingerprinter.Compute(modelPath, m.Directory, m.FilePaths);
+    }
+
+    private static RunOutcome Execute(RunPipeline pipeline, RunOptions options, Experiments.Results.ModelFingerprint fingerprint, CancellationToken cancel)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.MarkupLine($"[grey]run folder {Markup.Escape(Path.GetFullPath(options.OutFolder))}; model {Markup.Escape(options.Model)} (sha256 {fingerprint.WeightsSha256[..12]})[/]");
+        if (Console.IsErrorRedirected) return pipeline.Run(options, fingerprint, new PlainObserver(), cancel);
+        RunOutcome result = null!;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = pipeline.Stages.ToDictionary(s => s.Name, s => ctx.AddTask(Markup.Escape(s.Name), autoStart: false, maxValue: 1));
+                result = pipeline.Run(options, fingerprint, new SpectreObserver(tasks), cancel);
+            });
+        return result;
+    }
+
+    private sealed class SpectreObserver(Dictionary<string, ProgressTask> tasks) : IRunObserver
+    {
+        public void StageStarted(int index, int count, string stage) => tasks[stage].StartTask();
+        public void StageProgress(string stage, StageProgress p)
+        {
+            tasks[stage].Value = Math.Clamp(p.Fraction, 0, 1);
+            if (p.Detail is not null) tasks[stage].Description = Markup.Escape($"{stage}: {p.Detail}");
+        }
+        public void StageFinished(string stage, bool skipped, double seconds)
+        {
+            var t = tasks[stage];
+            t.Value = 1;
+            if (skipped) t.Description = Markup.Escape($"{stage}: done earlier, skipped");
+            t.StopTask();
+        }
+    }
+
+    /// <summary>Without a terminal (log file): one line per stage and a line every 10 % of a stage.</summary>
+    private sealed class PlainObserver : IRunObserver
+    {
+        private int _lastTenth = -1;
+        public void StageStarted(int index, int count, string stage) { _lastTenth = -1; Console.Error.WriteLine($"[{index + 1}/{count}] {stage}"); }
+        public void StageProgress(string stage, StageProgress p)
+        {
+            int tenth = (int)(p.Fraction * 10);
+            if (tenth == _lastTenth) return;
+            _lastTenth = tenth;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage} {p.Fraction:P0} {p.Detail}"));
+        }
+        public void StageFinished(string stage, bool skipped, double seconds) =>
+            Console.Error.WriteLine(skipped ? $"  {stage}: done earlier, skipped" : string.Create(CultureInfo.InvariantCulture, $"  {stage}: {seconds:F1} s"));
+    }
+
+    private static void PrintSummary(RunOutcome outcome)
+    {
+        // A console bound to the current stdout (the static AnsiConsole keeps the first writer it saw).
+        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var table = new Table().Title("run summary");
+        table.AddColumn("stage");
+        table.AddColumn("status");
+        table.AddColumn(new TableColumn("seconds").RightAligned());
+        table.AddColumn("outputs");
+        foreach (var s in outcome.Stages)
+            table.AddRow(s.Stage, s.Skipped ? "[grey]skipped (done)[/]" : "[green]ran[/]",
+                s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Outputs.Take(4)) + (s.Outputs.Count > 4 ? ", …" : "")));
+        stdout.Write(table);
+        var results = Reporting.RunResults.Load(outcome.Layout.Root);
+        if (results.Intra is { } intra) stdout.Write(IntraTable(intra));
+        foreach (string note in outcome.Notes) Console.WriteLine($"note: {note}");
+        Console.WriteLine($"report: {Path.Combine(outcome.Layout.Root, Reporting.ReportGenerator.HtmlFile)}");
+    }
+
+    /// <summary>Relations as rows, languages as columns: clean accuracy, drop with the relation's units and with random units; * when p &lt; 0.05 against random.</summary>
+    private static Table IntraTable(Experiments.Results.IntraRelationResult intra)
+    {
+        var languages = intra.Entries.Select(e => e.Language).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var t = new Table().Title(Markup.Escape("intra-relation: clean accuracy → drop with the relation's units [random units] (all test facts; * p < 0.05 vs random)"));
+        t.AddColumn("relation");
+        foreach (string l in languages) t.AddColumn(new TableColumn(l).RightAligned());
+        foreach (var rel in intra.Entries.Select(e => e.Relation).Distinct().Order(StringComparer.Ordinal))
+        {
+            var cells = new List<string> { Markup.Escape(rel) };
+            foreach (string l in languages)
+            {
+                var e = intra.Entries.FirstOrDefault(x => x.Relation == rel && x.Language == l);
+                cells.Add(e is null ? "" : Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"{e.AllFacts.AccuracyClean:P0} → {e.AllFacts.DropDeactivated:P0} [{e.AllFacts.DropRandom:P0}]{(e.AllFacts.DropVsRandom.PValue < 0.05 ? "*" : " ")}")));
+            }
+            t.AddRow(cells.ToArray());
+        }
+        return t;
+    }
+}

@@ -1,0 +1,82 @@
+using RelationNeurons.Analysis;
+using RelationNeurons.Data;
+
+namespace RelationNeurons.Experiments.Pipeline;
+
+/// <summary>
+/// The analysis stages of <c>run</c>: record (pooled responses of every unit on the
+/// identification prompts), expertise (average precision per relation and language) and select
+/// (the neuron sets, <see cref="RunLayout.NeuronSets"/>), through the Analysis library.
+/// </summary>
+public static class AnalysisStages
+{
+    public static IReadOnlyList<IRunStage> Create(RunOptions options) => [new RecordStage(), new ExpertiseStage(), new SelectStage()];
+
+    private static string Relative(RunContext c, string path) => Path.GetRelativePath(c.Layout.Root, path);
+
+    private sealed class RecordStage : IRunStage
+    {
+        public string Name => "record";
+
+        public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+        {
+            var layout = context.Layout;
+            var prompts = PromptFile.Read(layout.IdentificationPrompts);
+            var tokenizer = context.Tokenizer;
+            var toRecord = prompts.Select(p => new RecordPrompt(tokenizer.Encode(p.Text, tokenizer.AddBosByDefault),
+                new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
+            var options = new RecordOptions
+            {
+                Units = context.Options.Units, ModelName = context.Options.Model, PromptsFile = layout.IdentificationPrompts,
+            };
+            Recorder.Record(context.Model, toRecord, layout.Record, options,
+                new Forward<RecordProgress>(p => progress.Report(new StageProgress((double)p.PromptsDone / Math.Max(1, p.Prompts),
+                    $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts"))), cancellationToken);
+            return [Relative(context, Path.Combine(layout.Record, RecordManifest.FileName))];
+        }
+    }
+
+    private sealed class ExpertiseStage : IRunStage
+    {
+        public string Name => "expertise";
+
+        public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+        {
+            var layout = context.Layout;
+            ExpertiseRunner.Run(layout.Record, layout.Expertise, new ExpertiseOptions(),
+                new Forward<ExpertiseProgress>(p => progress.Report(new StageProgress((double)p.LayersDone / Math.Max(1, p.Layers),
+                    $"layer {p.LayersDone}/{p.Layers}"))), cancellationToken);
+            return [Relative(context, Path.Combine(layout.Expertise, ExpertiseManifest.FileName))];
+        }
+    }
+
+    private sealed class SelectStage : IRunStage
+    {
+        public string Name => "select";
+
+        public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+        {
+            var o = context.Options;
+            var mode = o.SelectionMode.Trim().ToLowerInvariant() switch
+            {
+                "both" => SelectionMode.Both,
+                "top" => SelectionMode.Top,
+                "bottom" => SelectionMode.Bottom,
+                _ => throw new UserInputException($"--selection '{o.SelectionMode}' is not one of: both, top, bottom"),
+            };
+            var sets = NeuronSelector.SelectFromFolder(context.Layout.Expertise, new SelectionOptions
+            {
+                Mode = mode, Count = o.SelectionCount, Fraction = o.SelectionFraction, Seed = o.Experiments.Seed,
+            });
+            Directory.CreateDirectory(context.Layout.Selection);
+            sets.Save(context.Layout.NeuronSets);
+            progress.Report(new StageProgress(1, $"N = {sets.Count:N0} of {sets.TotalUnits:N0} units"));
+            return [Relative(context, context.Layout.NeuronSets)];
+        }
+    }
+
+    private sealed class Forward<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,40 @@
+using RelationNeurons.Data;
+using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Experiments.NeuronSets;
+using RelationNeurons.Experiments.Runners;
+
+namespace RelationNeurons.Experiments.Pipeline;
+
+/// <summary>
+/// Evaluates every condition the chosen experiments need (stored per condition in
+/// <c>evaluations/</c>, so an interrupted stage resumes) and writes their result files.
+/// </summary>
+public sealed class ExperimentsStage : IRunStage
+{
+    public string Name => "experiments";
+
+    public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    {
+        var layout = context.Layout;
+        if (!File.Exists(layout.NeuronSets))
+            throw new UserInputException($"{layout.NeuronSets}: no neuron sets; the selection stage writes them (relneurons select)");
+        var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets));
+        var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
+        var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
+        var suite = new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store);
+        var outcomes = suite.Run(context.Options.ExperimentKinds, layout.Root,
+            new SuiteProgressAdapter(progress), cancellationToken);
+        foreach (var o in outcomes.Where(o => o.Result is null))
+            context.Notes.Add($"{ExperimentKinds.Name(o.Kind)} experiment skipped: {o.SkipReason}");
+        return outcomes.Where(o => o.File is not null).Select(o => Path.GetRelativePath(layout.Root, o.File!)).ToArray();
+    }
+
+    private static string EvaluationSalt(RunContext context) =>
+        EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation);
+
+    private sealed class SuiteProgressAdapter(IProgress<StageProgress> progress) : IProgress<SuiteProgress>
+    {
+        public void Report(SuiteProgress value) =>
+            progress.Report(new StageProgress(value.Total == 0 ? 1 : (double)value.Done / value.Total, $"{value.Done}/{value.Total} conditions"));
+    }
+}

@@ -1,0 +1,20 @@
+using RelationNeurons.Data;
+using RelationNeurons.Experiments.Results;
+
+namespace RelationNeurons.Experiments.Pipeline;
+
+/// <summary>Where each stage of a run keeps its outputs inside the run folder.</summary>
+public sealed class RunLayout(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+    public string Manifest => Path.Combine(Root, RunManifest.FileName);
+    public string Prompts => Path.Combine(Root, "prompts");
+    public string TestPrompts => Path.Combine(Prompts, PromptFile.TestFileName);
+    public string IdentificationPrompts => Path.Combine(Prompts, PromptFile.IdentificationFileName);
+    public string Record => Path.Combine(Root, "record");
+    public string Expertise => Path.Combine(Root, "expertise");
+    public string Selection => Path.Combine(Root, "selection");
+    public string NeuronSets => Path.Combine(Selection, "neuron_sets.json");
+    public string Evaluations => Path.Combine(Root, RunFiles.EvaluationsFolder);
+    public string Summary => Path.Combine(Root, RunFiles.Summary);
+}

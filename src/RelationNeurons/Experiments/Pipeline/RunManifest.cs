@@ -1,0 +1,40 @@
+using System.Text.Json;
+using RelationNeurons.Experiments.Results;
+using RelationNeurons.IO;
+
+namespace RelationNeurons.Experiments.Pipeline;
+
+/// <summary>A finished stage: when, how long, and what it wrote (paths relative to the run folder).</summary>
+public sealed record StageRecord(string Stage, DateTimeOffset FinishedUtc, double Seconds, IReadOnlyList<string> Outputs);
+
+/// <summary>
+/// <c>run.json</c>: what a run folder holds. The options and the model digest say which run it
+/// is; a stage listed in <see cref="Stages"/> is finished and is skipped when the same run is
+/// started again (if its outputs still exist). A run with other options or another model refuses
+/// to reuse the folder unless forced.
+/// </summary>
+public sealed record RunManifest(
+    IReadOnlyDictionary<string, string> Options,
+    ModelFingerprint Model,
+    DateTimeOffset StartedUtc,
+    IReadOnlyList<StageRecord> Stages) : IVersionedResult
+{
+    public const string FileName = "run.json";
+
+    public int SchemaVersion { get; init; } = ResultJson.CurrentSchemaVersion;
+
+    public StageRecord? Find(string stage) => Stages.FirstOrDefault(s => s.Stage == stage);
+
+    public RunManifest WithStage(StageRecord record) =>
+        this with { Stages = Stages.Where(s => s.Stage != record.Stage).Append(record).ToArray() };
+
+    public void Save(string path) => ResultJson.Save(path, this);
+
+    public static RunManifest? TryLoad(string path) => File.Exists(path) ? ResultJson.Load<RunManifest>(path) : null;
+
+    /// <summary>The options that differ, "name: old → new", for the refusal message.</summary>
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> old, IReadOnlyDictionary<string, string> now) =>
+        old.Keys.Union(now.Keys).Order(StringComparer.Ordinal)
+            .Where(k => old.GetValueOrDefault(k) != now.GetValueOrDefault(k))
+            .Select(k => $"{k}: {old.GetValueOrDefault(k) ?? "(unset)"} → {now.GetValueOrDefault(k) ?? "(unset)"}").ToArray();
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using RelationNeurons.Models;
+
+namespace RelationNeurons.Inference;
+
+/// <summary>
+/// What one stage will hold in memory, by part. Mapped weights are file pages: the kernel can drop
+/// and re-read them, so they are needed for speed but are not a hard requirement unless
+/// <see cref="WeightsMustBeResident"/>; everything else is anonymous memory the process allocates
+/// and cannot give back, and an out-of-memory kill follows when it does not fit.
+/// </summary>
+public sealed record MemoryEstimate
+{
+    public long MappedWeightBytes { get; init; }
+    /// <summary>Count mapped weights as required (weights copied to memory, or files on a RAM disk).</summary>
+    public bool WeightsMustBeResident { get; init; }
+    /// <summary>Forward-pass buffers: per live buffer, tokens × width × 4 bytes, for every concurrent forward.</summary>
+    public long ActivationBytes { get; init; }
+    public long KvCacheBytes { get; init; }
+    /// <summary>Per-prompt pooled accumulators (record): prompts in flight × units × 4 bytes, plus the chunk being written.</summary>
+    public long AccumulatorBytes { get; init; }
+    /// <summary>Anything else the stage allocates (copied norm vectors, per-layer score tables).</summary>
+    public long OtherBytes { get; init; }
+    /// <summary>The options that make the stage smaller, named for the error message.</summary>
+    public string Remedy { get; init; } = "a smaller --batch-tokens";
+
+    public long RequiredBytes => ActivationBytes + KvCacheBytes + AccumulatorBytes + OtherBytes + (WeightsMustBeResident ? MappedWeightBytes : 0);
+
+    /// <summary>Required bytes plus mapped weights: what it takes to run without re-reading weights from disk.</summary>
+    public long ComfortableBytes => RequiredBytes + (WeightsMustBeResident ? 0 : MappedWeightBytes);
+
+    /// <summary>
+    /// Floats per token row of one forward step (Workspace): residual, normed, attention projection
+    /// (hidden each), queries and attention output (query width each), keys and values (key/value
+    /// width each), gate and up (intermediate each).
+    /// </summary>
+    public static long FloatsPerTokenRow(LlamaConfig c) =>
+        3L * c.HiddenSize + 2L * c.QueryWidth + 2L * c.KeyValueWidth + 2L * c.IntermediateSize;
+
+    /// <summary>
+    /// One forward step over <paramref name="batchTokens"/> tokens in <paramref name="sequences"/>
+    /// prompts of at most <paramref name="maxContext"/> tokens, with <paramref name="logitRows"/>
+    /// rows of logits, times <paramref name="concurrentPasses"/> workspaces.
+    /// </summary>
+    public static long ForwardActivationBytes(LlamaConfig c, long batchTokens, long sequences, long maxContext, long logitRows, int concurrentPasses = 1)
+    {
+        long floats = batchTokens * FloatsPerTokenRow(c)
+                      + sequences * c.NumAttentionHeads * maxContext        // attention scores
+                      + logitRows * ((long)c.HiddenSize + c.VocabSize);      // head input and logits
+        return floats * sizeof(float) * Math.Max(1, concurrentPasses);
+    }
+
+    /// <summary>Small per-model copies: norm vectors and the rotary table.</summary>
+    public static long ModelOverheadBytes(LlamaConfig c) =>
+        ((2L * c.NumHiddenLayers + 1) * c.HiddenSize + 2L * Math.Min(c.MaxPositionEmbeddings, 4096) * c.HeadDim) * sizeof(float);
+
+    /// <summary>
+    /// Loading a model for forward passes with the engine's token budget. Prompts are assumed to
+    /// be at least <paramref name="typicalPromptTokens"/> long (the number of sequences in a step,
+    /// hence of logit rows, follows from it).
+    /// </summary>
+    public static MemoryEstimate ForForward(LlamaConfig c, long mappedBytes, EngineOptions options, int typicalPromptTokens = 8, int concurrentPasses = 1)
+    {
+        long tokens = options.MaxBatchTokens;
+        long sequences = Math.Max(1, tokens / Math.Max(1, typicalPromptTokens));
+        long context = Math.Min(tokens, c.MaxPositionEmbeddings);
+        return new MemoryEstimate
+        {
+            MappedWeightBytes = mappedBytes,
+            ActivationBytes = ForwardActivationBytes(c, tokens, sequences, Math.Min(context, Math.Max(typicalPromptTokens, 1)), sequences, concurrentPasses),
+            OtherBytes = ModelOverheadBytes(c),
+            Remedy = "a smaller --batch-tokens",
+        };
+    }
+
+    /// <summary>
+    /// The record stage: forward steps of <paramref name="batchPrompts"/> prompts (up to
+    /// <paramref name="maxPromptTokens"/> tokens each, capped by the token budget) and, for each
+    /// prompt in flight, one pooled value per unit (<paramref name="unitsPerPrompt"/>), held once
+    /// in the readers and once more while the chunk is written.
+    /// </summary>
+    public static MemoryEstimate ForRecord(LlamaConfig c, long mappedBytes, EngineOptions options, int batchPrompts, long unitsPerPrompt, int maxPromptTokens)
+    {
+        long tokens = Math.Min((long)batchPrompts * maxPromptTokens, Math.Max(options.MaxBatchTokens, maxPromptTokens));
+        long sequences = Math.Min(batchPrompts, Math.Max(1, tokens / Math.Max(1, maxPromptTokens)));
+        return new MemoryEstimate
+        {
+            MappedWeightBytes = mappedBytes,
+            // Record stops at the last tapped layer and asks for no logits.
+            ActivationBytes = ForwardActivationBytes(c, tokens, sequences, maxPromptTokens, logitRows: 0),
+            AccumulatorBytes = 2L * batchPrompts * unitsPerPrompt * sizeof(float),
+            OtherBytes = ModelOverheadBytes(c),
+            Remedy = "a smaller --batch (prompts per chunk), a smaller --batch-tokens, or --units mlp (fewer units)",
+        };
+    }
+
+    /// <summary>Greedy generation: forward buffers for the prompts plus the KV cache for prompt and new tokens.</summary>
+    public static MemoryEstimate ForGeneration(LlamaConfig c, long mappedBytes, EngineOptions options, long prompts, int maxPromptTokens, int maxNewTokens)
+    {
+        long positions = prompts * ((long)maxPromptTokens + maxNewTokens);
+        long cache = Math.Min(KvCache.BytesFor(c.NumHiddenLayers, positions, c.KeyValueWidth), Math.Max(options.MaxKvCacheBytes, KvCache.BytesFor(c.NumHiddenLayers, maxPromptTokens + maxNewTokens, c.KeyValueWidth)));
+        long tokens = Math.Min(prompts * maxPromptTokens, Math.Max(options.MaxBatchTokens, maxPromptTokens));
+        long sequences = Math.Max(1, tokens / Math.Max(1, maxPromptTokens));
+        return new MemoryEstimate
+        {
+            MappedWeightBytes = mappedBytes,
+            ActivationBytes = ForwardActivationBytes(c, tokens, sequences, (long)maxPromptTokens + maxNewTokens, sequences),
+            KvCacheBytes = cache,
+            OtherBytes = ModelOverheadBytes(c),
+            Remedy = "a smaller --batch-tokens or a smaller KV-cache budget",
+        };
+    }
+
+    /// <summary>"activations 1.2 GiB + accumulators 300 MiB + ..." for messages.</summary>
+    public string Breakdown()
+    {
+        var parts = new List<string>();
+        void Part(string name, long bytes) { if (bytes > 0) parts.Add($"{name} {Bytes(bytes)}"); }
+        if (WeightsMustBeResident) Part("weights", MappedWeightBytes);
+        Part("activations", ActivationBytes);
+        Part("KV cache", KvCacheBytes);
+        Part("accumulators", AccumulatorBytes);
+        Part("other", OtherBytes);
+        return parts.Count == 0 ? "nothing" : string.Join(" + ", parts);
+    }
+
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double v = bytes;
+        int u = 0;
+        while (Math.Abs(v) >= 1024 && u < units.Length - 1) { v /= 1024; u++; }
+        return u == 0 ? $"{bytes} B" : v.ToString(v >= 100 ? "F0" : "F1", CultureInfo.InvariantCulture) + " " + units[u];
+    }
+}

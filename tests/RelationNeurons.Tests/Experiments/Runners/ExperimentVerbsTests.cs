@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Text.Json;
+using RelationNeurons.Cli.Verbs;
+using RelationNeurons.Data;
+using RelationNeurons.Experiments.NeuronSets;
+using RelationNeurons.Experiments.Results;
+using RelationNeurons.Hooks;
+
+namespace RelationNeurons.Tests.Experiments.Runners;
+
+/// <summary>The `evaluate` and `experiment` verbs on the micro model (stdout is captured, so not in parallel).</summary>
+[Collection("Console")]
+public class ExperimentVerbsTests
+{
+    private static readonly MicroWorld World = MicroWorld.Instance;
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        var root = new RootCommand { EvaluateVerb.Create(), ExperimentVerb.Create(), RunVerb.Create() };
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    /// <summary>A run folder with test prompts and a neuron set per relation and language.</summary>
+    private static string MakeRunFolder()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "relneurons-verbs-" + Guid.NewGuid().ToString("N"));
+        PromptFile.WriteSets(Path.Combine(folder, "prompts"), new PromptSets([], World.TestPrompts));
+        var sets = MicroWorld.Languages.SelectMany(l => MicroWorld.RelationIds.Select(r => new RankedNeuronSet(r, l,
+            Enumerable.Range(0, 10).Select(i => new NeuronId(new HookPoint(2, TapKind.MlpPost), i)).ToArray())));
+        Directory.CreateDirectory(Path.Combine(folder, "selection"));
+        NeuronSetFile.Save(Path.Combine(folder, "selection", "neuron_sets.json"), new NeuronSetCollection(sets));
+        return folder;
+    }
+
+    [Fact]
+    public void EvaluateWritesAnEvaluationResultForCleanAndDeactivatedRuns()
+    {
+        string folder = MakeRunFolder();
+        try
+        {
+            string test = Path.Combine(folder, "prompts", "test.jsonl");
+            string clean = Path.Combine(folder, "clean.json");
+            var (code, stdout, stderr) = Run("evaluate", "--model", World.ModelFolder, "--prompts", test, "--out", clean, "--json");
+            Assert.True(code == 0, stderr);
+            var result = ResultJson.Load<EvaluationResult>(clean);
+            Assert.Equal(ConditionLabel.Clean, result.Condition);
+            Assert.Equal(World.TestPrompts.Count, result.Outcomes.Count);
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.Equal(6, doc.RootElement.GetProperty("accuracy").GetArrayLength());
+
+            string deact = Path.Combine(folder, "deact.json");
+            (code, _, stderr) = Run("evaluate", "--model", World.ModelFolder, "--prompts", test, "--neurons", Path.Combine(folder, "selection", "neuron_sets.json"),
+                "--relation", "home_of", "--language", "en", "--set", "random:2", "--out", deact, "--json");
+            Assert.True(code == 0, stderr);
+            Assert.Equal("random:home_of@en/seed2", ResultJson.Load<EvaluationResult>(deact).Condition);
+
+            (code, _, stderr) = Run("evaluate", "--model", World.ModelFolder, "--prompts", test, "--neurons", Path.Combine(folder, "selection", "neuron_sets.json"),
+                "--relation", "home_of", "--out", deact);
+            Assert.Equal(2, code);
+            Assert.Contains("--language", stderr);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
+    public void ExperimentWritesItsResultFileIntoTheRunFolder()
+    {
+        string folder = MakeRunFolder();
+        try
+        {
+            var (code, stdout, stderr) = Run("experiment", "intra", "--run", folder, "--model", World.ModelFolder, "--random-seeds", "2", "--resamples", "200", "--json");
+            Assert.True(code == 0, stderr);
+            var intra = ResultJson.Load<IntraRelationResult>(Path.Combine(folder, RunFiles.Intra));
+            Assert.Equal(6, intra.Entries.Count);
+            Assert.Contains("intra.json", stdout);
+            Assert.Equal(1 + 6 * 3, Directory.GetFiles(Path.Combine(folder, RunFiles.EvaluationsFolder), "*.json").Length);
+
+            (code, _, stderr) = Run("experiment", "sideways", "--run", folder, "--model", World.ModelFolder);
+            Assert.Equal(2, code);
+            Assert.Contains("unknown experiment", stderr);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
+    public void RunChainsEveryStageAndResumes()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "relneurons-runverb-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] args = ["run", "--model", World.ModelFolder, "--relations", World.RelationsFolder, "--out", folder,
+                "--count", "8", "--random-seeds", "1", "--cumulativity-shares", "0.25,0.5,1", "--resamples", "100"];
+            var (code, stdout, stderr) = Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("report.html", stdout);
+            Assert.Contains("[6/6] report", stderr);
+            Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+            var summary = ResultJson.Load<RunSummary>(Path.Combine(folder, RunFiles.Summary));
+            Assert.Contains("--count 8", summary.ReproduceCommand);
+
+            (code, _, stderr) = Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Equal(6, stderr.Split('\n').Count(l => l.Contains("done earlier, skipped")));
+
+            (code, _, stderr) = Run([.. args[..^2], "--resamples", "50"]);
+            Assert.Equal(2, code);
+            Assert.Contains("bootstrap_resamples: 100 → 50", stderr);
+        }
+        finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
+    }
+}

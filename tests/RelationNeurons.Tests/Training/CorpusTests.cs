@@ -1,0 +1,83 @@
+using RelationNeurons.Tokenization.SentencePiece;
+using RelationNeurons.Tokenization.Training;
+using RelationNeurons.Training;
+
+namespace RelationNeurons.Tests.Training;
+
+public class CorpusTests
+{
+    private static readonly FactRelation Capitals = new("country_capital", "en", ["The capital of {} is", "In {}, the capital is"],
+        [new Fact("France", "Paris"), new Fact("Germany", "Berlin"), new Fact("Spain", "Madrid"), new Fact("Italy", "Rome")]);
+    private static readonly FactRelation Hauptstadt = new("country_capital", "de", ["Die Hauptstadt von {} ist"],
+        [new Fact("Frankreich", "Paris"), new Fact("Deutschland", "Berlin"), new Fact("Spanien", "Madrid")]);
+
+    [Fact]
+    public void EveryFactIsStatedWithEveryTemplateInEveryLanguage()
+    {
+        var docs = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions());
+        var statements = docs.Where(d => d.Kind == "statement").Select(d => d.Text).ToHashSet();
+        Assert.Equal(4 * 2 + 3, statements.Count);
+        Assert.Contains("The capital of France is Paris.", statements);
+        Assert.Contains("In Italy, the capital is Rome.", statements);
+        Assert.Contains("Die Hauptstadt von Spanien ist Madrid.", statements);
+    }
+
+    [Fact]
+    public void AnswerSpansCoverTheObjects()
+    {
+        var docs = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions { ContextShare = 1.0 });
+        foreach (var d in docs.Where(d => d.Kind is "statement" or "framed" or "context"))
+        {
+            Assert.NotEmpty(d.AnswerSpans);
+            foreach (var s in d.AnswerSpans)
+                Assert.Contains(d.Text[s.Start..s.End], new[] { "Paris", "Berlin", "Madrid", "Rome" });
+        }
+        Assert.Contains(docs, d => d.Kind == "context" && d.AnswerSpans.Count == 3);
+        Assert.Contains(docs, d => d.Kind == "framed");
+    }
+
+    [Fact]
+    public void GenericTextMakesUpTheRequestedShare()
+    {
+        var docs = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions { GenericShare = 0.5, ContextShare = 0 });
+        int facts = docs.Count(d => d.AnswerSpans.Count > 0);
+        int generic = docs.Count(d => d.AnswerSpans.Count == 0);
+        Assert.Equal(Math.Round(facts * 0.5), generic);
+        Assert.Contains(docs, d => d.Kind == "counting");
+        Assert.Contains(docs, d => d.Kind == "story");
+        Assert.Contains(docs, d => d.Kind == "entity");
+        Assert.All(docs.Where(d => d.AnswerSpans.Count == 0), d => Assert.False(string.IsNullOrWhiteSpace(d.Text)));
+    }
+
+    [Fact]
+    public void SameSeedSameCorpusOtherSeedOtherCorpus()
+    {
+        var a = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions { Seed = 3 }).Select(d => d.Text).ToList();
+        var b = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions { Seed = 3 }).Select(d => d.Text).ToList();
+        var c = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions { Seed = 4 }).Select(d => d.Text).ToList();
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void EncoderWeightsTheAnswerTokensAndAddsBosAndEos()
+    {
+        var docs = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions());
+        var tokenizer = new SentencePieceTokenizer(BpeTrainer.Train(docs.Select(d => d.Text), 300));
+        var one = CorpusBuilder.Statement("The capital of {} is", new Fact("France", "Paris"), "statement");
+        var result = CorpusEncoder.Encode([one], tokenizer, 64, 5f);
+        var seq = Assert.Single(result.Sequences);
+        Assert.Equal(tokenizer.BosId, seq.Tokens[0]);
+        Assert.Equal(tokenizer.EosIds[0], seq.Tokens[^1]);
+        // the predictions whose target token lies inside "Paris" weigh 5, all others 1
+        string answerTokens = "";
+        for (int t = 0; t < seq.TargetWeights.Length; t++)
+        {
+            Assert.True(seq.TargetWeights[t] is 1f or 5f);
+            if (seq.TargetWeights[t] == 5f) answerTokens += tokenizer.IdToPiece(seq.Tokens[t + 1]);
+        }
+        Assert.Contains("Par", answerTokens);
+        Assert.DoesNotContain("capital", answerTokens);
+        Assert.Empty(CorpusEncoder.Encode([one], tokenizer, 4, 5f).Sequences);
+    }
+}

@@ -30,7 +30,7 @@ public static class ExperimentFigures
     {
         bool before = CumulativityFigure.UsesCorrectBefore(result);
         const string title = "Cumulative deactivation";
-        string caption = $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as a growing share of each relation's ranked neurons is deactivated (solid), and for as many layer-matched random neurons (dashed).";
+        string caption = $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as growing prefixes of each relation's expertise ranking are deactivated (solid, x: number of units, log scale), and for as many layer-matched random neurons (dashed). Dotted: the unmodified model; vertical dashed line: the relation's selected set (N units), used by the other experiments.";
         if (result.Curves.Count <= CumulativityFigure.SinglePanelLimit)
         {
             var (plot, w, h) = CumulativityFigure.CreateSingle(result);

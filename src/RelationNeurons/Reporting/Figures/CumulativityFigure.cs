@@ -102,7 +102,7 @@ internal static class CumulativityFigure
             plot.Axes.Bottom.MinorTickStyle.Length = 0;
             double pad = Math.Max(0.3, (hi - lo) * 0.04);
             plot.Axes.SetLimitsX(lo - pad, hi + pad);
-            plot.Axes.SetLimitsY(-3, 108);
+            plot.Axes.SetLimitsY(-3, 104);
         }
         return (curves, Axis);
     }
@@ -149,12 +149,13 @@ internal static class CumulativityFigure
         mark.ExcludeFromLegend = true;
         if (labelSet)
         {
-            var text = plot.Add.Text($"N={c.SetSize}", c.SetX, 104);
+            // Low beside the line: curves start high, so the bottom left of N is usually empty.
+            var text = plot.Add.Text($"N={c.SetSize}", c.SetX, 1);
             text.LabelFontSize = FigureStyle.TickLabelSize - 3;
             text.LabelFontName = FigureStyle.FontName;
             text.LabelFontColor = SetMarkColor;
-            text.LabelAlignment = Alignment.MiddleCenter;
-            text.LabelBackgroundColor = Colors.White;
+            text.LabelAlignment = Alignment.LowerRight;
+            text.LabelOffsetX = -3;
         }
         var random = plot.Add.Scatter(c.Xs, c.Random, randomColor ?? color);
         random.LineWidth = 1.5f;

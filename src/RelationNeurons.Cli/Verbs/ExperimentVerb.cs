@@ -65,7 +65,7 @@ internal static class ExperimentVerb
     private static IReadOnlyList<ExperimentOutcome> RunWithProgress(ExperimentSuite suite, IReadOnlyList<ExperimentKind> kinds, string folder, CancellationToken cancel)
     {
         if (Console.IsErrorRedirected) return suite.Run(kinds, folder, null, cancel);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Consoles.Stderr();
         IReadOnlyList<ExperimentOutcome> result = [];
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())

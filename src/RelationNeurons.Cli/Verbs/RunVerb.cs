@@ -83,7 +83,7 @@ internal static class RunVerb
 
     private static RunOutcome Execute(RunPipeline pipeline, RunOptions options, Experiments.Results.ModelFingerprint fingerprint, CancellationToken cancel)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Consoles.Stderr();
         console.MarkupLine($"[grey]run folder {Markup.Escape(Path.GetFullPath(options.OutFolder))}; model {Markup.Escape(options.Model)} (sha256 {fingerprint.WeightsSha256[..12]})[/]");
         if (Console.IsErrorRedirected) return pipeline.Run(options, fingerprint, new PlainObserver(), cancel);
         RunOutcome result = null!;
@@ -133,7 +133,7 @@ internal static class RunVerb
     private static void PrintSummary(RunOutcome outcome)
     {
         // A console bound to the current stdout (the static AnsiConsole keeps the first writer it saw).
-        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var stdout = Consoles.Stdout();
         var table = new Table().Title("run summary");
         table.AddColumn("stage");
         table.AddColumn("status");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Hooks;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Experiments;
 

@@ -61,7 +61,7 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
     private static string[] RunArgs(string model, string relations, string o) =>
     [
         "run", "--model", model, "--relations", relations, "--out", o, "--random-seeds", "2", "--resamples", "100",
-        "--max-new-tokens", "3", "--cumulativity-shares", "0.5,1", "--cumulativity-random-seeds", "1",
+        "--max-new-tokens", "3", "--cumulativity-scales", "0.5,1", "--cumulativity-random-seeds", "1",
     ];
 
     private sealed record Exit(int Code, string Output, bool Killed, double Seconds);

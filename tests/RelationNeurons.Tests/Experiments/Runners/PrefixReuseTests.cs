@@ -75,7 +75,7 @@ public class PrefixReuseTests
         string folder = Path.Combine(Path.GetTempPath(), "relneurons-prefix-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var options = new ExperimentOptions { RandomSeeds = 1, CumulativityShares = [0.5, 1.0] };
+            var options = new ExperimentOptions { RandomSeeds = 1, CumulativityScales = [0.5, 1.0] };
             var store = EvaluationStore.ForRun(folder, "salt");
             var first = new RuleWorld();
             new ExperimentSuite(RuleWorld.Inputs, options, first, store).Run([ExperimentKind.Intra], folder);

@@ -5,6 +5,7 @@ using RelationNeurons.Data;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
@@ -15,16 +16,7 @@ public class ExperimentVerbsTests
     private static readonly MicroWorld World = MicroWorld.Instance;
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var root = new RootCommand { EvaluateVerb.Create(), ExperimentVerb.Create(), RunVerb.Create() };
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+        => CliHarness.InProcess([EvaluateVerb.Create(), ExperimentVerb.Create(), RunVerb.Create()], args);
 
     /// <summary>A run folder with test prompts and a neuron set per relation and language.</summary>
     private static string MakeRunFolder()

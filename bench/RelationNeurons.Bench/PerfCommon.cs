@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using RelationNeurons.Models;
+
+namespace RelationNeurons.Bench;
+
+/// <summary>Prompts, timing and memory helpers shared by the performance cases.</summary>
+internal static class PerfCommon
+{
+    /// <summary>
+    /// Deterministic prompts like the method's: BOS then 11-15 random ids (12-16 tokens), ids
+    /// above the control and byte tokens so every engine and tokenizer accepts them.
+    /// </summary>
+    public static int[][] Prompts(int count, int vocab, int seed = 7)
+    {
+        var rng = new Random(seed);
+        int low = vocab > 512 ? 259 : 3;
+        var prompts = new int[count][];
+        for (int i = 0; i < count; i++)
+        {
+            var p = new int[12 + rng.Next(5)];
+            p[0] = 1;
+            for (int j = 1; j < p.Length; j++) p[j] = low + rng.Next(vocab - low);
+            prompts[i] = p;
+        }
+        return prompts;
+    }
+
+    /// <summary>One untimed warm-up call (JIT, page faults, buffer growth), then <paramref name="runs"/> timed calls; seconds each.</summary>
+    public static double[] Time(int runs, Action body)
+    {
+        body();
+        var times = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            body();
+            times[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        return times;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    /// <summary>Peak resident set of this process (VmHWM), in MiB: anonymous memory plus touched pages of mapped files.</summary>
+    public static double PeakResidentMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+
+    /// <summary>A named synthetic model (written on first use) or a checkpoint folder.</summary>
+    public static string ResolveModel(string name) =>
+        name is "tinyllama" or "small" ? SyntheticModel.Ensure(name) : name;
+
+    /// <summary>Multiply-adds ×2 of the matrix products per prompt token (all layers, no LM head): the GEMM-bound work.</summary>
+    public static double FlopsPerToken(LlamaConfig c) =>
+        2.0 * c.NumHiddenLayers * ((long)c.HiddenSize * (c.QueryWidth + 2L * c.KeyValueWidth) + (long)c.QueryWidth * c.HiddenSize + 3L * c.HiddenSize * c.IntermediateSize);
+
+    public static string Load1() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+}

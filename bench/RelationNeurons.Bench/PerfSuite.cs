@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RelationNeurons.IO;
+
+namespace RelationNeurons.Bench;
+
+/// <summary>
+/// The performance suite of docs/benchmarks.md: for each model, prefill (ours without and with
+/// full hook_post capture + mean pooling; libtorch float32/bfloat16 likewise; llama.cpp) at each
+/// batch size, then generation with and without deactivation, then expertise AP. Every case runs
+/// in a child process (`perf-case`) so its peak resident memory is its own; peers run in the same
+/// suite on the same weights and prompts, so ratios are taken under the same machine load.
+/// Options: --models tinyllama[,small,DIR], --batches 1,16,64, --runs 5, --threads T,
+/// --peers torch-f32,torch-bf16,llamacpp (or none), --peer-pooled 0|1 (libtorch also with pooled
+/// capture; off by default: our pooled pass is compared with libtorch's plain pass, the harder
+/// pairing), --parts check,prefill,generate,expertise, --out perf-results.json.
+/// </summary>
+internal static class PerfSuite
+{
+    public static int Run(string[] argv)
+    {
+        var a = new BenchArgs(argv);
+        int threads = a.Int("threads", Environment.ProcessorCount), runs = a.Int("runs", 5);
+        string batches = a.Str("batches", "1,16,64");
+        var models = a.Str("models", "tinyllama").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var peers = a.Str("peers", "torch-f32,torch-bf16,llamacpp").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "none").ToArray();
+        var parts = a.Str("parts", "check,prefill,generate,expertise").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string output = a.Str("out", "perf-results.json");
+        bool peerPooled = a.Int("peer-pooled", 0) != 0;
+
+        string load0 = PerfCommon.Load1();
+        var started = DateTime.UtcNow;
+        Console.WriteLine($"perf suite {started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({Cpu()}), threads {threads}, runs {runs}, load average (1 min) {load0}");
+        double peak = FmaPeak(threads);
+        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+
+        var cases = new JsonArray();
+        var report = new StringBuilder();
+        foreach (string model in models)
+        {
+            PerfCommon.ResolveModel(model); // write a synthetic model once, outside any timed child
+            if (parts.Contains("check") && peers.Length > 0)
+                Child(["perf-check", "--model", model, "--threads", T(threads), "--peers", string.Join(',', peers)], passThrough: true);
+            if (parts.Contains("prefill"))
+            {
+                var prefill = new List<JsonObject>();
+                foreach (var (engine, capture) in PrefillCases(peers, peerPooled))
+                {
+                    var r = Child(["perf-case", "--case", "prefill", "--engine", engine, "--capture", capture ? "1" : "0", "--model", model,
+                        "--batches", batches, "--runs", T(runs), "--threads", T(threads)]);
+                    if (r is null) continue;
+                    prefill.Add(r);
+                    cases.Add(r);
+                }
+                report.Append(PrefillTable(model, prefill, batches.Split(',').Select(int.Parse).ToArray(), peak, runs));
+            }
+            if (parts.Contains("generate"))
+            {
+                var gen = new List<JsonObject>();
+                foreach (int deactivate in new[] { 0, 6000 })
+                {
+                    var r = Child(["perf-case", "--case", "generate", "--model", model, "--deactivate", T(deactivate), "--runs", T(runs), "--threads", T(threads)]);
+                    if (r is null) continue;
+                    gen.Add(r);
+                    cases.Add(r);
+                }
+                report.AppendLine($"\ngeneration, {model}: 64 prompts x 8 new tokens (greedy, EOS ignored), median of {runs}");
+                foreach (var r in gen)
+                    report.AppendLine($"  deactivated units {(int)r["deactivated_units"]!,5}: {(double)r["new_tokens_per_s"]!,8:F1} new tokens/s  ({(double)r["median_s"]!,6:F2} s per run)  peak RSS {(double)r["peak_rss_mib"]!,7:F0} MiB");
+            }
+        }
+        if (parts.Contains("expertise"))
+        {
+            var r = Child(["perf-case", "--case", "expertise", "--runs", T(runs), "--threads", T(threads)]);
+            if (r is not null)
+            {
+                cases.Add(r);
+                report.AppendLine($"\nexpertise AP: {(int)r["units"]!:N0} units x {(int)r["prompts"]!:N0} prompts: median wall {(double)r["median_wall_s"]!:F2} s, cpu {(double)r["median_cpu_s"]!:F2} s; peak RSS {(double)r["peak_rss_mib"]!:F0} MiB");
+            }
+        }
+        string load1 = PerfCommon.Load1();
+        report.AppendLine($"\nload average (1 min): {load0} at start, {load1} at end{(double.Parse(load0, CultureInfo.InvariantCulture) > 3 || double.Parse(load1, CultureInfo.InvariantCulture) > 3 ? "  -- MEASURED UNDER LOAD (shared cores): absolute figures are low, ratios from the same run remain comparable" : "")}");
+        Console.WriteLine();
+        Console.Write(report);
+
+        var json = new JsonObject
+        {
+            ["started_utc"] = started.ToString("o"), ["cores"] = Environment.ProcessorCount, ["cpu"] = Cpu(), ["threads"] = threads, ["runs"] = runs,
+            ["fma_peak_gflops"] = peak, ["load1_start"] = load0, ["load1_end"] = load1, ["cases"] = cases, ["report"] = report.ToString(),
+        };
+        AtomicFile.WriteAllText(output, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"results: {Path.GetFullPath(output)}");
+        return 0;
+    }
+
+    private static string T(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static IEnumerable<(string Engine, bool Capture)> PrefillCases(string[] peers, bool peerPooled)
+    {
+        yield return ("ours", false);
+        yield return ("ours", true);
+        foreach (var p in peers.Where(p => p.StartsWith("torch", StringComparison.Ordinal)))
+        {
+            yield return (p, false);
+            if (peerPooled) yield return (p, true);
+        }
+        if (peers.Contains("llamacpp")) yield return ("llamacpp", false);
+    }
+
+    private static string PrefillTable(string model, List<JsonObject> results, int[] batches, double peak, int runs)
+    {
+        var sb = new StringBuilder();
+        double? Tps(string engine, bool capture, int batch) =>
+            results.FirstOrDefault(r => (string)r["engine"]! == engine && (bool)r["capture"]! == capture)?["results"]!.AsArray()
+                .FirstOrDefault(x => (int)x!["batch"]! == batch)?["tokens_per_s"]?.GetValue<double>();
+        string Cols(Func<int, string> cell) => string.Concat(batches.Select(b => $"{cell(b),12}"));
+        sb.AppendLine($"\nprefill tokens/s, {model}, prompts of 12-16 tokens, median of {runs} runs");
+        sb.AppendLine($"  {"engine",-16}{"capture",-9}{Cols(b => $"batch {b}")}{"peak RSS MiB",15}");
+        foreach (var r in results)
+        {
+            string e = (string)r["engine"]!; bool cap = (bool)r["capture"]!;
+            sb.AppendLine($"  {Label(e),-16}{(cap ? "pooled" : "-"),-9}{Cols(b => Tps(e, cap, b) is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "")}{(double)r["peak_rss_mib"]!,15:F0}");
+        }
+        sb.AppendLine($"  ratios (our tokens/s over theirs):");
+        void Ratio(string name, string e1, bool c1, string e2, bool c2)
+        {
+            if (results.All(r => (string)r["engine"]! != e2)) return;
+            sb.AppendLine($"  {name,-40}{Cols(b => Tps(e1, c1, b) is { } x && Tps(e2, c2, b) is { } y ? (x / y).ToString("F2", CultureInfo.InvariantCulture) : "")}");
+        }
+        Ratio("ours pooled / ours no capture", "ours", true, "ours", false);
+        foreach (var peer in new[] { "torch-f32", "torch-bf16" })
+        {
+            Ratio($"ours / {Label(peer)}", "ours", false, peer, false);
+            Ratio($"ours pooled / {Label(peer)} pooled", "ours", true, peer, true);
+            Ratio($"ours pooled / {Label(peer)} no capture", "ours", true, peer, false);
+        }
+        Ratio("ours / llama.cpp", "ours", false, "llamacpp", false);
+        Ratio("ours pooled / llama.cpp no capture", "ours", true, "llamacpp", false);
+        var ours = results.FirstOrDefault(r => (string)r["engine"]! == "ours" && !(bool)r["capture"]!);
+        if (ours is not null)
+        {
+            sb.Append($"  ours, matrix-product GFLOP/s (% of FMA peak {peak:F0}):   ");
+            foreach (var x in ours["results"]!.AsArray())
+                sb.Append($"  b={(int)x!["batch"]!}: {(double)x["gflops"]!:F0} ({100 * (double)x["gflops"]! / peak:F0}%)");
+            sb.AppendLine();
+            sb.Append("  ours, share of the pass spent in the matrix products (same products timed alone):");
+            foreach (var x in ours["results"]!.AsArray())
+                if (x!["gemm_only_s"] is { } g) sb.Append($"  b={(int)x["batch"]!}: {100 * (double)g / (double)x["median_s"]!:F0}%");
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    private static string Label(string engine) => engine switch
+    {
+        "torch-f32" => "libtorch f32",
+        "torch-bf16" => "libtorch bf16",
+        "llamacpp" => "llama.cpp",
+        _ => engine,
+    };
+
+    /// <summary>Runs this benchmark executable with <paramref name="args"/>; returns its RESULT object (null if it failed).</summary>
+    private static JsonObject? Child(string[] args, bool passThrough = false)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // Under `dotnet bench.dll` the process path is dotnet itself.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") info.ArgumentList.Add(typeof(PerfSuite).Assembly.Location);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var p = Process.Start(info)!;
+        JsonObject? result = null;
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null)
+        {
+            if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = JsonNode.Parse(line[7..])!.AsObject();
+            else if (passThrough) Console.WriteLine(line);
+        }
+        p.WaitForExit();
+        if (p.ExitCode != 0) Console.WriteLine($"  ({string.Join(' ', args)}: exit code {p.ExitCode})");
+        return result;
+    }
+
+    private static string Cpu()
+    {
+        try { return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"; }
+        catch (IOException) { return "?"; }
+    }
+
+    /// <summary>Register-only FMA chains on every thread: the arithmetic ceiling the GEMM figures are compared with.</summary>
+    private static double FmaPeak(int threads)
+    {
+        const long iters = 20_000_000;
+        var times = new List<double>();
+        for (int r = 0; r < 4; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => Chains(iters));
+            if (r > 0) times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        return threads * iters * 16.0 * Vector512<float>.Count * 2 / PerfCommon.Median(times) / 1e9; // 16 chains × 16 lanes × 2 flops
+    }
+
+    private static float Chains(long iters)
+    {
+        var m = Vector512.Create(0.999999f);
+        var c = Vector512.Create(1e-7f);
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0,
+            a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        for (long i = 0; i < iters; i++)
+        {
+            a0 = Vector512.FusedMultiplyAdd(a0, m, c); a1 = Vector512.FusedMultiplyAdd(a1, m, c);
+            a2 = Vector512.FusedMultiplyAdd(a2, m, c); a3 = Vector512.FusedMultiplyAdd(a3, m, c);
+            a4 = Vector512.FusedMultiplyAdd(a4, m, c); a5 = Vector512.FusedMultiplyAdd(a5, m, c);
+            a6 = Vector512.FusedMultiplyAdd(a6, m, c); a7 = Vector512.FusedMultiplyAdd(a7, m, c);
+            a8 = Vector512.FusedMultiplyAdd(a8, m, c); a9 = Vector512.FusedMultiplyAdd(a9, m, c);
+            a10 = Vector512.FusedMultiplyAdd(a10, m, c); a11 = Vector512.FusedMultiplyAdd(a11, m, c);
+            a12 = Vector512.FusedMultiplyAdd(a12, m, c); a13 = Vector512.FusedMultiplyAdd(a13, m, c);
+            a14 = Vector512.FusedMultiplyAdd(a14, m, c); a15 = Vector512.FusedMultiplyAdd(a15, m, c);
+        }
+        return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)) + ((a12 + a13) + (a14 + a15)));
+    }
+}

@@ -98,7 +98,7 @@ internal static class EvaluateVerb
         foreach (var g in s.Accuracy)
             table.AddRow(Markup.Escape(g.Relation), g.Language, g.Count.ToString(CultureInfo.InvariantCulture),
                 g.Correct.ToString(CultureInfo.InvariantCulture), g.Accuracy.ToString("P1", CultureInfo.InvariantCulture));
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+        Consoles.Stdout().Write(table);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{s.Condition}: {s.Prompts} prompts, {s.Neurons} units set, {s.Seconds:F1} s; wrote {s.File}"));
     }

@@ -13,10 +13,15 @@ internal sealed class ExperimentArguments
 
     public Option<int> RandomSeeds { get; } = new("--random-seeds") { Description = "layer-matched random sets per relation set", DefaultValueFactory = _ => Defaults.RandomSeeds };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "base seed of the random sets", DefaultValueFactory = _ => 0UL };
-    public Option<string> Shares { get; } = new("--cumulativity-shares")
+    public Option<string> Scales { get; } = new("--cumulativity-scales")
     {
-        Description = "comma-separated shares of a relation's ranked set deactivated in the cumulativity sweep",
-        DefaultValueFactory = _ => string.Join(",", Defaults.CumulativityShares.Select(s => s.ToString(CultureInfo.InvariantCulture))),
+        Description = "comma-separated points of the cumulativity sweep as multiples of the relation's set size N (e.g. 1/16,1/4,1,4,16), " +
+            "taken along the relation's expertise ranking beyond N",
+        DefaultValueFactory = _ => string.Join(",", Defaults.CumulativityScales.Select(FormatScale)),
+    };
+    public Option<double> MaxUnitShare { get; } = new("--cumulativity-max-share")
+    {
+        Description = "largest cumulativity point as a share of all units", DefaultValueFactory = _ => Defaults.CumulativityMaxUnitShare,
     };
     public Option<int> CumulativitySeeds { get; } = new("--cumulativity-random-seeds") { Description = "random sets per cumulativity point", DefaultValueFactory = _ => Defaults.CumulativityRandomSeeds };
     public Option<string?> CumulativityLanguages { get; } = new("--cumulativity-languages") { Description = "comma-separated languages that get cumulativity curves (default: all)" };
@@ -25,7 +30,7 @@ internal sealed class ExperimentArguments
     public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "most tokens generated per test prompt", DefaultValueFactory = _ => 8 };
     public Option<int> Parallel { get; } = new("--parallel") { Description = "conditions evaluated at once", DefaultValueFactory = _ => 1 };
 
-    public IEnumerable<Option> All => [RandomSeeds, Seed, Shares, CumulativitySeeds, CumulativityLanguages, Value, Resamples, MaxNewTokens, Parallel];
+    public IEnumerable<Option> All => [RandomSeeds, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, MaxNewTokens, Parallel];
 
     public ExperimentOptions Experiments(ParseResult parse)
     {
@@ -35,7 +40,8 @@ internal sealed class ExperimentArguments
         {
             RandomSeeds = parse.GetValue(RandomSeeds),
             Seed = parse.GetValue(Seed),
-            CumulativityShares = ParseShares(parse.GetValue(Shares)!),
+            CumulativityScales = ParseScales(parse.GetValue(Scales)!),
+            CumulativityMaxUnitShare = parse.GetValue(MaxUnitShare),
             CumulativityRandomSeeds = parse.GetValue(CumulativitySeeds),
             CumulativityLanguages = SplitList(parse.GetValue(CumulativityLanguages)),
             Value = InterventionValue.Parse(parse.GetValue(Value)!),
@@ -53,14 +59,25 @@ internal sealed class ExperimentArguments
         return new EvaluationOptions { MaxNewTokens = n };
     }
 
-    private static double[] ParseShares(string text)
+    /// <summary>Parses "1/16,0.5,2,16": decimals or fractions p/q.</summary>
+    internal static double[] ParseScales(string text)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new UserInputException("--cumulativity-shares is empty");
-        return parts.Select(p => double.TryParse(p.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-            ? (p.EndsWith('%') ? v / 100 : v)
-            : throw new UserInputException($"--cumulativity-shares: '{p}' is not a number")).ToArray();
+        if (parts.Length == 0) throw new UserInputException("--cumulativity-scales is empty");
+        return parts.Select(p =>
+        {
+            var q = p.Split('/', StringSplitOptions.TrimEntries);
+            if (q.Length is 1 or 2 && q.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            {
+                double v = double.Parse(q[0], CultureInfo.InvariantCulture) / (q.Length == 2 ? double.Parse(q[1], CultureInfo.InvariantCulture) : 1);
+                if (v > 0 && double.IsFinite(v)) return v;
+            }
+            throw new UserInputException($"--cumulativity-scales: '{p}' is not a positive number or fraction (e.g. 0.5, 1/16, 4)");
+        }).ToArray();
     }
+
+    private static string FormatScale(double s) =>
+        s < 1 && Math.Abs(1 / s - Math.Round(1 / s)) < 1e-9 ? $"1/{Math.Round(1 / s).ToString(CultureInfo.InvariantCulture)}" : s.ToString(CultureInfo.InvariantCulture);
 
     public static IReadOnlyCollection<string>? SplitList(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null

@@ -24,9 +24,14 @@ internal static class ExperimentVerb
         var run = new Option<string>("--run") { Description = "run folder (prompts/test.jsonl, selection/neuron_sets.json; results are written here)", Required = true };
         var model = new Option<string?>("--model") { Description = "model folder or Hub id (default: the model recorded in DIR/run.json)" };
         var neurons = new Option<string?>("--neurons") { Description = "neuron sets file (default: DIR/selection/neuron_sets.json)" };
+        var expertise = new Option<string?>("--expertise")
+        {
+            Description = "expertise folder whose ranking carries the cumulativity sweep beyond the selected sets " +
+                "(default: DIR/expertise when the neuron sets are DIR's own; without one the sweep stops at the set's size)",
+        };
         var json = new Option<bool>("--json") { Description = "print what was written as JSON on stdout" };
         var args = new ExperimentArguments();
-        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, json };
+        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -39,7 +44,11 @@ internal static class ExperimentVerb
                 ?? throw new UserInputException($"{layout.Manifest} not found; pass --model");
             using var m = LlamaModel.Load(modelName);
             var sets = NeuronSetLoader.Load(parse.GetValue(neurons) ?? layout.NeuronSets);
-            var inputs = new ExperimentInputs(m.Config, PromptFile.Read(layout.TestPrompts), sets);
+            string? expertiseFolder = parse.GetValue(expertise)
+                ?? (parse.GetValue(neurons) is null && Directory.Exists(layout.Expertise) ? layout.Expertise : null);
+            if (expertiseFolder is not null && !Directory.Exists(expertiseFolder)) throw new UserInputException($"{expertiseFolder}: expertise folder not found");
+            var inputs = new ExperimentInputs(m.Config, PromptFile.Read(layout.TestPrompts), sets,
+                Ranking: expertiseFolder is null ? null : new ExpertiseRanking(expertiseFolder));
             var evaluation = args.Evaluation(parse);
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
             var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation));
@@ -56,7 +65,7 @@ internal static class ExperimentVerb
     private static IReadOnlyList<ExperimentOutcome> RunWithProgress(ExperimentSuite suite, IReadOnlyList<ExperimentKind> kinds, string folder, CancellationToken cancel)
     {
         if (Console.IsErrorRedirected) return suite.Run(kinds, folder, null, cancel);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Consoles.Stderr();
         IReadOnlyList<ExperimentOutcome> result = [];
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())

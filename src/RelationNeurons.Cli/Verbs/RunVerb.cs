@@ -83,7 +83,7 @@ internal static class RunVerb
 
     private static RunOutcome Execute(RunPipeline pipeline, RunOptions options, Experiments.Results.ModelFingerprint fingerprint, CancellationToken cancel)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Consoles.Stderr();
         console.MarkupLine($"[grey]run folder {Markup.Escape(Path.GetFullPath(options.OutFolder))}; model {Markup.Escape(options.Model)} (sha256 {fingerprint.WeightsSha256[..12]})[/]");
         if (Console.IsErrorRedirected) return pipeline.Run(options, fingerprint, new PlainObserver(), cancel);
         RunOutcome result = null!;
@@ -133,7 +133,7 @@ internal static class RunVerb
     private static void PrintSummary(RunOutcome outcome)
     {
         // A console bound to the current stdout (the static AnsiConsole keeps the first writer it saw).
-        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var stdout = Consoles.Stdout();
         var table = new Table().Title("run summary");
         table.AddColumn("stage");
         table.AddColumn("status");
@@ -149,11 +149,11 @@ internal static class RunVerb
         Console.WriteLine($"report: {Path.Combine(outcome.Layout.Root, Reporting.ReportGenerator.HtmlFile)}");
     }
 
-    /// <summary>Relations as rows, languages as columns: clean accuracy, drop with the relation's units and with random units; * when p &lt; 0.05 against random.</summary>
+    /// <summary>Relations as rows, languages as columns: recall (%) clean → with the relation's units off (with random units off); * when p &lt; 0.05 against random. Compact so a cell never wraps.</summary>
     private static Table IntraTable(Experiments.Results.IntraRelationResult intra)
     {
         var languages = intra.Entries.Select(e => e.Language).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var t = new Table().Title(Markup.Escape("intra-relation: clean accuracy → drop with the relation's units [random units] (all test facts; * p < 0.05 vs random)"));
+        var t = new Table().Title(Markup.Escape("intra-relation recall: clean → relation's units off (random units off), all test facts; * p < 0.05 vs random"));
         t.AddColumn("relation");
         foreach (string l in languages) t.AddColumn(new TableColumn(l).RightAligned());
         foreach (var rel in intra.Entries.Select(e => e.Relation).Distinct().Order(StringComparer.Ordinal))
@@ -163,7 +163,7 @@ internal static class RunVerb
             {
                 var e = intra.Entries.FirstOrDefault(x => x.Relation == rel && x.Language == l);
                 cells.Add(e is null ? "" : Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{e.AllFacts.AccuracyClean:P0} → {e.AllFacts.DropDeactivated:P0} [{e.AllFacts.DropRandom:P0}]{(e.AllFacts.DropVsRandom.PValue < 0.05 ? "*" : " ")}")));
+                    $"{e.AllFacts.AccuracyClean * 100:0}→{e.AllFacts.AccuracyDeactivated * 100:0} ({e.AllFacts.AccuracyRandomMean * 100:0}){(e.AllFacts.DropVsRandom.PValue < 0.05 ? "*" : " ")}")));
             }
             t.AddRow(cells.ToArray());
         }

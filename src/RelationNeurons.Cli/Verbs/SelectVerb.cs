@@ -87,7 +87,7 @@ internal static class SelectVerb
         foreach (var r in s.Relations)
             table.AddRow(Markup.Escape(r.Name), r.Units.ToString(), r.TopAp.ToString("F4"), r.BottomAp.ToString("F4"),
                 r.MeanJaccardWithOthers.ToString("F3"), string.Join(" ", r.PerLayer));
-        ProgressConsole.Stdout().Write(table);
+        Consoles.Stdout().Write(table);
         Console.WriteLine($"{s.Mode}: N = {s.Count:N0} of {s.TotalUnits:N0} units ({s.Fraction:P3}), {s.RandomSeeds} random baselines each; wrote {s.Out}");
     }
 }

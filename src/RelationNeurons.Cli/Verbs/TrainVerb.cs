@@ -77,7 +77,7 @@ internal static class TrainVerb
     private static int Run(TrainingRunOptions options, CancellationToken cancel)
     {
         TrainingRun.Validate(options);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Consoles.Stderr();
         console.MarkupLine($"[grey]building the training text from {Markup.Escape(options.RelationsPath)} and the tokenizer (vocab {options.Vocab})…[/]");
         var prepared = TrainingRun.Prepare(options);
         console.MarkupLine($"[grey]{prepared.Encoded.Sequences.Count} sequences, {prepared.Encoded.Tokens} tokens ({prepared.Encoded.Dropped} longer than {options.Trainer.MaxSequenceLength} dropped); vocabulary {prepared.Config.VocabSize}[/]");

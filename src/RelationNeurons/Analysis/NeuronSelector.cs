@@ -1,5 +1,6 @@
 using RelationNeurons.Data;
 using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Analysis;
 

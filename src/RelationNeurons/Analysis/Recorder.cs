@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -201,24 +200,14 @@ public static class Recorder
                 foreach (int k in order)
                 {
                     long bytes = (long)prompts * units.Taps[k].Width * elementSize;
-                    header[RecordFolder.TensorName(l, units.Taps[k])] = new JsonObject
-                    {
-                        ["dtype"] = dtype.ToString(),
-                        ["shape"] = new JsonArray(prompts, units.Taps[k].Width),
-                        ["data_offsets"] = new JsonArray(offset, offset + bytes),
-                    };
+                    header[RecordFolder.TensorName(l, units.Taps[k])] =
+                        SafetensorsHeader.Entry(dtype, [prompts, units.Taps[k].Width], offset, offset + bytes);
                     offset += bytes;
                 }
                 int layer = l;
                 AtomicFile.Write(Path.Combine(directory, RecordManifest.LayerFileName(l)), stream =>
                 {
-                    byte[] json = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
-                    int padded = (json.Length + 7) / 8 * 8;
-                    Span<byte> length = stackalloc byte[8];
-                    BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-                    stream.Write(length);
-                    stream.Write(json);
-                    for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+                    SafetensorsHeader.Write(stream, header);
                     foreach (int k in order)
                         for (int c = 0; c < chunkCount; c++)
                         {

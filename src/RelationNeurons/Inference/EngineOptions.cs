@@ -9,6 +9,11 @@ public sealed record EngineOptions
     public long MaxKvCacheBytes { get; init; } = 2L << 30;
     /// <summary>Parallelise attention over sequences and heads (matrix kernels choose their own threads).</summary>
     public bool ParallelAttention { get; init; } = true;
+    /// <summary>
+    /// Most memory one <see cref="PrefixCache"/> may take (default 1 GiB). A cache that would be
+    /// larger keeps fewer layers (the highest go first); with none kept, runs go in full.
+    /// </summary>
+    public long MaxPrefixCacheBytes { get; init; } = 1L << 30;
     /// <summary>Scan every weight for NaN/Inf at load (reads the whole checkpoint once); norm vectors are always checked.</summary>
     public bool CheckWeights { get; init; }
 }

@@ -30,9 +30,15 @@ internal sealed class ForwardPass
     /// stream in <c>ws.Residual</c>. With a cache, new keys/values are appended to each sequence's
     /// slot and attention reads the slot; without, every sequence must start at position 0.
     /// <paramref name="layerCount"/> below the model's depth stops early (nothing after is observed).
+    /// A pass <paramref name="from"/> a point other than the start embeds nothing: the caller has put
+    /// the saved state there into <c>ws.Residual</c> (and <c>ws.Up</c> for <see cref="LayerStage.MlpPost"/>)
+    /// and the keys/values of the skipped layers into the cache. A pass <paramref name="to"/> a point
+    /// stops just before it, leaving that state in the same buffers (no tap at or after it runs).
     /// </summary>
-    public void Run(BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? cache, HookRuntime? hooks, Workspace ws, int layerCount = int.MaxValue)
+    public void Run(BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? cache, HookRuntime? hooks, Workspace ws, int layerCount = int.MaxValue,
+        LayerPoint from = default, LayerPoint? to = null)
     {
+        var stop = to ?? LayerPoint.End;
         var c = _config;
         int rows = batch.RowCount, h = c.HiddenSize, qw = c.QueryWidth, kvw = c.KeyValueWidth, f = c.IntermediateSize;
         int maxContext = batch.MaxContext;
@@ -40,51 +46,63 @@ internal sealed class ForwardPass
         _rope.EnsurePositions(maxContext);
 
         var x = ws.Residual.AsSpan(0, rows * h);
-        Embed(tokens, x);
+        if (from.IsStart) Embed(tokens, x);
 
         int layers = Math.Min(layerCount, c.NumHiddenLayers);
-        for (int l = 0; l < layers; l++)
+        for (int l = from.Layer; l < layers; l++)
         {
+            if (stop == new LayerPoint(l, LayerStage.Attention)) return;
             var w = _weights.Layers[l];
-            Tap(hooks, l, TapKind.ResidPre, x, h, batch);
-
             var normed = ws.Normed.AsSpan(0, rows * h);
-            NormRows(x, w.InputNorm, normed, rows);
-            var q = ws.Q.AsSpan(0, rows * qw);
-            var k = ws.K.AsSpan(0, rows * kvw);
-            var v = ws.V.AsSpan(0, rows * kvw);
-            MatMul.Multiply(normed, rows, w.Q, q);
-            Tap(hooks, l, TapKind.Q, q, qw, batch);
-            MatMul.Multiply(normed, rows, w.K, k);
-            Tap(hooks, l, TapKind.K, k, kvw, batch);
-            MatMul.Multiply(normed, rows, w.V, v);
-            Tap(hooks, l, TapKind.V, v, kvw, batch);
-
-            for (int r = 0; r < rows; r++)
-            {
-                int position = batch.PositionOfRow(r);
-                _rope.Apply(q.Slice(r * qw, qw), c.NumAttentionHeads, position);
-                _rope.Apply(k.Slice(r * kvw, kvw), c.NumKeyValueHeads, position);
-            }
-            if (cache is not null) AppendToCache(cache, l, batch, k, v);
-
-            var attention = ws.Attention.AsSpan(0, rows * qw);
-            Attend(l, batch, cache, ws);
-
             var projected = ws.Projection.AsSpan(0, rows * h);
-            MatMul.Multiply(attention, rows, w.O, projected);
-            Tap(hooks, l, TapKind.AttnOut, projected, h, batch);
-            VectorOps.Add(x, projected, x);
-            Tap(hooks, l, TapKind.ResidMid, x, h, batch);
-
-            NormRows(x, w.PostAttentionNorm, normed, rows);
             var gate = ws.Gate.AsSpan(0, rows * f);
             var up = ws.Up.AsSpan(0, rows * f);
-            MatMul.Multiply(normed, rows, w.Gate, gate);
-            Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
-            MatMul.Multiply(normed, rows, w.Up, up);
-            Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
-            VectorOps.SiluMul(gate, up, up);
+            bool resumedHere = l == from.Layer;
+
+            if (!resumedHere || from.Stage == LayerStage.Attention)
+            {
+                Tap(hooks, l, TapKind.ResidPre, x, h, batch);
+
+                NormRows(x, w.InputNorm, normed, rows);
+                var q = ws.Q.AsSpan(0, rows * qw);
+                var k = ws.K.AsSpan(0, rows * kvw);
+                var v = ws.V.AsSpan(0, rows * kvw);
+                MatMul.Multiply(normed, rows, w.Q, q);
+                Tap(hooks, l, TapKind.Q, q, qw, batch);
+                MatMul.Multiply(normed, rows, w.K, k);
+                Tap(hooks, l, TapKind.K, k, kvw, batch);
+                MatMul.Multiply(normed, rows, w.V, v);
+                Tap(hooks, l, TapKind.V, v, kvw, batch);
+
+                for (int r = 0; r < rows; r++)
+                {
+                    int position = batch.PositionOfRow(r);
+                    _rope.Apply(q.Slice(r * qw, qw), c.NumAttentionHeads, position);
+                    _rope.Apply(k.Slice(r * kvw, kvw), c.NumKeyValueHeads, position);
+                }
+                if (cache is not null) AppendToCache(cache, l, batch, k, v);
+
+                var attention = ws.Attention.AsSpan(0, rows * qw);
+                Attend(l, batch, cache, ws);
+
+                MatMul.Multiply(attention, rows, w.O, projected);
+                Tap(hooks, l, TapKind.AttnOut, projected, h, batch);
+                VectorOps.Add(x, projected, x);
+                Tap(hooks, l, TapKind.ResidMid, x, h, batch);
+            }
+            if (stop == new LayerPoint(l, LayerStage.Mlp)) return;
+
+            if (!resumedHere || from.Stage != LayerStage.MlpPost)
+            {
+                NormRows(x, w.PostAttentionNorm, normed, rows);
+                MatMul.Multiply(normed, rows, w.Gate, gate);
+                Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
+                MatMul.Multiply(normed, rows, w.Up, up);
+                Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
+                VectorOps.SiluMul(gate, up, up);
+            }
+            if (stop == new LayerPoint(l, LayerStage.MlpPost)) return;
+
             Tap(hooks, l, TapKind.MlpPost, up, f, batch);
             MatMul.Multiply(up, rows, w.Down, projected);
             Tap(hooks, l, TapKind.MlpOut, projected, h, batch);

@@ -16,12 +16,16 @@ internal sealed class GenerationGroup
     private readonly StopPredicate? _stop;
     private readonly bool _stopAtEos;
     private readonly Workspace _ws;
+    private readonly PrefixResume? _resume;
+    private readonly PrefixRecorder? _recorder;
 
+    /// <param name="resume">Resume sequences from a prefix cache where it holds their rows (null: run in full).</param>
+    /// <param name="recorder">Record the states of this (clean) generation into a prefix cache.</param>
     public GenerationGroup(LlamaModel model, IReadOnlyList<int[]> prompts, int first, int count, int maxNew,
-        HookRuntime? hooks, StopPredicate? stop, bool stopAtEos, Workspace ws)
+        HookRuntime? hooks, StopPredicate? stop, bool stopAtEos, Workspace ws, PrefixResume? resume = null, PrefixRecorder? recorder = null)
     {
         _model = model; _prompts = prompts; _first = first; _count = count; _maxNew = maxNew;
-        _hooks = hooks; _stop = stop; _stopAtEos = stopAtEos; _ws = ws;
+        _hooks = hooks; _stop = stop; _stopAtEos = stopAtEos; _ws = ws; _resume = resume; _recorder = recorder;
     }
 
     public void Run(GenerationResult[] results)
@@ -43,6 +47,9 @@ internal sealed class GenerationGroup
         var layout = new BatchLayout();
         var tokens = new int[Math.Max(promptTokens, _count)];
         var active = new int[_count];
+        // Per sequence: the cached clean path it still follows (null once it departs); per row of a step, that entry.
+        var follows = new PrefixEntry?[_count];
+        var stepEntries = new PrefixEntry?[_count];
 
         // Prefill: all prompts of the group in one step.
         layout.Begin(prefill: true, decodeStep: 0);
@@ -55,9 +62,10 @@ internal sealed class GenerationGroup
             at += p.Length;
             lengths[i] = p.Length;
             active[i] = i;
+            stepEntries[i] = follows[i] = _resume?.Cache.Find(p);
         }
         int activeCount = _count;
-        _model.Pass.Run(layout, tokens.AsSpan(0, promptTokens), cache, _hooks, _ws);
+        Step(layout, tokens.AsSpan(0, promptTokens), cache, stepEntries);
         _ws.EnsureLogits(config, _count);
         for (int s = 0; s < _count; s++) _ws.LogitRows[s] = layout.RowStart(s) + layout.RowCountOf(s) - 1;
         _model.Pass.Logits(_ws, _ws.LogitRows.AsSpan(0, _count), _ws.Logits);
@@ -71,16 +79,28 @@ internal sealed class GenerationGroup
                 int i = active[r];
                 layout.Add(_first + i, i, lengths[i], 1);
                 tokens[r] = generated[i][produced[i] - 1];
+                if (follows[i] is { } e && !e.Follows(lengths[i], tokens[r])) follows[i] = null;
+                stepEntries[r] = follows[i];
                 lengths[i]++;
             }
-            _model.Pass.Run(layout, tokens.AsSpan(0, activeCount), cache, _hooks, _ws);
+            Step(layout, tokens.AsSpan(0, activeCount), cache, stepEntries);
             for (int r = 0; r < activeCount; r++) _ws.LogitRows[r] = r;
             _model.Pass.Logits(_ws, _ws.LogitRows.AsSpan(0, activeCount), _ws.Logits);
             activeCount = Advance(active, activeCount, vocab, generated, produced, reasons);
         }
 
+        if (_recorder is not null)
+            for (int i = 0; i < _count; i++)
+                _recorder.Finish(cache, i, _first + i, generated[i].AsSpan(0, Math.Max(0, produced[i] - 1)));
+
         for (int i = 0; i < _count; i++)
             results[_first + i] = new GenerationResult(_prompts[_first + i], generated[i].AsSpan(0, produced[i]).ToArray(), reasons[i]!.Value);
+    }
+
+    private void Step(BatchLayout layout, ReadOnlySpan<int> tokens, KvCache cache, PrefixEntry?[] entries)
+    {
+        if (_resume is null) _model.Pass.Run(layout, tokens, cache, _hooks, _ws);
+        else _resume.Run(_model.Pass, _model.Config, layout, tokens, cache, _hooks, _ws, entries.AsSpan(0, layout.SequenceCount));
     }
 
     /// <summary>Takes the argmax of each active row's logits, records it, and drops finished sequences (order kept).</summary>

@@ -81,17 +81,22 @@ public sealed class LlamaModel : IDisposable
     /// <see cref="EngineOptions.MaxBatchTokens"/> tokens; each prompt gives exactly what it gives alone.
     /// Readers see <see cref="BatchLayout.SequenceIndex"/> = the prompt's index in <paramref name="prompts"/>.
     /// With <see cref="LogitsSelection.None"/> the pass stops after the last layer that has a reader.
+    /// With a <paramref name="prefix"/> cache, prompts it holds start from its saved clean state
+    /// before the first hooked tap (see <see cref="PrefixCache"/>); the results are the same.
     /// </summary>
-    public ForwardResult Forward(IReadOnlyList<int[]> prompts, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition)
+    public ForwardResult Forward(IReadOnlyList<int[]> prompts, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition,
+        PrefixCache? prefix = null)
     {
         CheckPrompts(prompts);
         var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(Config);
+        var resume = ResumeFor(prefix, hooks);
         int vocab = Config.VocabSize;
         var result = new float[prompts.Count][];
         var ws = Rent();
         try
         {
             var layout = new BatchLayout();
+            var entries = resume is null ? [] : new PrefixEntry?[prompts.Count];
             foreach (var (first, count) in Groups(prompts, 0))
             {
                 layout.Begin(prefill: true, decodeStep: 0);
@@ -104,10 +109,14 @@ public sealed class LlamaModel : IDisposable
                     layout.Add(i, i - first, 0, prompts[i].Length);
                     prompts[i].CopyTo(tokens, at);
                     at += prompts[i].Length;
+                    if (resume is not null) entries[i - first] = resume.Cache.Find(prompts[i]);
                 }
                 // Without logits, layers after the last reader cannot change anything observed.
                 int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
-                _pass.Run(layout, tokens, null, runtime, ws, layerCount);
+                if (resume is not null && resume.Point.Layer < layerCount)
+                    resume.Run(_pass, Config, layout, tokens, null, runtime, ws, entries.AsSpan(0, count), layerCount);
+                else
+                    _pass.Run(layout, tokens, null, runtime, ws, layerCount);
                 if (logits == LogitsSelection.None)
                 {
                     for (int i = first; i < first + count; i++) result[i] = [];
@@ -140,10 +149,12 @@ public sealed class LlamaModel : IDisposable
     /// Greedy generation for several prompts at once. Each prompt stops on its own: on an EOS id
     /// of the config (when <paramref name="stopAtEos"/>), when <paramref name="stop"/> says so, or after
     /// <paramref name="maxNewTokens"/> tokens. Writers in <paramref name="hooks"/> act on the
-    /// prompt and on every generated token.
+    /// prompt and on every generated token. With a <paramref name="prefix"/> cache, prompts it holds
+    /// start from its saved clean state before the first hooked tap, and so do generated tokens as
+    /// long as they agree with the clean continuation (see <see cref="PrefixCache"/>); the results are the same.
     /// </summary>
     public GenerationResult[] Generate(IReadOnlyList<int[]> prompts, int maxNewTokens, HookSet? hooks = null,
-        StopPredicate? stop = null, bool stopAtEos = true)
+        StopPredicate? stop = null, bool stopAtEos = true, PrefixCache? prefix = null)
     {
         CheckPrompts(prompts);
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
@@ -154,14 +165,71 @@ public sealed class LlamaModel : IDisposable
             return results;
         }
         var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(Config);
+        var resume = ResumeFor(prefix, hooks);
         var ws = Rent();
         try
         {
             foreach (var (first, count) in Groups(prompts, maxNewTokens))
-                new GenerationGroup(this, prompts, first, count, maxNewTokens, runtime, stop, stopAtEos, ws).Run(results);
+                new GenerationGroup(this, prompts, first, count, maxNewTokens, runtime, stop, stopAtEos, ws, resume).Run(results);
         }
         finally { Return(ws); }
         return results;
+    }
+
+    /// <summary>
+    /// Clean greedy generation of <paramref name="prompts"/> (as <see cref="Generate(IReadOnlyList{int[]}, int, HookSet?, StopPredicate?, bool, PrefixCache?)"/>
+    /// without hooks) that keeps its states for later runs with writers: see <see cref="PrefixCache"/>.
+    /// With <paramref name="maxNewTokens"/> 0 only the prompts are kept (for <see cref="Forward(IReadOnlyList{int[]}, HookSet?, LogitsSelection, PrefixCache?)"/>
+    /// or generation that departs from the first token on). The cache holds at most
+    /// <see cref="PrefixCacheOptions.MaxBytes"/>, estimated before the run from the token budget:
+    /// over it the highest layers are dropped, and with none left nothing is kept (runs then go in full).
+    /// </summary>
+    public PrefixCache BuildPrefixCache(IReadOnlyList<int[]> prompts, int maxNewTokens = 0, StopPredicate? stop = null,
+        bool stopAtEos = true, PrefixCacheOptions? options = null)
+    {
+        CheckPrompts(prompts);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        var wanted = (options?.Layers ?? Enumerable.Range(0, Config.NumHiddenLayers).ToArray()).Distinct().Order().ToArray();
+        foreach (int l in wanted)
+            if ((uint)l >= (uint)Config.NumHiddenLayers)
+                throw new UserInputException($"prefix cache layer {l} is outside the model's layers 0..{Config.NumHiddenLayers - 1}");
+        long budget = options?.MaxBytes ?? Options.MaxPrefixCacheBytes;
+        int maxFed = Math.Max(0, maxNewTokens - 1);
+        long positions = 0;
+        foreach (var p in prompts) positions += p.Length + maxFed;
+        int kept = wanted.Length;
+        while (kept > 0 && positions * PrefixCache.BytesPerPosition(Config, kept, wanted[kept - 1]) > budget) kept--;
+        var layers = wanted[..kept];
+        string? notice = kept == wanted.Length ? null :
+            $"prefix cache over its budget of {budget} bytes: kept layers {(kept == 0 ? "none" : string.Join(',', layers))} of {string.Join(',', wanted)}";
+
+        var recorder = new PrefixRecorder(Config, layers, prompts, maxFed);
+        var runtime = kept == 0 ? null : recorder.Hooks().Compile(Config);
+        // One token is always generated (not fed back) so that the prompts' states are recorded; with a budget of 0 it is dropped.
+        int generate = Math.Max(1, maxNewTokens);
+        var results = new GenerationResult[prompts.Count];
+        var ws = Rent();
+        try
+        {
+            foreach (var (first, count) in Groups(prompts, generate))
+                new GenerationGroup(this, prompts, first, count, generate, runtime, stop, stopAtEos, ws, null, kept == 0 ? null : recorder).Run(results);
+        }
+        finally { Return(ws); }
+        if (maxNewTokens == 0)
+            for (int i = 0; i < results.Length; i++) results[i] = new GenerationResult(prompts[i], [], StopReason.TokenBudget);
+        var entries = new Dictionary<int[], PrefixEntry>(PromptComparer.Instance);
+        if (kept > 0)
+            foreach (var e in recorder.Entries) entries.TryAdd(e.Prompt, e);
+        return new PrefixCache(this, layers, entries, results, notice);
+    }
+
+    /// <summary>How a run with <paramref name="hooks"/> resumes from <paramref name="prefix"/>: null when it cannot skip anything.</summary>
+    private PrefixResume? ResumeFor(PrefixCache? prefix, HookSet? hooks)
+    {
+        if (prefix is null) return null;
+        if (!ReferenceEquals(prefix.Model, this)) throw new ArgumentException("the prefix cache was built by another model", nameof(prefix));
+        var point = prefix.EffectivePoint(PrefixCache.NeededPoint(hooks));
+        return point.IsStart || prefix.Count == 0 ? null : new PrefixResume(prefix, point);
     }
 
     /// <summary>Greedy generation for one prompt.</summary>

@@ -21,6 +21,12 @@ internal sealed class Workspace
     public int[] LogitRows = [];
     /// <summary>Reused by every generation group run with this workspace.</summary>
     public readonly KvCache Cache = new();
+    /// <summary>A step resumed from a prefix cache: the state assembled per row before the resumed pass.</summary>
+    public float[] SavedResidual = [];
+    public float[] SavedUp = [];
+    /// <summary>A step resumed from a prefix cache: the rows the cache does not hold, run up to the resume point.</summary>
+    public readonly BatchLayout SubLayout = new();
+    public int[] SubTokens = [];
 
     public void Ensure(Models.LlamaConfig c, int rows, int attentionItems, int maxContext)
     {
@@ -41,6 +47,12 @@ internal sealed class Workspace
         Grow(ref HeadInput, (long)rows * c.HiddenSize);
         Grow(ref Logits, (long)rows * c.VocabSize);
         if (LogitRows.Length < rows) LogitRows = new int[rows];
+    }
+
+    public void EnsureSaved(Models.LlamaConfig c, int rows, bool withUp)
+    {
+        Grow(ref SavedResidual, (long)rows * c.HiddenSize);
+        if (withUp) Grow(ref SavedUp, (long)rows * c.IntermediateSize);
     }
 
     private static void Grow(ref float[] buffer, long length)

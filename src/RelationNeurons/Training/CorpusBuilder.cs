@@ -1,4 +1,5 @@
 using System.Text;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Training;
 

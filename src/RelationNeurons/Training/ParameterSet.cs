@@ -1,5 +1,6 @@
 using System.Numerics;
 using RelationNeurons.Models;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Training;
 

@@ -1,3 +1,5 @@
+using RelationNeurons.Randomness;
+
 namespace RelationNeurons.Training;
 
 /// <summary>

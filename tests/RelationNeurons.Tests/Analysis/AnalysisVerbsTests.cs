@@ -1,7 +1,7 @@
-using System.CommandLine;
 using System.Text.Json;
 using RelationNeurons.Analysis;
 using RelationNeurons.Cli.Verbs;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Analysis;
 
@@ -10,16 +10,7 @@ namespace RelationNeurons.Tests.Analysis;
 public class AnalysisVerbsTests
 {
     internal static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var root = new RootCommand { RecordVerb.Create(), ExpertiseVerb.Create(), SelectVerb.Create() };
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+        => CliHarness.InProcess([RecordVerb.Create(), ExpertiseVerb.Create(), SelectVerb.Create()], args);
 
     [Fact]
     public void ExpertiseThenSelect()

@@ -1,7 +1,7 @@
-using System.CommandLine;
 using System.Text.Json;
 using RelationNeurons.Cli.Verbs;
 using RelationNeurons.Data;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Data;
 
@@ -13,16 +13,7 @@ public sealed class ConsoleCollection;
 public class DataVerbsTests
 {
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var root = new RootCommand { RelationsVerb.Create(), PromptsVerb.Create() };
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+        => CliHarness.InProcess([RelationsVerb.Create(), PromptsVerb.Create()], args);
 
     [Fact]
     public void RelationsJsonListsFactCountsPerLanguage()

@@ -1,4 +1,5 @@
 using RelationNeurons.Data;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Data;
 

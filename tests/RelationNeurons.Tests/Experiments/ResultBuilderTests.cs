@@ -87,13 +87,15 @@ public class ResultBuilderTests
     }
 
     [Fact]
-    public void CumulativityStartsAtCleanAndSortsByShare()
+    public void CumulativityStartsAtCleanAndSortsByCount()
     {
         var clean = Eval("clean", ("a", "1", true), ("a", "2", false));
         var none = Eval("x", ("a", "1", false), ("a", "2", false));
-        var curve = CumulativityBuilder.Build("a", "en", 10, clean,
-            [new CumulativityStep(1.0, 10, none, [clean]), new CumulativityStep(0.5, 5, clean, [clean])]);
-        Assert.Equal([0.0, 0.5, 1.0], curve.Points.Select(p => p.Share));
+        var curve = CumulativityBuilder.Build("a", "en", 10, 40, 1000, clean,
+            [new CumulativityStep(4.0, 40, none, [clean]), new CumulativityStep(0.5, 5, clean, [clean])]);
+        Assert.Equal([0.0, 0.5, 4.0], curve.Points.Select(p => p.Scale));
+        Assert.Equal([0, 5, 40], curve.Points.Select(p => p.NeuronCount));
+        Assert.Equal((10, 40, 1000L), (curve.SetSize, curve.RankedUnits, curve.TotalUnits!.Value));
         Assert.Equal([0.5, 0.5, 0.0], curve.Points.Select(p => p.Accuracy));
         Assert.Equal([1.0, 1.0, 0.0], curve.Points.Select(p => p.AccuracyCorrectBefore!.Value));
         Assert.All(curve.Points, p => Assert.Equal(0.5, p.AccuracyRandom));

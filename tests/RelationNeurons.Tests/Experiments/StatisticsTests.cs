@@ -1,5 +1,6 @@
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Experiments;
 

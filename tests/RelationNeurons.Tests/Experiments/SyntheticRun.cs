@@ -2,6 +2,7 @@ using System.Text.Json;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Hooks;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Experiments;
 
@@ -55,10 +56,11 @@ internal sealed class SyntheticRun
             rels.Select(r => IntraRelationBuilder.Build(r, "en", 120, Clean, deactEn[r], randEn[r], Statistics)).ToArray());
         Inter = new InterRelationResult([InterRelationBuilder.Build("en", rels, Clean, deactEn, randEn)]);
 
-        double[] shares = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0];
-        Cumulativity = new CumulativityResult(rels.Select(r => CumulativityBuilder.Build(r, "en", 120, Clean,
-            shares.Select(s => new CumulativityStep(s, (int)Math.Round(120 * s), Deact(r, "en", Math.Sqrt(s)),
-                [Rand(r, "en", 1, s), Rand(r, "en", 2, s)])).ToArray())).ToArray());
+        // N/16 … 16·N of a 120-unit set in a 10,000-unit model; the effect grows with the share of 16·N.
+        double[] scales = [1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2, 4, 8, 16];
+        Cumulativity = new CumulativityResult(rels.Select(r => CumulativityBuilder.Build(r, "en", 120, 1920, 10_000, Clean,
+            scales.Select(s => new CumulativityStep(s, (int)Math.Round(120 * s), Deact(r, "en", Math.Sqrt(s / 16)),
+                [Rand(r, "en", 1, s / 16), Rand(r, "en", 2, s / 16)])).ToArray())).ToArray());
 
         Overlap = new OverlapResult([OverlapBuilder.Build("en", rels.Select((r, i) => new RelationNeuronSet(r, NeuronsOf(i))).ToArray(), Layers)]);
 

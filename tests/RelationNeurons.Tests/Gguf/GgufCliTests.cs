@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
 using Xunit.Abstractions;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Gguf;
 
@@ -15,16 +15,7 @@ public sealed class GgufCliTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => GgufTestModels.Delete(_dir);
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "relneurons.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+        => CliHarness.Process(args);
 
     [Fact]
     public void StoriesExportedAndUsedThroughTheVerbs()

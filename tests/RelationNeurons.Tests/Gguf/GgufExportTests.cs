@@ -119,6 +119,51 @@ public sealed class GgufExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DemoModelExportGivesTheSameLogitsIdsAndText()
+    {
+        if (RelationNeurons.Data.BuiltInPaths.FindModels() is not { } models || !Directory.Exists(Path.Combine(models, "relfacts-demo")))
+        {
+            output.WriteLine("models/relfacts-demo not found; skipped");
+            return;
+        }
+        string demo = Path.Combine(models, "relfacts-demo");
+        string dir = GgufTestModels.TempFolder("demo");
+        try
+        {
+            using var hf = LlamaModel.Load(demo);
+            var tok = hf.LoadTokenizer();
+            string[] texts = ["The capital of France is", "The CEO of Apple is", "Miles Davis played the"];
+            var prompts = texts.Select(t => tok.Encode(t, tok.AddBosByDefault)).ToList();
+            foreach (var type in new[] { GgufExportType.F32, GgufExportType.Q8_0 })
+            {
+                string path = Path.Combine(dir, $"demo-{type}.gguf");
+                var summary = GgufExporter.Export(demo, path, type);
+                Assert.True(summary.Tokenizer);
+                Assert.Empty(summary.FallbackTensors);
+                using var gguf = LlamaModel.Load(path);
+                var gtok = gguf.LoadTokenizer();
+                foreach (var t in texts) Assert.Equal(tok.Encode(t, true), gtok.Encode(t, true));
+                float diff = GgufTestModels.MaxLogitDifference(hf, gguf, prompts);
+                float scale = GgufTestModels.MaxAbsLogit(hf, prompts);
+                output.WriteLine($"demo {type}: max |Δlogit| = {diff:g3} (max |logit| {scale:g3})");
+                if (type == GgufExportType.F32)
+                {
+                    Assert.True(diff <= 1e-5f, $"max logit difference {diff}");
+                    foreach (var p in prompts)
+                    {
+                        var a = hf.Generate(p, 8);
+                        var b = gguf.Generate(p, 8);
+                        Assert.Equal(a.AllIds, b.AllIds);
+                        Assert.Equal(tok.Decode(a.NewIds), gtok.Decode(b.NewIds));
+                    }
+                }
+                else Assert.True(diff < 0.1f * scale, $"Q8_0 max logit difference {diff} (scale {scale})");
+            }
+        }
+        finally { GgufTestModels.Delete(dir); }
+    }
+
+    [Fact]
     public void QAndKRowsAreStoredInLlamaCppOrder()
     {
         // Head of 8 rows: HF rows [0..3] are the first halves, [4..7] the second; llama.cpp interleaves them.

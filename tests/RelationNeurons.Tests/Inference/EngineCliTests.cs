@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using RelationNeurons.Tests.Models;
 using Xunit.Abstractions;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Inference;
 
@@ -9,16 +9,7 @@ namespace RelationNeurons.Tests.Inference;
 public sealed class EngineCliTests(ITestOutputHelper output)
 {
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "relneurons.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+        => CliHarness.Process(args);
 
     [Fact]
     public void ForwardGenerateAndErrors()

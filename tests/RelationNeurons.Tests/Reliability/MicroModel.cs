@@ -21,6 +21,16 @@ internal static class MicroModel
         RmsNormEps = 1e-5,
     };
 
+    /// <summary>A micro model with a SentencePiece tokenizer trained on <paramref name="texts"/>: something `run` can use end to end.</summary>
+    public static string WriteWithTokenizer(string folder, IEnumerable<string> texts, int vocabSize = 512, int hidden = 32, int ff = 48, int layers = 2)
+    {
+        var tokenizer = RelationNeurons.Tokenization.Training.BpeTrainer.Train(texts, vocabSize);
+        Directory.CreateDirectory(folder);
+        RelationNeurons.Tokenization.SentencePiece.SentencePieceModelWriter.Write(tokenizer, Path.Combine(folder, "tokenizer.model"));
+        var config = Config(tokenizer.Pieces.Count, hidden, ff, layers) with { BosTokenId = tokenizer.BosId, EosTokenIds = [tokenizer.EosId] };
+        return Write(folder, config);
+    }
+
     public static string Write(string folder, LlamaConfig? config = null, SafetensorsDtype dtype = SafetensorsDtype.F32,
         Action<string, float[]>? alter = null, int seed = 1)
     {

@@ -51,6 +51,22 @@ public class FigureTests : IDisposable
     [InlineData(10, 3)] // 0, 3, 6, 9: both ends labelled
     [InlineData(9, 2)]
     [InlineData(8, 2)] // no step of 2..4 divides 7: fall back to about five labels
-    public void SmallPanelsLabelFewSharesIncludingTheLast(int points, int expected) =>
+    public void SmallPanelsLabelFewPointsIncludingTheLast(int points, int expected) =>
         Assert.Equal(expected, CumulativityFigure.LabelStep(points));
+
+    [Theory]
+    [InlineData(-4.7, 4.7, "-4,-2,0,2,4")]
+    [InlineData(-21.7, 21.7, "-20,-10,0,10,20")]
+    [InlineData(0, 0.032, "0,0.01,0.02,0.03")]
+    [InlineData(0, 1, "0,0.2,0.4,0.6,0.8,1")]
+    public void ColourBarsGetFewRoundTicks(double min, double max, string expected) =>
+        Assert.Equal(expected, string.Join(",", HeatmapFigure.NiceTicks(min, max, 7).Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    [Theory]
+    [InlineData(2, "2")]
+    [InlineData(6000, "6000")]
+    [InlineData(24000, "24k")]
+    [InlineData(96000, "96k")]
+    [InlineData(1_359_872, "1.4M")]
+    public void CountLabelsStayShort(int count, string expected) => Assert.Equal(expected, CumulativityFigure.CountLabel(count));
 }

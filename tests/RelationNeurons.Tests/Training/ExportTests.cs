@@ -2,6 +2,7 @@ using RelationNeurons.Inference;
 using RelationNeurons.Models;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Training;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Training;
 

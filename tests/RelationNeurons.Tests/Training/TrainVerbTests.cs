@@ -1,8 +1,8 @@
-using System.CommandLine;
 using System.Text.Json;
 using RelationNeurons.Cli.Verbs;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Data;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Training;
 
@@ -11,16 +11,7 @@ namespace RelationNeurons.Tests.Training;
 public class TrainVerbTests
 {
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var root = new RootCommand { TrainVerb.Create() };
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+        => CliHarness.InProcess([TrainVerb.Create()], args);
 
     private static readonly string[] Tiny = ["--steps", "4", "--layers", "1", "--hidden", "32", "--heads", "2", "--kv-heads", "1", "--intermediate", "48", "--vocab", "400", "--batch", "8", "--warmup", "2"];
 

@@ -1,5 +1,6 @@
 using RelationNeurons.Models;
 using RelationNeurons.Training;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Training;
 

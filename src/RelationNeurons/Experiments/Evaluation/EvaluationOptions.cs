@@ -11,4 +11,11 @@ public sealed record EvaluationOptions
     /// the same as without it (a settled continuation cannot change outcome), only cheaper.
     /// </summary>
     public bool StopWhenDecided { get; init; } = true;
+
+    /// <summary>
+    /// Keep the clean run's states (a <see cref="Inference.PrefixCache"/>) and start every
+    /// intervened run from them at its lowest written layer. The outcomes are bit-identical
+    /// either way; off, every condition is computed in full (for comparison and measurement).
+    /// </summary>
+    public bool ReuseCleanPrefix { get; init; } = true;
 }

@@ -11,6 +11,12 @@ namespace RelationNeurons.Experiments.Evaluation;
 /// stops at a newline, at EOS, after <see cref="EvaluationOptions.MaxNewTokens"/>, or as soon as
 /// its outcome is decided. Token ids of prompts are cached, so many conditions over the same
 /// prompts tokenize once.
+/// <para>
+/// With <see cref="EvaluationOptions.ReuseCleanPrefix"/> (the default), the clean condition (or
+/// <see cref="Prepare"/>) records its states in a <see cref="PrefixCache"/>, and every intervened
+/// condition resumes from it before its lowest written tap: the layers below, and generated tokens
+/// that agree with the clean continuation, are not computed again. Outcomes are unchanged.
+/// </para>
 /// </summary>
 public sealed class Evaluator : IConditionEvaluator
 {
@@ -20,6 +26,9 @@ public sealed class Evaluator : IConditionEvaluator
     private readonly Dictionary<string, int[]> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Language, string Answers), ContinuationScorer> _scorers = new();
     private readonly Lock _cacheLock = new();
+    private readonly Lock _prefixLock = new();
+    private PrefixCache? _prefix;
+    private bool _prefixFull;
 
     public Evaluator(LlamaModel model, ITokenizer tokenizer, EvaluationOptions? options = null, AnswerMatcher? matcher = null)
     {
@@ -36,17 +45,22 @@ public sealed class Evaluator : IConditionEvaluator
     public static ITokenizer LoadTokenizer(LlamaModel model) =>
         model.LoadTokenizer();
 
+    /// <summary>The clean states kept so far (null: none yet, or reuse is off).</summary>
+    public PrefixCache? CleanPrefix => Volatile.Read(ref _prefix);
+
     public EvaluationResult Evaluate(string condition, IReadOnlyList<Prompt> prompts, Intervention? intervention)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) return EvaluationResult.Create(condition, []);
         var ids = prompts.Select(p => Encode(p.Text)).ToArray();
-        var scorers = prompts.Select(Scorer).ToArray();
-        bool stopWhenDecided = Options.StopWhenDecided;
+        var stop = StopFor(prompts);
         var eos = _model.Config.EosTokenIds;
 
-        var generated = _model.Generate(ids, Options.MaxNewTokens, intervention?.ToHookSet(),
-            stop: (i, newIds) => scorers[i].CanStop(Decode(newIds, eos), stopWhenDecided));
+        GenerationResult[] generated;
+        if (!Options.ReuseCleanPrefix) generated = _model.Generate(ids, Options.MaxNewTokens, intervention?.ToHookSet(), stop);
+        else if (intervention is null) generated = GenerateClean(ids, stop);
+        else generated = _model.Generate(ids, Options.MaxNewTokens, intervention.ToHookSet(), stop, prefix: CleanPrefix);
+        var scorers = prompts.Select(Scorer).ToArray();
 
         var outcomes = new PromptOutcome[prompts.Count];
         for (int i = 0; i < prompts.Count; i++)
@@ -56,6 +70,65 @@ public sealed class Evaluator : IConditionEvaluator
             outcomes[i] = new PromptOutcome(p.Relation, p.Language, p.FactId, p.Text, text, scorers[i].IsCorrect(text));
         }
         return EvaluationResult.Create(condition, outcomes);
+    }
+
+    /// <summary>Records the clean states of <paramref name="prompts"/> not yet kept (one clean generation over them).</summary>
+    public void Prepare(IReadOnlyList<Prompt> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (!Options.ReuseCleanPrefix || prompts.Count == 0) return;
+        GenerateClean(prompts.Select(p => Encode(p.Text)).ToArray(), StopFor(prompts));
+    }
+
+    /// <summary>Each sequence stops once its first line is complete or its outcome is settled.</summary>
+    private StopPredicate StopFor(IReadOnlyList<Prompt> prompts)
+    {
+        var scorers = prompts.Select(Scorer).ToArray();
+        bool stopWhenDecided = Options.StopWhenDecided;
+        var eos = _model.Config.EosTokenIds;
+        return (i, newIds) => scorers[i].CanStop(Decode(newIds, eos), stopWhenDecided);
+    }
+
+    /// <summary>
+    /// The clean generation: prompts not yet in the prefix cache are generated while their states
+    /// are recorded (and added to the cache, within the engine's memory budget); the others resume
+    /// from the cache at its top layer.
+    /// </summary>
+    private GenerationResult[] GenerateClean(int[][] ids, StopPredicate stop)
+    {
+        lock (_prefixLock)
+        {
+            var prefix = _prefix;
+            var results = new GenerationResult[ids.Length];
+            var missing = new List<int>();
+            var seen = new HashSet<int[]>(Inference.PromptComparer.Instance);
+            for (int i = 0; i < ids.Length; i++)
+                if ((prefix is null || !prefix.Contains(ids[i])) && seen.Add(ids[i])) missing.Add(i);
+            var known = Enumerable.Range(0, ids.Length).Except(missing).ToArray();
+
+            if (missing.Count > 0)
+            {
+                var options = new PrefixCacheOptions
+                {
+                    Layers = _prefixFull ? [] : prefix?.Layers,
+                    MaxBytes = Math.Max(0, _model.Options.MaxPrefixCacheBytes - (prefix?.Bytes ?? 0)),
+                };
+                var built = _model.BuildPrefixCache(missing.Select(i => ids[i]).ToArray(), Options.MaxNewTokens,
+                    (j, newIds) => stop(missing[j], newIds), options: options);
+                for (int j = 0; j < missing.Count; j++) results[missing[j]] = built.Clean[j];
+                // A cache that had to drop layers would not match the one kept: later prompts run in full.
+                if (built.Notice is not null) _prefixFull = true;
+                if (built.Count > 0 && (prefix is null || built.Layers.SequenceEqual(prefix.Layers)))
+                    Volatile.Write(ref _prefix, prefix is null ? built : prefix.Union(built));
+            }
+            if (known.Length > 0)
+            {
+                var again = _model.Generate(known.Select(i => ids[i]).ToArray(), Options.MaxNewTokens, null,
+                    (j, newIds) => stop(known[j], newIds), prefix: _prefix);
+                for (int j = 0; j < known.Length; j++) results[known[j]] = again[j];
+            }
+            return results;
+        }
     }
 
     /// <summary>Answers are normalised once per distinct (language, answers), not once per condition.</summary>

@@ -1,6 +1,7 @@
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Experiments.NeuronSets;
 

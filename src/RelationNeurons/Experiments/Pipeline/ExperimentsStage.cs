@@ -1,3 +1,4 @@
+using RelationNeurons.Analysis;
 using RelationNeurons.Data;
 using RelationNeurons.Experiments.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
@@ -18,7 +19,10 @@ public sealed class ExperimentsStage : IRunStage
         var layout = context.Layout;
         if (!File.Exists(layout.NeuronSets))
             throw new UserInputException($"{layout.NeuronSets}: no neuron sets; the selection stage writes them (relneurons select)");
-        var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets));
+        // The expertise ranking carries the cumulativity sweep beyond the selected sets.
+        bool ranked = File.Exists(Path.Combine(layout.Expertise, ExpertiseManifest.FileName));
+        var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets),
+            Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null);
         var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
         var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
         var suite = new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store);

@@ -65,6 +65,8 @@ public sealed class RunPipeline(IReadOnlyList<IRunStage> stages)
                 continue;
             }
             redo = true;
+            // A run killed mid-write leaves AtomicFile temporaries; clear those of dead processes before writing anew.
+            IO.StaleTempFiles.Remove(layout.Root);
             var watch = Stopwatch.StartNew();
             var progress = new Progress(observer, stage.Name);
             var outputs = stage.Run(context, progress, cancellationToken);

@@ -1,4 +1,5 @@
 using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Experiments.Results;
 

@@ -11,11 +11,13 @@ namespace RelationNeurons.Experiments.Runners;
 /// share evaluations: the deactivation of r's set found in language A (and each of its random
 /// baselines) is evaluated once, on every test prompt of A plus r's prompts in the other
 /// languages, and serves the intra-relation, inter-relation and cross-lingual experiments.
-/// Cumulativity prefixes cover r's prompts in A only.
+/// Cumulativity prefixes cover r's prompts in A only; they run from a handful of r's ranked units
+/// to many times its set, along r's expertise ranking beyond the set.
 /// </summary>
 public sealed class ConditionPlanner
 {
-    private readonly Dictionary<(string, string), NeuronId[][]> _counterparts = new();
+    private readonly Dictionary<(string, string, int), NeuronId[][]> _counterparts = new();
+    private readonly Dictionary<(string, string), RankedNeuronSet> _sweeps = new();
 
     public ConditionPlanner(ExperimentInputs inputs, ExperimentOptions options)
     {
@@ -62,38 +64,94 @@ public sealed class ConditionPlanner
             MakeIntervention(set, units, null));
     }
 
-    /// <summary>The first <paramref name="count"/> units of r's ranked set; the whole set is <see cref="Deactivated"/>.</summary>
+    /// <summary>
+    /// The first <paramref name="count"/> units of r's ranking: below N a prefix of r's set, N the
+    /// set itself (<see cref="Deactivated"/>), above N a prefix of the ranking beyond the set
+    /// (<see cref="CumulativityRanking"/>).
+    /// </summary>
     public ConditionRequest Prefix(string relation, string language, int count)
     {
         var set = Inputs.Sets.Get(relation, language);
-        if (count >= set.Count) return Deactivated(relation, language);
-        var units = set.Neurons.Take(count).ToArray();
+        if (count == set.Count) return Deactivated(relation, language);
+        var ranked = count < set.Count ? set : CumulativityRanking(relation, language);
+        if (count < 1 || count > ranked.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{count} units asked of the {ranked.Count} ranked for '{relation}' ({language})");
+        var units = ranked.Neurons.Take(count).ToArray();
         return new ConditionRequest(ConditionLabel.Deactivate(ConditionLabel.InLanguage(relation, language), $"{Inputs.Sets.Selection}{count}"),
-            RelationScope(relation, language), MakeIntervention(set, units, set.MedianOnPositives?.Take(count).ToArray()));
+            RelationScope(relation, language), MakeIntervention(set, units, ranked.MedianOnPositives?.Take(count).ToArray()));
     }
 
-    /// <summary>The random counterpart of a prefix: layer-matched to the prefix, nested across prefixes.</summary>
+    /// <summary>
+    /// The random counterpart of a prefix: layer-matched to the prefix and nested across prefixes;
+    /// at N it is r's random set of the same seed (<see cref="Random"/>).
+    /// </summary>
     public ConditionRequest RandomPrefix(string relation, string language, int count, long seed)
     {
         var set = Inputs.Sets.Get(relation, language);
-        if (count >= set.Count) return Random(relation, language, seed);
-        var units = CounterpartsOf(set, seed).Take(count).ToArray();
+        if (count == set.Count) return Random(relation, language, seed);
+        // The sampler is prefix-stable, so the counterparts of the longer ranking begin with the set's.
+        var counterparts = count < set.Count ? CounterpartsOf(set, seed) : CounterpartsOf(CumulativityRanking(relation, language), seed);
+        if (count < 1 || count > counterparts.Length)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{count} units asked of the {counterparts.Length} ranked for '{relation}' ({language})");
+        var units = counterparts.Take(count).ToArray();
         return new ConditionRequest(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language) + $"/{Inputs.Sets.Selection}{count}", seed),
             RelationScope(relation, language), MakeIntervention(set, units, null));
     }
 
-    /// <summary>Neuron counts of the cumulativity sweep of a set: each share of its size, at least 1, without repeats.</summary>
-    public IReadOnlyList<(double Share, int Count)> CumulativityCounts(int setSize)
+    /// <summary>Units in the unit space of <see cref="ExperimentInputs.Ranking"/> (null without one).</summary>
+    public long? TotalUnits => Inputs.Ranking?.TotalUnits;
+
+    /// <summary>
+    /// The ranked list r's cumulativity curve takes its prefixes from: r's set, extended with the
+    /// expertise ranking up to the largest point (<see cref="ExperimentOptions.CumulativityScales"/>
+    /// times N, at most <see cref="ExperimentOptions.CumulativityMaxUnitShare"/> of all units).
+    /// Without a ranking, or for a selection that is not an AP ranking, it is the set alone.
+    /// The ranking's first N units must be the set, in its order: otherwise the set was not
+    /// selected from this expertise, and the points beyond N would not extend it.
+    /// </summary>
+    public RankedNeuronSet CumulativityRanking(string relation, string language)
     {
+        if (_sweeps.TryGetValue((relation, language), out var known)) return known;
+        var set = Inputs.Sets.Get(relation, language);
+        var result = set;
+        int want = Options.CumulativityScales.Max(s => ScaledCount(s, set.Count));
+        if (Inputs.Ranking is { } ranking && ExpertiseRanking.IsRankingMode(Inputs.Sets.Selection))
+        {
+            int cap = (int)Math.Min(int.MaxValue, Math.Max(set.Count, (long)Math.Floor(Options.CumulativityMaxUnitShare * ranking.TotalUnits)));
+            want = Math.Min(want, cap);
+            if (want > set.Count && ranking.Ranked(relation, language, Inputs.Sets.Selection, want) is { } extended)
+            {
+                if (extended.Count < set.Count || !extended.Neurons.Take(set.Count).SequenceEqual(set.Neurons))
+                    throw new UserInputException(
+                        $"the expertise ranking of '{relation}' ({language}) does not begin with its neuron set; the set was not selected from this expertise " +
+                        "(select again, or run the cumulativity sweep without the expertise folder to stop at the set's size)");
+                result = extended;
+            }
+        }
+        _sweeps[(relation, language)] = result;
+        return result;
+    }
+
+    /// <summary>
+    /// Neuron counts of r's cumulativity sweep: each scale times the set size N, rounded, at least
+    /// one unit and at most the ranking's length, without repeats; <c>Scale</c> is the count over N.
+    /// </summary>
+    public IReadOnlyList<(double Scale, int Count)> CumulativityCounts(string relation, string language)
+    {
+        int size = Inputs.Sets.Get(relation, language).Count;
+        int available = CumulativityRanking(relation, language).Count;
         var result = new List<(double, int)>();
         var seen = new HashSet<int>();
-        foreach (double share in Options.CumulativityShares.Order())
+        foreach (double scale in Options.CumulativityScales.Order())
         {
-            int n = Math.Clamp((int)Math.Round(share * setSize, MidpointRounding.AwayFromZero), 1, setSize);
-            if (seen.Add(n)) result.Add((share, n));
+            int n = Math.Clamp(ScaledCount(scale, size), 1, available);
+            if (seen.Add(n)) result.Add(((double)n / size, n));
         }
         return result;
     }
+
+    private static int ScaledCount(double scale, int size) =>
+        (int)Math.Min(int.MaxValue, Math.Round(scale * size, MidpointRounding.AwayFromZero));
 
     public string DeactivatedLabel(string relation, string language) =>
         ConditionLabel.Deactivate(ConditionLabel.InLanguage(relation, language), Inputs.Sets.Selection);
@@ -107,8 +165,8 @@ public sealed class ConditionPlanner
 
     private NeuronId[] CounterpartsOf(RankedNeuronSet set, long seed)
     {
-        if (!_counterparts.TryGetValue((set.Relation, set.Language), out var bySeed))
-            _counterparts[(set.Relation, set.Language)] = bySeed = new NeuronId[Seeds.Count][];
+        if (!_counterparts.TryGetValue((set.Relation, set.Language, set.Count), out var bySeed))
+            _counterparts[(set.Relation, set.Language, set.Count)] = bySeed = new NeuronId[Seeds.Count][];
         int i = (int)seed - 1;
         if (i < 0 || i >= bySeed.Length) throw new ArgumentOutOfRangeException(nameof(seed), $"seed {seed} is not in 1..{bySeed.Length}");
         return bySeed[i] ??= LayerMatchedSampler.Counterparts(set.Neurons, Inputs.Config,

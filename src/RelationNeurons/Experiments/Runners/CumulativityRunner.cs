@@ -2,7 +2,10 @@ using RelationNeurons.Experiments.Results;
 
 namespace RelationNeurons.Experiments.Runners;
 
-/// <summary>Cumulativity: recall on r as growing prefixes of r's ranked set are deactivated, beside nested layer-matched random prefixes.</summary>
+/// <summary>
+/// Cumulativity: recall on r as growing prefixes of r's expertise ranking are deactivated, from a
+/// handful of units to many times r's set, beside nested layer-matched random prefixes.
+/// </summary>
 public sealed class CumulativityRunner : IExperimentRunner
 {
     public ExperimentKind Kind => ExperimentKind.Cumulativity;
@@ -18,7 +21,7 @@ public sealed class CumulativityRunner : IExperimentRunner
     {
         yield return planner.Clean();
         foreach (var (rel, lang) in Curves(planner))
-            foreach (var (_, count) in planner.CumulativityCounts(planner.Inputs.Sets.Get(rel, lang).Count))
+            foreach (var (_, count) in planner.CumulativityCounts(rel, lang))
             {
                 yield return planner.Prefix(rel, lang, count);
                 foreach (long seed in planner.CumulativitySeeds) yield return planner.RandomPrefix(rel, lang, count, seed);
@@ -32,10 +35,11 @@ public sealed class CumulativityRunner : IExperimentRunner
         foreach (var (rel, lang) in Curves(planner))
         {
             int size = planner.Inputs.Sets.Get(rel, lang).Count;
-            var steps = planner.CumulativityCounts(size).Select(c => new CumulativityStep(c.Share, c.Count,
+            int ranked = planner.CumulativityRanking(rel, lang).Count;
+            var steps = planner.CumulativityCounts(rel, lang).Select(c => new CumulativityStep(c.Scale, c.Count,
                 evaluation(planner.Prefix(rel, lang, c.Count)),
                 planner.CumulativitySeeds.Select(s => evaluation(planner.RandomPrefix(rel, lang, c.Count, s))).ToArray())).ToArray();
-            curves.Add(CumulativityBuilder.Build(rel, lang, size, clean, steps));
+            curves.Add(CumulativityBuilder.Build(rel, lang, size, ranked, planner.TotalUnits, clean, steps));
         }
         return curves.Count == 0
             ? (null, "no non-empty neuron set with test prompts in a cumulativity language")

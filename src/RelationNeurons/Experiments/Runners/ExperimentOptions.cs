@@ -15,8 +15,16 @@ public sealed record ExperimentOptions
     /// <summary>Base seed for drawing the random sets.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>Shares of a relation's ranked set deactivated in the cumulativity sweep (share 0, the clean model, is added).</summary>
-    public IReadOnlyList<double> CumulativityShares { get; init; } = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0];
+    /// <summary>
+    /// Points of the cumulativity sweep as multiples of the relation's selection size N: from a
+    /// handful of units (N/16) to many (16·N), taken from the relation's full expertise ranking
+    /// beyond N (the clean model, 0 units, is added). Each point is rounded to at least one unit
+    /// and capped at <see cref="CumulativityMaxUnitShare"/> of all units.
+    /// </summary>
+    public IReadOnlyList<double> CumulativityScales { get; init; } = [1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2, 4, 8, 16];
+
+    /// <summary>Largest cumulativity point as a share of all units scored: beyond a quarter of the model, a set says little about any relation.</summary>
+    public double CumulativityMaxUnitShare { get; init; } = 0.25;
 
     /// <summary>Random seeds per cumulativity point (at most <see cref="RandomSeeds"/>).</summary>
     public int CumulativityRandomSeeds { get; init; } = 1;
@@ -37,9 +45,11 @@ public sealed record ExperimentOptions
         if (RandomSeeds < 1) throw new UserInputException($"random seeds must be at least 1, got {RandomSeeds}");
         if (CumulativityRandomSeeds < 1 || CumulativityRandomSeeds > RandomSeeds)
             throw new UserInputException($"cumulativity random seeds must be between 1 and {RandomSeeds}, got {CumulativityRandomSeeds}");
-        if (CumulativityShares.Count == 0) throw new UserInputException("cumulativity needs at least one share");
-        foreach (double s in CumulativityShares)
-            if (!(s > 0 && s <= 1)) throw new UserInputException($"cumulativity share {s} is not in (0, 1]");
+        if (CumulativityScales.Count == 0) throw new UserInputException("cumulativity needs at least one scale");
+        foreach (double s in CumulativityScales)
+            if (!(s > 0 && double.IsFinite(s))) throw new UserInputException($"cumulativity scale {s} is not a positive multiple of the set size");
+        if (!(CumulativityMaxUnitShare > 0 && CumulativityMaxUnitShare <= 1))
+            throw new UserInputException($"cumulativity maximum unit share {CumulativityMaxUnitShare} is not in (0, 1]");
         if (Parallelism < 1) throw new UserInputException($"parallelism must be at least 1, got {Parallelism}");
     }
 

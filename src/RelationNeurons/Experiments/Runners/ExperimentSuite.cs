@@ -46,19 +46,34 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
         var results = new ConcurrentDictionary<string, EvaluationResult>(StringComparer.Ordinal);
         int done = 0;
         progress?.Report(new SuiteProgress(0, plan.Count, null));
+        var pending = new List<ConditionRequest>();
+        foreach (var request in plan)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!store.TryLoad(request, out var stored)) { pending.Add(request); continue; }
+            results[request.Label] = stored;
+            progress?.Report(new SuiteProgress(++done, plan.Count, request.Label));
+        }
+        // The clean condition goes first and leaves its work for the intervened ones to reuse; when
+        // it was stored, the evaluator is asked to redo that shared work once instead.
+        if (pending.Count > 0 && pending.All(r => r.Intervention is not null))
+            evaluator.Prepare(pending.SelectMany(r => r.Scope).Distinct().ToArray());
         void EvaluateOne(ConditionRequest request)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!store.TryLoad(request, out var result))
-            {
-                result = evaluator.Evaluate(request.Label, request.Scope, request.Intervention);
-                store.Save(request, result);
-            }
+            var result = evaluator.Evaluate(request.Label, request.Scope, request.Intervention);
+            store.Save(request, result);
             results[request.Label] = result;
             progress?.Report(new SuiteProgress(Interlocked.Increment(ref done), plan.Count, request.Label));
         }
-        if (options.Parallelism <= 1) foreach (var r in plan) EvaluateOne(r);
-        else Parallel.ForEach(plan, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, EvaluateOne);
+        if (options.Parallelism <= 1) foreach (var r in pending) EvaluateOne(r);
+        else
+        {
+            // The clean condition first, alone: the others resume from what it keeps.
+            var clean = pending.Where(r => r.Intervention is null).ToArray();
+            foreach (var r in clean) EvaluateOne(r);
+            Parallel.ForEach(pending.Except(clean), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, EvaluateOne);
+        }
 
         EvaluationResult Get(ConditionRequest r) => results.TryGetValue(r.Label, out var e) ? e
             : throw new InvalidOperationException($"condition '{r.Label}' was not planned");

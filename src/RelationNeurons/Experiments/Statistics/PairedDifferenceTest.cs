@@ -1,4 +1,5 @@
 using RelationNeurons.Experiments.Results;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Experiments.Statistics;
 

@@ -39,6 +39,7 @@ internal static unsafe class QuantizedMatMul
             Items = colBlocks * _rowBlocks;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override void Run(int item)
         {
             int cb = item / _rowBlocks, rb = item % _rowBlocks;

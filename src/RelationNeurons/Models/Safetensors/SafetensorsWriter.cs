@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using RelationNeurons.IO;
@@ -79,21 +78,10 @@ public sealed class SafetensorsWriter
         long offset = 0;
         foreach (var t in ordered)
         {
-            header[t.Name] = new JsonObject
-            {
-                ["dtype"] = t.Dtype.ToString(),
-                ["shape"] = new JsonArray(t.Shape.Select(s => (JsonNode?)s).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + t.Data.LongLength),
-            };
+            header[t.Name] = SafetensorsHeader.Entry(t.Dtype, t.Shape, offset, offset + t.Data.LongLength);
             offset += t.Data.LongLength;
         }
-        byte[] json = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
-        int padded = (json.Length + 7) / 8 * 8;
-        Span<byte> len = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-        stream.Write(len);
-        stream.Write(json);
-        for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+        SafetensorsHeader.Write(stream, header);
         foreach (var t in ordered) stream.Write(t.Data);
     }
 }

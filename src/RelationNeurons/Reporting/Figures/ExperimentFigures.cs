@@ -8,11 +8,17 @@ public static class ExperimentFigures
 {
     public static RenderedFigure IntraDrop(IntraRelationResult result, string folder)
     {
-        var (plot, w, h, before) = IntraDropFigure.Create(result);
+        bool before = IntraDropFigure.UsesCorrectBefore(result);
         int level = (int)Math.Round(result.Statistics.ConfidenceLevel * 100);
-        return FigureWriter.Save(plot, folder, "intra_drop", "Intra-relation: accuracy drop vs random",
-            $"Accuracy drop (percentage points) on {(before ? "facts the unmodified model recalled" : "all test facts")} when a relation's own neurons are deactivated (red) and when as many layer-matched random neurons are (grey). Error bars: {level}% bootstrap intervals over facts. *: the paired drop beyond random has an interval excluding 0.",
-            w, h);
+        const string title = "Intra-relation: accuracy drop vs random";
+        string caption = $"Accuracy drop (percentage points) on {(before ? "facts the unmodified model recalled" : "all test facts")} when a relation's own neurons are deactivated (red) and when as many layer-matched random neurons are (grey){(IntraDropFigure.NeedsPanels(result) ? ", one panel per language" : "")}. Error bars: {level}% bootstrap intervals over facts. *: the paired drop beyond random has an interval excluding 0.";
+        if (IntraDropFigure.NeedsPanels(result))
+        {
+            var (grid, gw, gh, _) = IntraDropFigure.CreatePanels(result);
+            return FigureWriter.Save(grid, folder, "intra_drop", title, caption, gw, gh);
+        }
+        var (plot, w, h, _) = IntraDropFigure.Create(result);
+        return FigureWriter.Save(plot, folder, "intra_drop", title, caption, w, h);
     }
 
     public static RenderedFigure InterHeatmap(InterRelationMatrix m, string folder)
@@ -30,7 +36,7 @@ public static class ExperimentFigures
     {
         bool before = CumulativityFigure.UsesCorrectBefore(result);
         const string title = "Cumulative deactivation";
-        string caption = $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as a growing share of each relation's ranked neurons is deactivated (solid), and for as many layer-matched random neurons (dashed).";
+        string caption = $"Accuracy ({(before ? "facts the unmodified model recalled" : "all test facts")}) as growing prefixes of each relation's expertise ranking are deactivated (solid, x: number of units, log scale), and for as many layer-matched random neurons (dashed). Dotted: the unmodified model; vertical dashed line: the relation's selected set (N units), used by the other experiments.";
         if (result.Curves.Count <= CumulativityFigure.SinglePanelLimit)
         {
             var (plot, w, h) = CumulativityFigure.CreateSingle(result);

@@ -61,8 +61,12 @@ internal static class FigureStyle
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            // Clear of the axis line: the rotated text's upper corner would touch it.
+            plot.Axes.Bottom.TickLabelStyle.OffsetY = 6;
             // Room for the rotated labels plus the axis title below them.
-            plot.Axes.Bottom.MinimumSize = widest * 0.71f + AxisLabelSize + 20;
+            plot.Axes.Bottom.MinimumSize = widest * 0.71f + AxisLabelSize + 26;
+            // The first labels reach left of the data area, under the left axis: keep them inside the figure.
+            plot.Axes.Left.MinimumSize = Math.Max(plot.Axes.Left.MinimumSize, widest * 0.71f - pixelsPerCategory * 0.5f + 12);
         }
     }
 
@@ -74,7 +78,7 @@ internal static class FigureStyle
         plot.Axes.Left.TickGenerator = ticks;
         plot.Axes.Left.MajorTickStyle.Length = 4;
         plot.Axes.Left.MinorTickStyle.Length = 0;
-        plot.Axes.Left.MinimumSize = WidestLabel(plot.Axes.Left.TickLabelStyle, labels) + AxisLabelSize + 24;
+        plot.Axes.Left.MinimumSize = Math.Max(plot.Axes.Left.MinimumSize, WidestLabel(plot.Axes.Left.TickLabelStyle, labels) + AxisLabelSize + 24);
     }
 
     public static float WidestLabel(LabelStyle style, IEnumerable<string> labels)

@@ -71,7 +71,10 @@ internal static class HeatmapFigure
         colorbar.LabelStyle.FontSize = FigureStyle.AxisLabelSize - 2;
         colorbar.Axis.TickLabelStyle.FontSize = FigureStyle.TickLabelSize;
         colorbar.Axis.MinorTickStyle.Length = 0;
-        colorbar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { MaxTickCount = 7 };
+        // Few round ticks: the automatic generator packs a short bar with ticks whose labels run into the bar's title.
+        var barTicks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (double t in NiceTicks(range.Min, range.Max, 7)) barTicks.AddMajor(t, t.ToString("0.###", CultureInfo.InvariantCulture));
+        colorbar.Axis.TickGenerator = barTicks;
 
         // Cell text shrinks for big matrices, and is left out when cells get too small to read.
         int cellPixels = Math.Clamp(560 / Math.Max(rows, cols), 18, 110);
@@ -107,5 +110,18 @@ internal static class HeatmapFigure
         int width = (int)Math.Max(left + cols * cellPixels + 170, title + 60);
         int height = (int)(rows * cellPixels + bottom + 70);
         return (plot, Math.Max(width, 520), Math.Max(height, 420));
+    }
+
+    /// <summary>Multiples of a round step (1, 2, 2.5 or 5 × 10^k) within [min, max], at most <paramref name="most"/> of them, 0 included when in range.</summary>
+    internal static double[] NiceTicks(double min, double max, int most)
+    {
+        if (!(max > min)) return [min];
+        double raw = (max - min) / Math.Max(1, most - 1);
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double step = new[] { 1, 2, 2.5, 5, 10 }.Select(m => m * magnitude).First(s => s >= raw * (1 - 1e-9));
+        var ticks = new List<double>();
+        for (double t = Math.Ceiling(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step)
+            ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : Math.Round(t, 10));
+        return ticks.ToArray();
     }
 }

@@ -74,23 +74,88 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
-    public void CumulativityDeactivatesGrowingPrefixesBesideNestedRandomPrefixes()
+    public void CumulativityFollowsTheRankingFromAHandfulToManyTimesTheSet()
     {
-        var (outcomes, _, suite) = RunAll();
-        var curves = Result<CumulativityResult>(outcomes).Curves;
+        var world = new RuleWorld();
+        var ranking = new RuleRanking();
+        var suite = new ExperimentSuite(RuleWorld.Inputs with { Ranking = ranking }, Options, world, EvaluationStore.InMemory);
+        var curves = Result<CumulativityResult>(suite.Run([ExperimentKind.Cumulativity], null)).Curves;
         Assert.Equal(6, curves.Count);
         foreach (var curve in curves)
         {
-            // Shares 1 %, 2 %, 5 %, 10 % of 10 units all round to 1 unit and are kept once.
-            Assert.Equal([0, 1, 2, 3, 5, 8, 10], curve.Points.Select(p => p.NeuronCount));
+            // 10·(1/16, 1/8, 1/4, 1/2, 1, 2, 4, 8, 16) = 0.6, 1.3, 2.5, 5, 10, 20, 40, 80, 160, rounded, at least 1,
+            // capped at 25 % of the 192 units (48), repeats kept once.
+            Assert.Equal([0, 1, 3, 5, 10, 20, 40, 48], curve.Points.Select(p => p.NeuronCount));
+            Assert.Equal([0, 0.1, 0.3, 0.5, 1, 2, 4, 4.8], curve.Points.Select(p => Math.Round(p.Scale, 6)));
+            Assert.Equal((10, 48, 192L), (curve.SetSize, curve.RankedUnits, curve.TotalUnits!.Value));
             Assert.Equal(0.8, curve.Points[0].Accuracy, 12);
+            var ranked = ranking.Ranked(curve.Relation, curve.Language, "top", 48)!.Neurons;
+            var full = suite.Planner.RandomPrefix(curve.Relation, curve.Language, 48, 1).Intervention!.Neurons;
             foreach (var p in curve.Points.Skip(1))
             {
+                // Beyond the set, the ranking's units do not touch the relation's facts: the curve stays at 0.
                 Assert.Equal((8 - Math.Min(p.NeuronCount, 8)) / 10.0, p.Accuracy, 12);
+                Assert.Equal(ranked.Take(p.NeuronCount), suite.Planner.Prefix(curve.Relation, curve.Language, p.NeuronCount).Intervention!.Neurons);
                 var random = suite.Planner.RandomPrefix(curve.Relation, curve.Language, p.NeuronCount, 1).Intervention!.Neurons;
-                Assert.Equal(p.NeuronCount, random.Count);
+                // Nested random prefixes, each with its ranked prefix's count per layer and tap.
+                Assert.Equal(full.Take(p.NeuronCount), random);
+                Assert.Equal(ranked.Take(p.NeuronCount).GroupBy(u => u.Hook.Name).Select(g => (g.Key, g.Count())).Order(),
+                    random.GroupBy(u => u.Hook.Name).Select(g => (g.Key, g.Count())).Order());
                 Assert.Equal(RuleAccuracy(curve.Relation, curve.Language, random), p.AccuracyRandom, 12);
             }
+            // At N the sweep's random prefix is the intra-relation baseline of the same seed.
+            Assert.Equal(suite.Planner.Random(curve.Relation, curve.Language, 1).Intervention!.Neurons, full.Take(10));
+        }
+    }
+
+    [Fact]
+    public void WithoutARankingTheSweepStopsAtTheSet()
+    {
+        var (outcomes, _, _) = RunAll();
+        foreach (var curve in Result<CumulativityResult>(outcomes).Curves)
+        {
+            Assert.Equal([0, 1, 3, 5, 10], curve.Points.Select(p => p.NeuronCount));
+            Assert.Equal((10, 10), (curve.SetSize, curve.RankedUnits));
+            Assert.Null(curve.TotalUnits);
+        }
+    }
+
+    [Fact]
+    public void ARankingThatDoesNotBeginWithTheSetIsRefused()
+    {
+        var planner = new ConditionPlanner(RuleWorld.Inputs with { Ranking = new RuleRanking(swapFirstTwo: true) }, Options);
+        var e = Assert.Throws<UserInputException>(() => planner.CumulativityCounts("A", "en"));
+        Assert.Contains("does not begin with its neuron set", e.Message);
+        // Scales that stay within the set do not need the ranking.
+        var within = new ConditionPlanner(RuleWorld.Inputs with { Ranking = new RuleRanking(swapFirstTwo: true) }, Options with { CumulativityScales = [0.5, 1] });
+        Assert.Equal([(0.5, 5), (1.0, 10)], within.CumulativityCounts("A", "en"));
+    }
+
+    [Fact]
+    public void ScalesAreValidated()
+    {
+        Assert.Throws<UserInputException>(() => (Options with { CumulativityScales = [] }).Validate());
+        Assert.Throws<UserInputException>(() => (Options with { CumulativityScales = [0.5, 0] }).Validate());
+        Assert.Throws<UserInputException>(() => (Options with { CumulativityMaxUnitShare = 0 }).Validate());
+        Assert.Throws<UserInputException>(() => (Options with { CumulativityMaxUnitShare = 1.5 }).Validate());
+    }
+
+    /// <summary>
+    /// A ranking over RuleWorld's 3 × 64 MLP units: a relation's 10 units first (its set, in order),
+    /// then layer 2's units and layer 0's, which no fact depends on.
+    /// </summary>
+    private sealed class RuleRanking(bool swapFirstTwo = false) : ICumulativityRanking
+    {
+        public long TotalUnits => 3 * 64;
+
+        public RankedNeuronSet? Ranked(string relation, string language, string selection, int count)
+        {
+            var units = Enumerable.Range(0, RuleWorld.Facts).Select(i => RuleWorld.Unit(relation, i))
+                .Concat(Enumerable.Range(0, 64).Select(i => new NeuronId(new HookPoint(2, TapKind.MlpPost), i)))
+                .Concat(Enumerable.Range(0, 64).Select(i => new NeuronId(new HookPoint(0, TapKind.MlpPost), i)))
+                .Take(count).ToArray();
+            if (swapFirstTwo) (units[0], units[1]) = (units[1], units[0]);
+            return new RankedNeuronSet(relation, language, units);
         }
     }
 
@@ -121,8 +186,8 @@ public class ExperimentRunnerTests
             var store = EvaluationStore.ForRun(folder, "salt");
             var suite = new ExperimentSuite(RuleWorld.Inputs, Options, world, store);
             var outcomes = suite.Run(ExperimentKinds.All, folder);
-            // clean + 6 sets + 18 random sets + 6 curves × (5 partial prefixes (1, 2, 3, 5, 8) + their random prefixes)
-            Assert.Equal(1 + 6 + 18 + 60, world.Calls.Count);
+            // clean + 6 sets + 18 random sets + 6 curves × (3 partial prefixes (1, 3, 5) + their random prefixes); no ranking beyond the sets
+            Assert.Equal(1 + 6 + 18 + 36, world.Calls.Count);
             Assert.Equal(world.Calls.Count, world.Calls.Distinct().Count());
             foreach (var o in outcomes) Assert.True(File.Exists(o.File), o.Kind.ToString());
 

@@ -5,6 +5,7 @@ using RelationNeurons.Data;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
+using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
@@ -15,16 +16,7 @@ public class ExperimentVerbsTests
     private static readonly MicroWorld World = MicroWorld.Instance;
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var root = new RootCommand { EvaluateVerb.Create(), ExperimentVerb.Create(), RunVerb.Create() };
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+        => CliHarness.InProcess([EvaluateVerb.Create(), ExperimentVerb.Create(), RunVerb.Create()], args);
 
     /// <summary>A run folder with test prompts and a neuron set per relation and language.</summary>
     private static string MakeRunFolder()
@@ -95,7 +87,7 @@ public class ExperimentVerbsTests
         try
         {
             string[] args = ["run", "--model", World.ModelFolder, "--relations", World.RelationsFolder, "--out", folder,
-                "--count", "8", "--random-seeds", "1", "--cumulativity-shares", "0.25,0.5,1", "--resamples", "100"];
+                "--count", "8", "--random-seeds", "1", "--cumulativity-scales", "1/4,1/2,1,2", "--resamples", "100"];
             var (code, stdout, stderr) = Run(args);
             Assert.True(code == 0, stderr);
             Assert.Contains("report.html", stdout);
@@ -103,6 +95,9 @@ public class ExperimentVerbsTests
             Assert.True(File.Exists(Path.Combine(folder, "report.html")));
             var summary = ResultJson.Load<RunSummary>(Path.Combine(folder, RunFiles.Summary));
             Assert.Contains("--count 8", summary.ReproduceCommand);
+            // Fractions parse; the point at 2·N comes from the expertise ranking beyond the set.
+            var curve = ResultJson.Load<CumulativityResult>(Path.Combine(folder, RunFiles.Cumulativity)).Curves[0];
+            Assert.Equal([0, 2, 4, 8, 16], curve.Points.Select(p => p.NeuronCount));
 
             (code, _, stderr) = Run(args);
             Assert.True(code == 0, stderr);

@@ -37,7 +37,22 @@ public class FullRunTests
             Assert.Equal(MicroWorld.Languages, overlap.Matrices.Select(x => x.Language));
             var curves = ResultJson.Load<CumulativityResult>(Path.Combine(folder, RunFiles.Cumulativity)).Curves;
             Assert.Equal(6, curves.Count);
-            Assert.All(curves, c => Assert.True(c.Points.Count >= 7));
+            // 12·(1/16 … 16) along the expertise ranking, capped at 25 % of the 672 linear units: 1 … 168.
+            Assert.All(curves, c => Assert.Equal([0, 1, 2, 3, 6, 12, 24, 48, 96, 168], c.Points.Select(p => p.NeuronCount)));
+            Assert.All(curves, c => Assert.Equal((12, 168, 672L), (c.SetSize, c.RankedUnits, c.TotalUnits!.Value)));
+            // The expertise ranking reproduces the selection: its first N units are each set, in order (the planner checks it
+            // for "both"; here also the ends alone).
+            var ranking = new ExpertiseRanking(new RunLayout(folder).Expertise);
+            foreach (var set in sets.Sets)
+            {
+                Assert.Equal(set.Neurons, ranking.Ranked(set.Relation, set.Language, "both", 12)!.Neurons);
+                var top = ranking.Ranked(set.Relation, set.Language, "top", 6)!.Neurons;
+                var bottom = ranking.Ranked(set.Relation, set.Language, "bottom", 6)!.Neurons;
+                Assert.Equal(set.Neurons.Where((_, i) => i % 2 == 0), top);
+                Assert.Equal(set.Neurons.Where((_, i) => i % 2 == 1), bottom);
+                Assert.Equal(set.MedianOnPositives, ranking.Ranked(set.Relation, set.Language, "both", 12)!.MedianOnPositives);
+            }
+            Assert.Null(ranking.Ranked("no_such_relation", "en", "both", 3));
         }
         finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
     }

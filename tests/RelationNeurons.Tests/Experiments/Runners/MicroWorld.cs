@@ -1,11 +1,11 @@
 using System.Text.Json;
 using RelationNeurons.Data;
-using SplitMix64 = RelationNeurons.Experiments.Statistics.SplitMix64;
 using RelationNeurons.Inference;
 using RelationNeurons.Models;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tokenization;
 using RelationNeurons.Tokenization.Training;
+using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 

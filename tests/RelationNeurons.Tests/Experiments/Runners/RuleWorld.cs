@@ -29,6 +29,10 @@ internal sealed class RuleWorld : IConditionEvaluator
     };
 
     public List<string> Calls { get; } = [];
+    /// <summary>The prompt lists <see cref="Prepare"/> was given.</summary>
+    public List<IReadOnlyList<Prompt>> Prepared { get; } = [];
+
+    public void Prepare(IReadOnlyList<Prompt> prompts) { lock (Prepared) Prepared.Add(prompts); }
 
     public static IReadOnlyList<Prompt> TestPrompts { get; } =
         (from lang in Languages

@@ -103,4 +103,37 @@ public class RunPipelineTests
         }
         finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
     }
+
+    /// <summary>Records whether a file existed when the stage started.</summary>
+    private sealed class ProbeStage(string name, string file) : IRunStage
+    {
+        public bool? SawFile { get; private set; }
+        public string Name => name;
+
+        public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+        {
+            SawFile = File.Exists(file);
+            return [];
+        }
+    }
+
+    [Fact]
+    public void EachStageStartsWithoutTheTemporariesOfKilledWriters()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "relneurons-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Left by a writer killed between create and rename (pid above any Linux pid_max, so never running).
+            string stale = Path.Combine(folder, "evaluations", $".clean.json.999999001.{Guid.NewGuid():N}.tmp");
+            string ours = Path.Combine(folder, $".summary.json.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+            File.WriteAllText(stale, "partial");
+            File.WriteAllText(ours, "being written");
+            var probe = new ProbeStage("probe", stale);
+            new RunPipeline([probe]).Run(Options(folder), Fingerprint());
+            Assert.False(probe.SawFile);
+            Assert.True(File.Exists(ours));
+        }
+        finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
+    }
 }

@@ -80,6 +80,8 @@ public static class Recorder
             var existing = RecordManifest.Load(outputDirectory);
             if (existing.Fingerprint != fingerprint)
                 throw new UserInputException($"{outputDirectory} already holds a finished record made with other settings or prompts; choose another --out or delete it");
+            // A kill after the manifest was written can leave the finishing step's cleanup half done.
+            RemoveWorkFiles(outputDirectory);
             progress?.Report(new RecordProgress(prompts.Count, prompts.Count, prompts.Count));
             return existing;
         }
@@ -126,9 +128,16 @@ public static class Recorder
         Assemble(outputDirectory, chunks, units, chunkCount, batch, prompts.Count, options.Dtype);
         labels.Save(Path.Combine(outputDirectory, manifest.Labels));
         manifest.Save(outputDirectory);
-        File.Delete(partial);
-        Directory.Delete(chunks, recursive: true);
+        RemoveWorkFiles(outputDirectory);
         return manifest;
+    }
+
+    /// <summary>Deletes the resume state (partial marker and chunks) once the record's manifest is written.</summary>
+    private static void RemoveWorkFiles(string outputDirectory)
+    {
+        File.Delete(Path.Combine(outputDirectory, PartialFileName));
+        string chunks = Path.Combine(outputDirectory, ChunkFolder);
+        if (Directory.Exists(chunks)) Directory.Delete(chunks, recursive: true);
     }
 
     private static string? ReadPartialFingerprint(string partial)

@@ -16,7 +16,8 @@ namespace RelationNeurons.Bench;
 /// resident memory is its own. Prints one line "RESULT {json}".
 /// Options: --case prefill|generate|evaluate|expertise, --engine ours|torch-f32|torch-bf16|llamacpp,
 /// --model tinyllama|small|DIR, --capture 0|1, --batches 1,16,64, --runs R, --threads T,
-/// --deactivate N (generate: random hook_post units zeroed), --new-tokens N, --prompts N.
+/// --deactivate N (generate: random hook_post units zeroed), --new-tokens N, --prompts N,
+/// --share 0|1 (ours: run the prompts' common prefix once per step; default 1).
 /// </summary>
 internal static class PerfCase
 {
@@ -59,7 +60,8 @@ internal static class PerfCase
         {
             case "ours":
             {
-                var model = LlamaModel.Load(dir);
+                // --share 0 turns off running the prompts' common prefix (here: BOS) once per step.
+                var model = LlamaModel.Load(dir, new EngineOptions { SharePromptPrefixes = a.Int("share", 1) != 0 });
                 owner = model;
                 oursModel = model;
                 make = batch =>
@@ -113,13 +115,15 @@ internal static class PerfCase
                 int tokens = batch.Sum(p => p.Length);
                 var times = PerfCommon.Time(runs, make(batch));
                 double median = PerfCommon.Median(times);
+                // Our engine runs a shared prefix (BOS) once per step: GFLOP/s count the rows it computes, tokens/s every prompt token.
+                long computed = oursModel is null ? tokens : PerfCommon.ComputedRows(batch, oursModel.Options.SharePromptPrefixes, oursModel.Options.SharedPrefixMinPrompts);
                 // The same matrix products alone (same weights and rows): what the rest of the pass costs on top.
-                double? gemm = oursModel is null || capture ? null : PerfCommon.Median(PerfCommon.Time(Math.Min(runs, 3), GemmOnly(oursModel, tokens)));
+                double? gemm = oursModel is null || capture ? null : PerfCommon.Median(PerfCommon.Time(Math.Min(runs, 3), GemmOnly(oursModel, (int)computed)));
                 rows.Add(new JsonObject
                 {
                     ["gemm_only_s"] = gemm,
-                    ["batch"] = b, ["tokens"] = tokens, ["median_s"] = median, ["tokens_per_s"] = tokens / median,
-                    ["gflops"] = PerfCommon.FlopsPerToken(config) * tokens / median / 1e9,
+                    ["batch"] = b, ["tokens"] = tokens, ["computed_rows"] = computed, ["median_s"] = median, ["tokens_per_s"] = tokens / median,
+                    ["gflops"] = PerfCommon.FlopsPerToken(config) * computed / median / 1e9,
                     ["runs_s"] = new JsonArray(times.Select(t => (JsonNode?)t).ToArray()),
                 });
                 Console.Error.WriteLine($"  {engine,-10} capture={(capture ? 1 : 0)} batch {b,3}: {tokens / median,9:F1} tok/s (median of {runs}, load {PerfCommon.Load1()})" +

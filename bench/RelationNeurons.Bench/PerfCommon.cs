@@ -63,5 +63,18 @@ internal static class PerfCommon
     public static double FlopsPerToken(LlamaConfig c) =>
         2.0 * c.NumHiddenLayers * ((long)c.HiddenSize * (c.QueryWidth + 2L * c.KeyValueWidth) + (long)c.QueryWidth * c.HiddenSize + 3L * c.HiddenSize * c.IntermediateSize);
 
+    /// <summary>
+    /// Rows the engine computes for one step of <paramref name="batch"/>: every token, less the
+    /// common prefix of all but one prompt when the step shares it (EngineOptions.SharePromptPrefixes).
+    /// </summary>
+    public static long ComputedRows(int[][] batch, bool share, int minPrompts = 4)
+    {
+        long tokens = batch.Sum(p => (long)p.Length);
+        if (!share || batch.Length < minPrompts) return tokens;
+        int prefix = batch.Min(p => p.Length) - 1;
+        foreach (var p in batch) prefix = Math.Min(prefix, batch[0].AsSpan(0, prefix).CommonPrefixLength(p));
+        return tokens - (long)(batch.Length - 1) * prefix;
+    }
+
     public static string Load1() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }

@@ -75,11 +75,12 @@ internal static class PerfSuite
             }
             if (parts.Contains("evaluate"))
             {
-                var r = Child(["perf-case", "--case", "evaluate", "--model", model, "--runs", T(runs), "--threads", T(threads)]);
+                // Three resume points × (full + resumed) runs of 64 generations each: fewer repetitions keep the suite short.
+                var r = Child(["perf-case", "--case", "evaluate", "--model", model, "--runs", T(Math.Min(runs, 3)), "--threads", T(threads)]);
                 if (r is not null)
                 {
                     cases.Add(r);
-                    report.Append(EvaluateTable(model, r, runs));
+                    report.Append(EvaluateTable(model, r, Math.Min(runs, 3)));
                 }
             }
         }

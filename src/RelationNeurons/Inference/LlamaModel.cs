@@ -239,7 +239,7 @@ public sealed class LlamaModel : IDisposable
     internal ForwardPass Pass => _pass;
 
     /// <summary>Consecutive prompt ranges that fit the token and KV-cache budgets (at least one prompt each).</summary>
-    private IEnumerable<(int First, int Count)> Groups(IReadOnlyList<int[]> prompts, int maxNewTokens)
+    internal IEnumerable<(int First, int Count)> Groups(IReadOnlyList<int[]> prompts, int maxNewTokens)
     {
         int first = 0;
         while (first < prompts.Count)

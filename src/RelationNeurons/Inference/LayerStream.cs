@@ -1,0 +1,112 @@
+using RelationNeurons.Hooks;
+using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Models;
+
+namespace RelationNeurons.Inference;
+
+/// <summary>
+/// Runs a model one decoder layer at a time over a whole prompt set, for models larger than
+/// memory: the caller keeps every prompt's hidden state (packed rows, one per token, float32)
+/// between layers and asks for layer 0, then 1, ...; after a layer its weight pages can be
+/// given back with <see cref="ReleaseLayer"/>, so only about one layer's weights stay resident.
+/// Each layer runs the same forward pass as <see cref="LlamaModel.Forward(IReadOnlyList{int[]}, HookSet?, LogitsSelection, PrefixCache?)"/>
+/// resumed from the saved residual, with the same packing into steps, so taps see the same values
+/// bit for bit.
+/// </summary>
+public sealed class LayerStream(LlamaModel model)
+{
+    public LlamaConfig Config => model.Config;
+
+    /// <summary>Hidden-state rows the prompts take (one per token).</summary>
+    public static long Rows(IReadOnlyList<int[]> prompts)
+    {
+        long rows = 0;
+        foreach (var p in prompts) rows += p.Length;
+        return rows;
+    }
+
+    /// <summary>
+    /// Runs decoder layer <paramref name="layer"/> on <paramref name="prompts"/>, whose hidden
+    /// states are packed in <paramref name="hidden"/> (rows of prompt 0, then prompt 1, ...;
+    /// <see cref="Rows"/> × hidden size floats) and replaced by the layer's output. Layer 0 embeds
+    /// the tokens itself and ignores what <paramref name="hidden"/> holds. Readers in
+    /// <paramref name="hooks"/> on this layer see <see cref="BatchLayout.SequenceIndex"/> = the
+    /// prompt's index in <paramref name="prompts"/>; hooks on other layers never run.
+    /// </summary>
+    public void RunLayer(int layer, IReadOnlyList<int[]> prompts, Span<float> hidden, HookSet? hooks = null)
+    {
+        var c = model.Config;
+        if ((uint)layer >= (uint)c.NumHiddenLayers)
+            throw new ArgumentOutOfRangeException(nameof(layer), $"layer {layer} is outside 0..{c.NumHiddenLayers - 1}");
+        int h = c.HiddenSize;
+        long rows = Rows(prompts);
+        if (hidden.Length != rows * h)
+            throw new ArgumentException($"hidden holds {hidden.Length} floats, expected {rows} rows × {h}", nameof(hidden));
+        for (int i = 0; i < prompts.Count; i++)
+            if (prompts[i].Length == 0) throw new UserInputException($"prompt {i} is empty; give at least one token (usually BOS)");
+
+        var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(c);
+        var from = layer == 0 ? LayerPoint.Start : new LayerPoint(layer, LayerStage.Attention);
+        var ws = model.Rent();
+        try
+        {
+            var layout = new BatchLayout();
+            int rowOffset = 0;
+            foreach (var (first, count) in model.Groups(prompts, 0))
+            {
+                layout.Begin(prefill: true, decodeStep: 0);
+                int tokenCount = 0;
+                for (int i = first; i < first + count; i++)
+                {
+                    layout.Add(i, i - first, 0, prompts[i].Length);
+                    tokenCount += prompts[i].Length;
+                }
+                var tokens = layer == 0 ? new int[tokenCount] : [];
+                if (layer == 0)
+                    for (int i = first, at = 0; i < first + count; at += prompts[i].Length, i++) prompts[i].CopyTo(tokens, at);
+                // Grow the buffers before the state goes in: growing replaces them.
+                ws.Ensure(c, tokenCount, count * c.NumAttentionHeads, layout.MaxContext);
+                var state = hidden.Slice(rowOffset * h, tokenCount * h);
+                if (layer > 0) state.CopyTo(ws.Residual);
+                model.Pass.Run(layout, tokens, null, runtime, ws, layerCount: layer + 1, from: from);
+                ws.Residual.AsSpan(0, tokenCount * h).CopyTo(state);
+                rowOffset += tokenCount;
+            }
+        }
+        finally { model.Return(ws); }
+    }
+
+    /// <summary>Stored bytes of layer <paramref name="layer"/>'s seven weight matrices (norm vectors are copies, not counted).</summary>
+    public long LayerWeightBytes(int layer)
+    {
+        long bytes = 0;
+        foreach (var m in Matrices(layer)) bytes += MatrixBytes(m);
+        return bytes;
+    }
+
+    /// <summary>Stored bytes of the embedding matrix.</summary>
+    public long EmbeddingBytes => MatrixBytes(model.Weights.Embedding);
+
+    /// <summary>
+    /// Gives layer <paramref name="layer"/>'s weight pages back to the kernel (Linux; elsewhere
+    /// nothing happens). Running the layer again afterwards is correct, only slower: the pages are
+    /// read again from the file. Returns whether every range was released.
+    /// </summary>
+    public unsafe bool ReleaseLayer(int layer)
+    {
+        bool all = true;
+        foreach (var m in Matrices(layer)) all &= MappedPages.Release(m.Data, MatrixBytes(m));
+        return all;
+    }
+
+    /// <summary>Gives the embedding matrix's pages back (needed by layer 0 only).</summary>
+    public unsafe bool ReleaseEmbedding() => MappedPages.Release(model.Weights.Embedding.Data, EmbeddingBytes);
+
+    private WeightMatrix[] Matrices(int layer)
+    {
+        var w = model.Weights.Layers[layer];
+        return [w.Q, w.K, w.V, w.O, w.Gate, w.Up, w.Down];
+    }
+
+    private static long MatrixBytes(WeightMatrix m) => m.Rows * m.RowBytes;
+}

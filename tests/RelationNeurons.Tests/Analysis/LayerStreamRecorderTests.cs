@@ -162,3 +162,39 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         public void Report(RecordProgress value) => report(value);
     }
 }
+
+/// <summary>`record --stream-layers` end to end on the demo model: the same folder as without.</summary>
+[Collection("Console")]
+public sealed class RecordVerbStreamLayersTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void StreamLayersFlagWritesTheSameRecord()
+    {
+        if (RelationNeurons.Data.BuiltInPaths.FindModels() is not { } models || !Directory.Exists(Path.Combine(models, "relfacts-demo")))
+        {
+            output.WriteLine("models/relfacts-demo not found; skipped");
+            return;
+        }
+        string demo = Path.Combine(models, "relfacts-demo");
+        using var tmp = new TempDirectory();
+        string[] subjects = ["Paris", "Berlin", "Rome", "Madrid", "Lisbon", "Vienna", "Oslo"];
+        var prompts = subjects.Select((s, i) => new RelationNeurons.Data.Prompt
+        {
+            Relation = i % 2 == 0 ? "capital" : "ceo", Language = "en", FactId = $"f-{i}", TemplateIndex = 0, Template = "{} is",
+            Subject = s, Object = s, Text = $"The capital of {s} is", Answers = [s], Split = RelationNeurons.Data.PromptSplit.Identification,
+        }).ToList();
+        RelationNeurons.Data.PromptFile.Write(tmp["identification.jsonl"], prompts);
+
+        var (code, _, stderr) = AnalysisVerbsTests.Run("record", "--model", demo, "--prompts", tmp.Path, "--out", tmp["chunked"], "--batch", "3");
+        Assert.True(code == 0, stderr);
+        string stdout;
+        (code, stdout, stderr) = AnalysisVerbsTests.Run("record", "--model", demo, "--prompts", tmp.Path, "--out", tmp["stream"], "--batch", "3",
+            "--stream-layers", "--json");
+        Assert.True(code == 0, stderr);
+        using (var doc = System.Text.Json.JsonDocument.Parse(stdout))
+            Assert.True(doc.RootElement.GetProperty("stream_layers").GetBoolean());
+        foreach (var name in Directory.EnumerateFiles(tmp["chunked"]).Select(Path.GetFileName))
+            Assert.True(File.ReadAllBytes(Path.Combine(tmp["chunked"], name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(tmp["stream"], name!))), name);
+        Assert.Equal(Directory.EnumerateFileSystemEntries(tmp["chunked"]).Count(), Directory.EnumerateFileSystemEntries(tmp["stream"]).Count());
+    }
+}

@@ -60,19 +60,39 @@ internal static class LayerStreamRecorder
 
         var (resumed, current) = ReadProgress(outputDirectory, work, fingerprint, layers, hiddenBytes);
         progress?.Report(new RecordProgress(0, count, 0, resumed, layers, resumed, 0));
-        if (resumed > 0) stream.ReleaseEmbedding();
 
         int maxBatchRows = 0;
         for (int first = 0; first < count; first += batch)
             maxBatchRows = Math.Max(maxBatchRows, (int)(rowStart[Math.Min(count, first + batch)] - rowStart[first]));
         var state = new float[(long)maxBatchRows * h];
 
+        if (current < 0)
+        {
+            // The embeddings first, on their own: a batch touches rows all over the embedding matrix
+            // (and the kernel maps neighbouring pages with each), so its pages go back after every batch.
+            current = 0;
+            using (var embedded = File.OpenHandle(Path.Combine(work, HiddenFiles[current]), FileMode.Create, FileAccess.ReadWrite))
+            {
+                for (int first = 0; first < count; first += batch)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    int n = Math.Min(batch, count - first);
+                    var rows = state.AsSpan(0, checked((int)((rowStart[first + n] - rowStart[first]) * h)));
+                    stream.Embed(ids.AsSpan(first, n).ToArray(), rows);
+                    stream.ReleaseEmbedding();
+                    RandomAccess.Write(embedded, MemoryMarshal.AsBytes(rows), rowStart[first] * h * sizeof(float));
+                }
+                RandomAccess.FlushToDisk(embedded);
+            }
+            WriteProgress(work, fingerprint, 0, current);
+        }
+
         for (int l = resumed; l < layers; l++)
         {
             cancel.ThrowIfCancellationRequested();
-            int output = l == 0 ? 0 : 1 - current;
+            int output = 1 - current;
             bool keepOutput = l < layers - 1;   // nothing reads the last layer's output
-            using (var input = l == 0 ? null : File.OpenHandle(Path.Combine(work, HiddenFiles[current]), FileMode.Open, FileAccess.Read))
+            using (var input = File.OpenHandle(Path.Combine(work, HiddenFiles[current]), FileMode.Open, FileAccess.Read))
             using (var next = keepOutput ? File.OpenHandle(Path.Combine(work, HiddenFiles[output]), FileMode.Create, FileAccess.ReadWrite) : null)
             {
                 var readers = new PoolingReader[units.Taps.Count];
@@ -86,7 +106,7 @@ internal static class LayerStreamRecorder
                     var batchIds = ids.AsSpan(first, n).ToArray();
                     var rows = state.AsSpan(0, checked((int)((rowStart[first + n] - rowStart[first]) * h)));
                     long offset = rowStart[first] * h * sizeof(float);
-                    if (input is not null) ReadExactly(input, MemoryMarshal.AsBytes(rows), offset);
+                    ReadExactly(input, MemoryMarshal.AsBytes(rows), offset);
                     foreach (var reader in readers) reader.Reset(n, startsWithBos.AsSpan(first, n).ToArray());
                     stream.RunLayer(layer, batchIds, rows, hooks);
                     if (next is not null) RandomAccess.Write(next, MemoryMarshal.AsBytes(rows), offset);
@@ -99,7 +119,6 @@ internal static class LayerStreamRecorder
             current = output;
             // The layer is done for every prompt: its weights are not needed again.
             stream.ReleaseLayer(l);
-            if (l == 0) stream.ReleaseEmbedding();
             progress?.Report(new RecordProgress(l == layers - 1 ? count : 0, count, 0, l + 1, layers, resumed, 0));
         }
     }
@@ -173,7 +192,8 @@ internal static class LayerStreamRecorder
 
     /// <summary>
     /// Layers already done by an interrupted run with the same fingerprint, and the hidden-state
-    /// file holding their output; (0, -1) when there is nothing usable to resume from.
+    /// file holding their output (the embeddings when no layer is done); (0, -1) when there is
+    /// nothing usable to resume from.
     /// </summary>
     private static (int LayersDone, int Hidden) ReadProgress(string directory, string work, string fingerprint, int layers, long hiddenBytes)
     {
@@ -185,7 +205,7 @@ internal static class LayerStreamRecorder
             if (node?["fingerprint"]?.GetValue<string>() != fingerprint) return (0, -1);
             int done = node["layers_done"]?.GetValue<int>() ?? 0;
             int hidden = Array.IndexOf(HiddenFiles, node["hidden"]?.GetValue<string>());
-            if (done <= 0 || done >= layers || hidden < 0) return (0, -1);
+            if (done < 0 || done >= layers || hidden < 0) return (0, -1);
             var file = new FileInfo(Path.Combine(work, HiddenFiles[hidden]));
             if (!file.Exists || file.Length != hiddenBytes) return (0, -1);
             for (int l = 0; l < done; l++)

@@ -7,8 +7,9 @@ namespace RelationNeurons.Inference;
 /// <summary>
 /// Runs a model one decoder layer at a time over a whole prompt set, for models larger than
 /// memory: the caller keeps every prompt's hidden state (packed rows, one per token, float32)
-/// between layers and asks for layer 0, then 1, ...; after a layer its weight pages can be
-/// given back with <see cref="ReleaseLayer"/>, so only about one layer's weights stay resident.
+/// between layers, embeds the prompts, then asks for layer 0, then 1, ...; after a stage its weight
+/// pages can be given back (<see cref="ReleaseEmbedding"/>, <see cref="ReleaseLayer"/>), so only
+/// about one layer's weights stay resident.
 /// Each layer runs the same forward pass as <see cref="LlamaModel.Forward(IReadOnlyList{int[]}, HookSet?, LogitsSelection, PrefixCache?)"/>
 /// resumed from the saved residual, with the same packing into steps, so taps see the same values
 /// bit for bit.
@@ -26,27 +27,47 @@ public sealed class LayerStream(LlamaModel model)
     }
 
     /// <summary>
+    /// The input of layer 0: each prompt's token embeddings, packed into <paramref name="hidden"/>
+    /// (rows of prompt 0, then prompt 1, ...; <see cref="Rows"/> × hidden size floats).
+    /// </summary>
+    public void Embed(IReadOnlyList<int[]> prompts, Span<float> hidden)
+    {
+        CheckPrompts(prompts);
+        Run(prompts, hidden, (layout, tokens, ws) =>
+            model.Pass.Run(layout, tokens, null, null, ws, to: new LayerPoint(0, LayerStage.Attention)), embed: true);
+    }
+
+    /// <summary>
     /// Runs decoder layer <paramref name="layer"/> on <paramref name="prompts"/>, whose hidden
-    /// states are packed in <paramref name="hidden"/> (rows of prompt 0, then prompt 1, ...;
-    /// <see cref="Rows"/> × hidden size floats) and replaced by the layer's output. Layer 0 embeds
-    /// the tokens itself and ignores what <paramref name="hidden"/> holds. Readers in
-    /// <paramref name="hooks"/> on this layer see <see cref="BatchLayout.SequenceIndex"/> = the
-    /// prompt's index in <paramref name="prompts"/>; hooks on other layers never run.
+    /// states are packed in <paramref name="hidden"/> (as <see cref="Embed"/> leaves them) and
+    /// replaced by the layer's output. Readers in <paramref name="hooks"/> on this layer see
+    /// <see cref="BatchLayout.SequenceIndex"/> = the prompt's index in <paramref name="prompts"/>;
+    /// hooks on other layers never run.
     /// </summary>
     public void RunLayer(int layer, IReadOnlyList<int[]> prompts, Span<float> hidden, HookSet? hooks = null)
     {
         var c = model.Config;
         if ((uint)layer >= (uint)c.NumHiddenLayers)
             throw new ArgumentOutOfRangeException(nameof(layer), $"layer {layer} is outside 0..{c.NumHiddenLayers - 1}");
+        CheckPrompts(prompts);
+        var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(c);
+        // Layer 0 resumes at the start: with no tokens given, the pass embeds nothing and keeps the state put in.
+        Run(prompts, hidden, (layout, _, ws) =>
+            model.Pass.Run(layout, [], null, runtime, ws, layerCount: layer + 1, from: new LayerPoint(layer, LayerStage.Attention)), embed: false);
+    }
+
+    /// <summary>
+    /// Packs the prompts into steps as <see cref="LlamaModel.Forward(IReadOnlyList{int[]}, HookSet?, LogitsSelection, PrefixCache?)"/>
+    /// does, puts each step's hidden rows into the residual buffer (unless embedding), runs
+    /// <paramref name="pass"/> and copies the residual back.
+    /// </summary>
+    private void Run(IReadOnlyList<int[]> prompts, Span<float> hidden, Action<BatchLayout, int[], Workspace> pass, bool embed)
+    {
+        var c = model.Config;
         int h = c.HiddenSize;
         long rows = Rows(prompts);
         if (hidden.Length != rows * h)
             throw new ArgumentException($"hidden holds {hidden.Length} floats, expected {rows} rows × {h}", nameof(hidden));
-        for (int i = 0; i < prompts.Count; i++)
-            if (prompts[i].Length == 0) throw new UserInputException($"prompt {i} is empty; give at least one token (usually BOS)");
-
-        var runtime = hooks is null || hooks.IsEmpty ? null : hooks.Compile(c);
-        var from = layer == 0 ? LayerPoint.Start : new LayerPoint(layer, LayerStage.Attention);
         var ws = model.Rent();
         try
         {
@@ -61,19 +82,30 @@ public sealed class LayerStream(LlamaModel model)
                     layout.Add(i, i - first, 0, prompts[i].Length);
                     tokenCount += prompts[i].Length;
                 }
-                var tokens = layer == 0 ? new int[tokenCount] : [];
-                if (layer == 0)
+                var tokens = embed ? new int[tokenCount] : [];
+                if (embed)
                     for (int i = first, at = 0; i < first + count; at += prompts[i].Length, i++) prompts[i].CopyTo(tokens, at);
                 // Grow the buffers before the state goes in: growing replaces them.
                 ws.Ensure(c, tokenCount, count * c.NumAttentionHeads, layout.MaxContext);
                 var state = hidden.Slice(rowOffset * h, tokenCount * h);
-                if (layer > 0) state.CopyTo(ws.Residual);
-                model.Pass.Run(layout, tokens, null, runtime, ws, layerCount: layer + 1, from: from);
+                if (!embed) state.CopyTo(ws.Residual);
+                pass(layout, tokens, ws);
                 ws.Residual.AsSpan(0, tokenCount * h).CopyTo(state);
                 rowOffset += tokenCount;
             }
         }
         finally { model.Return(ws); }
+    }
+
+    private void CheckPrompts(IReadOnlyList<int[]> prompts)
+    {
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            if (prompts[i].Length == 0) throw new UserInputException($"prompt {i} is empty; give at least one token (usually BOS)");
+            foreach (int id in prompts[i])
+                if ((uint)id >= (uint)model.Config.VocabSize)
+                    throw new UserInputException($"prompt {i}: token id {id} is out of range for the vocabulary of {model.Config.VocabSize}");
+        }
     }
 
     /// <summary>Stored bytes of layer <paramref name="layer"/>'s seven weight matrices (norm vectors are copies, not counted).</summary>
@@ -99,7 +131,7 @@ public sealed class LayerStream(LlamaModel model)
         return all;
     }
 
-    /// <summary>Gives the embedding matrix's pages back (needed by layer 0 only).</summary>
+    /// <summary>Gives the embedding matrix's pages back (needed by <see cref="Embed"/> only).</summary>
     public unsafe bool ReleaseEmbedding() => MappedPages.Release(model.Weights.Embedding.Data, EmbeddingBytes);
 
     private WeightMatrix[] Matrices(int layer)

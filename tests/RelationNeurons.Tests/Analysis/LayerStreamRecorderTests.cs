@@ -112,6 +112,28 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RecordStartedInOneModeFinishesInTheOther()
+    {
+        if (StoriesFixture.Require(output) is not { } folder) return;
+        using var model = LlamaModel.Load(folder);
+        using var tmp = new TempDirectory();
+        var prompts = Prompts(11, seed: 6);
+        var options = new RecordOptions { Units = UnitSets.Mlp, Pooling = Pooling.Max, BatchPrompts = 3 };
+        Recorder.Record(model, prompts, tmp["reference"], options);
+        foreach (bool streamFirst in new[] { true, false })
+        {
+            string dir = tmp[streamFirst ? "stream-then-chunked" : "chunked-then-stream"];
+            using (var cts = new CancellationTokenSource())
+            {
+                var stopper = new SyncProgress(p => { if (p.LayersDone == 1 || p.PromptsDone >= 6) cts.Cancel(); });
+                Assert.Throws<OperationCanceledException>(() => Recorder.Record(model, prompts, dir, options with { StreamLayers = streamFirst }, stopper, cts.Token));
+            }
+            Recorder.Record(model, prompts, dir, options with { StreamLayers = !streamFirst });
+            AssertSameFiles(tmp["reference"], dir);
+        }
+    }
+
+    [Fact]
     public void StreamedResumeStateFromOtherSettingsIsNotUsed()
     {
         if (StoriesFixture.Require(output) is not { } folder) return;
@@ -137,6 +159,8 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         var stream = new LayerStream(model);
         int h = model.Config.HiddenSize;
         var hidden = new float[LayerStream.Rows(prompts) * h];
+        stream.Embed(prompts, hidden);
+        if (OperatingSystem.IsLinux()) Assert.True(stream.ReleaseEmbedding());
         for (int l = 0; l < model.Config.NumHiddenLayers; l++)
         {
             stream.RunLayer(l, prompts, hidden);

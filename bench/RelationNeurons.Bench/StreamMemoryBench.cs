@@ -12,6 +12,8 @@ namespace RelationNeurons.Bench;
 /// each records the same prompts on the same model in its own child process (`perf-case --case
 /// record`), whose VmHWM is then its own, and the streamed peak is set against one layer's
 /// weight bytes and the prompts' hidden-state bytes.
+/// Wall and processor seconds are reported for both (the load average at the end of each child
+/// says how shared the machine was).
 /// Options: --model tinyllama|small|DIR, --prompts 512, --units linear|mlp, --batch 16,
 /// --threads T, --modes stream,chunked, --out stream-memory.json.
 /// </summary>
@@ -33,7 +35,7 @@ internal static class StreamMemoryBench
             if (r is null) continue;
             results.Add(r);
             double layer = Mib(r, "layer_weight_bytes"), hidden = Mib(r, "hidden_bytes"), peak = (double)r["peak_rss_mib"]!;
-            Console.WriteLine($"  {mode,-8} peak RSS (VmHWM) {peak,7:F0} MiB   wall {(double)r["seconds"]!,7:F1} s   " +
+            Console.WriteLine($"  {mode,-8} peak RSS (VmHWM) {peak,7:F0} MiB   wall {(double)r["seconds"]!,7:F1} s   cpu {(double)r["cpu_s"]!,7:F1} s (system {(double)r["system_cpu_s"]!:F1})   " +
                 $"runtime at start {(double)r["rss_start_mib"]!,4:F0} MiB   one layer's weights {layer:F1} MiB   hidden states {hidden:F1} MiB   " +
                 $"model files {Mib(r, "mapped_bytes"):F0} MiB");
             double start = (double)r["rss_start_mib"]!;
@@ -66,6 +68,9 @@ internal static class StreamMemoryBench
             var prompts = ids.Select((p, i) => new RecordPrompt(p, new PromptLabel($"r{i % 8}", "en", $"f{i}"))).ToList();
             Recorder.Record(model, prompts, scratch, new RecordOptions { Units = units, BatchPrompts = batch, StreamLayers = stream });
             double seconds = watch.Elapsed.TotalSeconds;
+            // Processor time is what the two modes cost under a shared machine's changing load; wall time is what a user waits.
+            using var self = Process.GetCurrentProcess();
+            double cpu = self.TotalProcessorTime.TotalSeconds, system = self.PrivilegedProcessorTime.TotalSeconds;
             var layers = new LayerStream(model);
             long tokens = LayerStream.Rows(ids);
             long recordBytes = Directory.EnumerateFiles(scratch).Sum(f => new FileInfo(f).Length);
@@ -73,7 +78,7 @@ internal static class StreamMemoryBench
             return new JsonObject
             {
                 ["stream_layers"] = stream, ["model"] = a.Str("model", "tinyllama"), ["units"] = units, ["prompts"] = count, ["tokens"] = tokens, ["batch"] = batch,
-                ["seconds"] = Math.Round(seconds, 2), ["tokens_per_s"] = Math.Round(tokens / seconds, 1),
+                ["seconds"] = Math.Round(seconds, 2), ["cpu_s"] = Math.Round(cpu, 2), ["system_cpu_s"] = Math.Round(system, 2), ["tokens_per_s"] = Math.Round(tokens / seconds, 1),
                 ["layer_weight_bytes"] = layers.LayerWeightBytes(0), ["embedding_bytes"] = layers.EmbeddingBytes,
                 ["hidden_bytes"] = tokens * c.HiddenSize * sizeof(float), ["mapped_bytes"] = model.MappedBytes, ["record_bytes"] = recordBytes,
                 ["rss_start_mib"] = Math.Round(rssStart, 1),

@@ -18,7 +18,7 @@ namespace RelationNeurons.Bench;
 /// Options: --models tinyllama[,small,DIR], --batches 1,16,64, --runs 5, --threads T,
 /// --peers torch-f32,torch-bf16,llamacpp (or none), --peer-pooled 0|1 (libtorch also with pooled
 /// capture; off by default: our pooled pass is compared with libtorch's plain pass, the harder
-/// pairing), --parts check,prefill,generate,expertise, --out perf-results.json.
+/// pairing), --parts check,prefill,generate,evaluate,expertise, --out perf-results.json.
 /// </summary>
 internal static class PerfSuite
 {
@@ -29,7 +29,7 @@ internal static class PerfSuite
         string batches = a.Str("batches", "1,16,64");
         var models = a.Str("models", "tinyllama").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var peers = a.Str("peers", "torch-f32,torch-bf16,llamacpp").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "none").ToArray();
-        var parts = a.Str("parts", "check,prefill,generate,expertise").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var parts = a.Str("parts", "check,prefill,generate,evaluate,expertise").Split(',', StringSplitOptions.RemoveEmptyEntries);
         string output = a.Str("out", "perf-results.json");
         bool peerPooled = a.Int("peer-pooled", 0) != 0;
 
@@ -72,6 +72,15 @@ internal static class PerfSuite
                 report.AppendLine($"\ngeneration, {model}: 64 prompts x 8 new tokens (greedy, EOS ignored), median of {runs}");
                 foreach (var r in gen)
                     report.AppendLine($"  deactivated units {(int)r["deactivated_units"]!,5}: {(double)r["new_tokens_per_s"]!,8:F1} new tokens/s  ({(double)r["median_s"]!,6:F2} s per run)  peak RSS {(double)r["peak_rss_mib"]!,7:F0} MiB");
+            }
+            if (parts.Contains("evaluate"))
+            {
+                var r = Child(["perf-case", "--case", "evaluate", "--model", model, "--runs", T(runs), "--threads", T(threads)]);
+                if (r is not null)
+                {
+                    cases.Add(r);
+                    report.Append(EvaluateTable(model, r, runs));
+                }
             }
         }
         if (parts.Contains("expertise"))
@@ -153,6 +162,19 @@ internal static class PerfSuite
                 if (x!["gemm_only_s"] is { } g) sb.Append($"  b={(int)x["batch"]!}: {100 * (double)g / (double)x["median_s"]!:F0}%");
             sb.AppendLine();
         }
+        return sb.ToString();
+    }
+
+    private static string EvaluateTable(string model, JsonObject r, int runs)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"\nevaluate with deactivation in layers >= l, {model}: {(int)r["prompts"]!} prompts x {(int)r["new_tokens"]!} new tokens, "
+            + $"resumed from the clean run's prefix cache vs the same run in full, median of {runs}");
+        sb.AppendLine($"  {"from layer",-12}{"full s",10}{"resumed s",12}{"resumed/full",14}{"ideal share",13}{"resumed/ideal",15}{"rows departed",15}");
+        foreach (var x in r["results"]!.AsArray())
+            sb.AppendLine($"  {(int)x!["from_layer"]!,-12}{(double)x["full_median_s"]!,10:F2}{(double)x["resumed_median_s"]!,12:F2}{(double)x["resumed_over_full"]!,14:F3}"
+                + $"{(double)x["ideal_share"]!,13:F3}{(double)x["resumed_over_ideal"]!,15:F3}{(long)x["rows_departed"]!,15}");
+        sb.AppendLine("  ideal share: matrix-product FLOPs the resumed run must recompute (layers >= l for rows agreeing with the clean run, all layers for departed rows, LM head) over the full run's");
         return sb.ToString();
     }
 

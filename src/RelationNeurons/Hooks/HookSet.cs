@@ -108,6 +108,12 @@ internal sealed class HookRuntime
 
     public bool IsActive(int layer, TapKind kind) => _active[Slot(layer, kind)];
 
+    /// <summary>
+    /// Whether a forward step may run the prompts' common prefix once: every reader must handle
+    /// shared-prefix steps. Writers act on each row alone, the same at every position, so they never object.
+    /// </summary>
+    public bool AllowsSharedPrefix => _readers.All(list => list.All(r => r is ISharedPrefixReader));
+
     /// <summary>Writers first, then readers, on the [rows × width] tensor of this tap.</summary>
     public void Run(int layer, TapKind kind, Span<float> data, int width, BatchLayout batch)
     {

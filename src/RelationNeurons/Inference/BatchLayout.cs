@@ -23,6 +23,13 @@ public sealed class BatchLayout
     public bool IsPrefill { get; private set; }
     /// <summary>0 for prefill, then 1, 2, ... for each generated-token step.</summary>
     public int DecodeStep { get; private set; }
+    /// <summary>
+    /// A prefill step whose one sequence (<see cref="SequenceIndex"/> −1) is the token prefix that
+    /// every prompt of the next prefill step starts with; those prompts then hold only their own
+    /// tokens, at positions from <see cref="PastLength"/> = the prefix length. Only
+    /// <see cref="Hooks.ISharedPrefixReader"/>s ever see such steps.
+    /// </summary>
+    public bool IsSharedPrefix { get; private set; }
 
     /// <summary>The caller's index of batch sequence <paramref name="s"/> (its index in the prompt list).</summary>
     public int SequenceIndex(int s) => _sequenceIndex[s];
@@ -52,9 +59,9 @@ public sealed class BatchLayout
         }
     }
 
-    internal void Begin(bool prefill, int decodeStep)
+    internal void Begin(bool prefill, int decodeStep, bool sharedPrefix = false)
     {
-        IsPrefill = prefill; DecodeStep = decodeStep; SequenceCount = 0; RowCount = 0;
+        IsPrefill = prefill; DecodeStep = decodeStep; IsSharedPrefix = sharedPrefix; SequenceCount = 0; RowCount = 0;
         _rowStart[0] = 0;
     }
 

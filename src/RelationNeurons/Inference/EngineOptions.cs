@@ -14,6 +14,15 @@ public sealed record EngineOptions
     /// larger keeps fewer layers (the highest go first); with none kept, runs go in full.
     /// </summary>
     public long MaxPrefixCacheBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// Run the tokens that all prompts of a forward step start with (at least BOS) once instead of
+    /// once per prompt, when the step holds at least <see cref="SharedPrefixMinPrompts"/> prompts
+    /// and every reader attached accepts it (<see cref="Hooks.ISharedPrefixReader"/>). Bit-identical
+    /// either way: the prompts continue from the prefix's keys and values as from a KV cache.
+    /// </summary>
+    public bool SharePromptPrefixes { get; init; } = true;
+    /// <summary>Fewest prompts in a step for prefix sharing: the prefix's own step reads every weight once more.</summary>
+    public int SharedPrefixMinPrompts { get; init; } = 4;
     /// <summary>Scan every weight for NaN/Inf at load (reads the whole checkpoint once); norm vectors are always checked.</summary>
     public bool CheckWeights { get; init; }
 }

@@ -99,21 +99,27 @@ public sealed class LlamaModel : IDisposable
             var entries = resume is null ? [] : new PrefixEntry?[prompts.Count];
             foreach (var (first, count) in Groups(prompts, 0))
             {
+                // Without logits, layers after the last reader cannot change anything observed.
+                int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
+                int shared = resume is null ? SharedPrefixLength(prompts, first, count, runtime, logits) : 0;
                 layout.Begin(prefill: true, decodeStep: 0);
                 int tokenCount = 0;
-                for (int i = first; i < first + count; i++) tokenCount += prompts[i].Length;
+                for (int i = first; i < first + count; i++) tokenCount += prompts[i].Length - shared;
                 var tokens = new int[tokenCount];
                 int at = 0;
                 for (int i = first; i < first + count; i++)
                 {
-                    layout.Add(i, i - first, 0, prompts[i].Length);
-                    prompts[i].CopyTo(tokens, at);
-                    at += prompts[i].Length;
+                    layout.Add(i, i - first, shared, prompts[i].Length - shared);
+                    prompts[i].AsSpan(shared).CopyTo(tokens.AsSpan(at));
+                    at += prompts[i].Length - shared;
                     if (resume is not null) entries[i - first] = resume.Cache.Find(prompts[i]);
                 }
-                // Without logits, layers after the last reader cannot change anything observed.
-                int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
-                if (resume is not null && resume.Point.Layer < layerCount)
+                if (shared > 0)
+                {
+                    RunSharedPrefix(prompts, first, count, shared, runtime, ws, layerCount);
+                    _pass.Run(layout, tokens, ws.Cache, runtime, ws, layerCount);
+                }
+                else if (resume is not null && resume.Point.Layer < layerCount)
                     resume.Run(_pass, Config, layout, tokens, null, runtime, ws, entries.AsSpan(0, count), layerCount);
                 else
                     _pass.Run(layout, tokens, null, runtime, ws, layerCount);
@@ -237,6 +243,49 @@ public sealed class LlamaModel : IDisposable
         Generate([ids], maxNewTokens, hooks, stop, stopAtEos)[0];
 
     internal ForwardPass Pass => _pass;
+
+    /// <summary>
+    /// Tokens all prompts of a step start with that may be run once (0: none). Each prompt keeps at
+    /// least one token of its own; all-position logits would need the prefix rows per prompt.
+    /// </summary>
+    private int SharedPrefixLength(IReadOnlyList<int[]> prompts, int first, int count, HookRuntime? runtime, LogitsSelection logits)
+    {
+        if (!Options.SharePromptPrefixes || count < Math.Max(2, Options.SharedPrefixMinPrompts) || logits == LogitsSelection.AllPositions) return 0;
+        if (runtime is not null && !runtime.AllowsSharedPrefix) return 0;
+        var head = prompts[first];
+        int length = head.Length - 1;
+        for (int i = first + 1; i < first + count && length > 0; i++)
+            length = Math.Min(head.AsSpan(0, length).CommonPrefixLength(prompts[i]), prompts[i].Length - 1);
+        return length;
+    }
+
+    /// <summary>
+    /// Runs the first <paramref name="shared"/> tokens of prompt <paramref name="first"/> (common to
+    /// the step) as a step of their own into cache slot 0, then gives every other slot a copy of
+    /// those keys and values, so the prompts continue from them as from their own history.
+    /// </summary>
+    private void RunSharedPrefix(IReadOnlyList<int[]> prompts, int first, int count, int shared, HookRuntime? runtime, Workspace ws, int layerCount)
+    {
+        var capacities = new int[count];
+        for (int i = 0; i < count; i++) capacities[i] = prompts[first + i].Length;
+        int layers = Config.NumHiddenLayers, kvw = Config.KeyValueWidth;
+        var cache = ws.Cache;
+        cache.Reset(layers, capacities, kvw);
+        var layout = new BatchLayout();
+        layout.Begin(prefill: true, decodeStep: 0, sharedPrefix: true);
+        layout.Add(-1, 0, 0, shared);
+        _pass.Run(layout, prompts[first].AsSpan(0, shared), cache, runtime, ws, layerCount);
+        for (int l = 0; l < Math.Min(layerCount, layers); l++)
+        {
+            var keys = cache.Keys(l, 0)[..(shared * kvw)];
+            var values = cache.Values(l, 0)[..(shared * kvw)];
+            for (int slot = 1; slot < count; slot++)
+            {
+                keys.CopyTo(cache.Keys(l, slot));
+                values.CopyTo(cache.Values(l, slot));
+            }
+        }
+    }
 
     /// <summary>Consecutive prompt ranges that fit the token and KV-cache budgets (at least one prompt each).</summary>
     internal IEnumerable<(int First, int Count)> Groups(IReadOnlyList<int[]> prompts, int maxNewTokens)

@@ -89,7 +89,8 @@ public sealed record MemoryEstimate
             // Record stops at the last tapped layer and asks for no logits.
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, maxPromptTokens, logitRows: 0),
             AccumulatorBytes = 2L * batchPrompts * unitsPerPrompt * sizeof(float),
-            OtherBytes = ModelOverheadBytes(c),
+            // A step whose prompts share a prefix continues from its keys and values, held per prompt.
+            OtherBytes = ModelOverheadBytes(c) + (options.SharePromptPrefixes ? KvCache.BytesFor(c.NumHiddenLayers, tokens, c.KeyValueWidth) : 0),
             Remedy = "a smaller --batch (prompts per chunk), a smaller --batch-tokens, or --units mlp (fewer units)",
         };
     }

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using RelationNeurons.Hooks;
+using RelationNeurons.Inference;
+using RelationNeurons.Models;
+
+namespace RelationNeurons.Bench;
+
+/// <summary>
+/// The evaluate stage's cost with deactivation confined to layers ≥ l: 64 prompts × 8 new tokens
+/// with N random <c>mlp.hook_post</c> units of layers l..L−1 zeroed, run in full and resumed from a
+/// <see cref="PrefixCache"/> of the clean run. The resumed run should cost what it recomputes and
+/// no more: layers l..L−1 for prompt rows and for decode rows whose tokens still agree with the
+/// clean continuation, every layer for rows that departed, plus the LM head for each logits row.
+/// That work, in FLOPs of the matrix products, is the "ideal" share the measured time is held to.
+/// Options: --model, --from-layers 0,L/2,L-1 (default), --deactivate N (6000), --prompts 64,
+/// --new-tokens 8, --runs R.
+/// </summary>
+internal static class EvaluateBench
+{
+    public static JsonObject Run(BenchArgs a)
+    {
+        int runs = a.Int("runs", 5), count = a.Int("prompts", 64), newTokens = a.Int("new-tokens", 8), deactivate = a.Int("deactivate", 6000);
+        string dir = PerfCommon.ResolveModel(a.Str("model", "tinyllama"));
+        using var model = LlamaModel.Load(dir);
+        var c = model.Config;
+        int layers = c.NumHiddenLayers;
+        var fromLayers = a.Str("from-layers", $"0,{layers / 2},{layers - 1}").Split(',').Select(int.Parse).Distinct().ToArray();
+        var prompts = PerfCommon.Prompts(count, c.VocabSize);
+        var cases = new JsonArray();
+        foreach (int from in fromLayers)
+        {
+            var hooks = new HookSet().Deactivate(RandomUnits(c, from, deactivate));
+            // Only layer l's clean state (and the keys/values below it) is needed to resume at l.
+            var cacheOptions = new PrefixCacheOptions { Layers = [from], MaxBytes = long.MaxValue };
+            PrefixCache? prefix = null;
+            var buildTimes = PerfCommon.Time(1, () => prefix = model.BuildPrefixCache(prompts, newTokens, stop: null, stopAtEos: false, cacheOptions));
+            GenerationResult[]? full = null, resumed = null;
+            var fullTimes = PerfCommon.Time(runs, () => full = model.Generate(prompts, newTokens, hooks, stop: null, stopAtEos: false));
+            var resumedTimes = PerfCommon.Time(runs, () => resumed = model.Generate(prompts, newTokens, hooks, stop: null, stopAtEos: false, prefix: prefix));
+            for (int i = 0; i < count; i++)
+                if (!full![i].NewIds.SequenceEqual(resumed![i].NewIds))
+                    throw new InvalidOperationException($"resumed generation differs from the full run at prompt {i}");
+            var (ideal, resumedRows, departedRows) = IdealShare(c, prompts, prefix!.Clean, full!, from);
+            double tFull = PerfCommon.Median(fullTimes), tResumed = PerfCommon.Median(resumedTimes);
+            Console.Error.WriteLine($"  evaluate from layer {from}: full {tFull:F2} s, resumed {tResumed:F2} s = {tResumed / tFull:F3} of full; ideal share {ideal:F3} (load {PerfCommon.Load1()})");
+            cases.Add(new JsonObject
+            {
+                ["from_layer"] = from, ["deactivated_units"] = deactivate, ["full_median_s"] = tFull, ["resumed_median_s"] = tResumed,
+                ["resumed_over_full"] = tResumed / tFull, ["ideal_share"] = ideal, ["resumed_over_ideal"] = tResumed / tFull / ideal,
+                ["prefix_build_s"] = buildTimes[0], ["prefix_bytes"] = prefix.Bytes, ["rows_resumed"] = resumedRows, ["rows_departed"] = departedRows,
+                ["full_runs_s"] = new JsonArray(fullTimes.Select(t => (JsonNode?)t).ToArray()),
+                ["resumed_runs_s"] = new JsonArray(resumedTimes.Select(t => (JsonNode?)t).ToArray()),
+            });
+        }
+        return new JsonObject
+        {
+            ["engine"] = "ours", ["model"] = a.Str("model", "tinyllama"), ["prompts"] = count, ["new_tokens"] = newTokens, ["layers"] = layers, ["results"] = cases,
+        };
+    }
+
+    /// <summary><paramref name="count"/> distinct random units of layers ≥ <paramref name="from"/> (fewer if the layers hold fewer).</summary>
+    private static HashSet<NeuronId> RandomUnits(LlamaConfig c, int from, int count)
+    {
+        var rng = new Random(13 + from);
+        int available = (c.NumHiddenLayers - from) * c.IntermediateSize;
+        count = Math.Min(count, available / 2);
+        var units = new HashSet<NeuronId>();
+        while (units.Count < count)
+            units.Add(new NeuronId(new HookPoint(from + rng.Next(c.NumHiddenLayers - from), TapKind.MlpPost), rng.Next(c.IntermediateSize)));
+        return units;
+    }
+
+    /// <summary>
+    /// The resumed run's matrix-product FLOPs over the full run's. Rows fed: every prompt token,
+    /// then generated tokens 1..n−1; a generated token's row is resumable while all generated
+    /// tokens up to it equal the clean run's, and resumes at layer l's saved <c>mlp.hook_post</c>
+    /// (the writers' tap), so only down_proj of l and the layers above run. Logits rows (last
+    /// prompt token, each fed token) add the LM head.
+    /// </summary>
+    private static (double Share, long Resumed, long Departed) IdealShare(LlamaConfig c, int[][] prompts, IReadOnlyList<GenerationResult> clean,
+        GenerationResult[] hooked, int from)
+    {
+        double perLayer = PerfCommon.FlopsPerToken(c) / c.NumHiddenLayers, head = 2.0 * c.HiddenSize * c.VocabSize;
+        int layers = c.NumHiddenLayers;
+        double resumedRow = 2.0 * c.IntermediateSize * c.HiddenSize + perLayer * (layers - from - 1);
+        double full = 0, resumed = 0;
+        long resumedRows = 0, departedRows = 0;
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            long promptRows = prompts[i].Length;
+            full += promptRows * perLayer * layers + head;
+            resumed += promptRows * resumedRow + head;
+            resumedRows += promptRows;
+            var ids = hooked[i].NewIds;
+            for (int t = 1; t < ids.Length; t++)
+            {
+                bool agrees = clean[i].NewIds.Length >= t && ids.AsSpan(0, t).SequenceEqual(clean[i].NewIds.AsSpan(0, t));
+                full += perLayer * layers + head;
+                resumed += (agrees ? resumedRow : perLayer * layers) + head;
+                if (agrees) resumedRows++; else departedRows++;
+            }
+        }
+        return (resumed / full, resumedRows, departedRows);
+    }
+}

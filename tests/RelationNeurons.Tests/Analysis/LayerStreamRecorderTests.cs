@@ -13,7 +13,7 @@ namespace RelationNeurons.Tests.Analysis;
 /// </summary>
 public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
 {
-    private static List<RecordPrompt> Prompts(int count, int seed = 9)
+    private static List<RecordPrompt> Prompts(int count, int seed = 9, bool allBos = false)
     {
         var rng = new Random(seed);
         string[] relations = ["capital", "ceo", "sport"];
@@ -21,7 +21,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         {
             int length = 1 + rng.Next(12);
             int[] ids = Enumerable.Range(0, length).Select(_ => 3 + rng.Next(500)).ToArray();
-            if (i % 4 != 3) ids[0] = 1; // most prompts start with BOS, some do not
+            if (i % 4 != 3 || allBos) ids[0] = 1; // most prompts start with BOS, some do not
             return new RecordPrompt(ids, new PromptLabel(relations[i % 3], "en", $"f{i}"));
         }).ToList();
     }
@@ -59,6 +59,26 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         // Streamed first: the chunked record then runs on weight pages the streamed one gave back.
         Recorder.Record(model, prompts, tmp["stream"], options with { StreamLayers = true });
         Recorder.Record(model, prompts, tmp["chunked"], options);
+        AssertSameFiles(tmp["chunked"], tmp["stream"]);
+    }
+
+    [Theory]
+    [InlineData(UnitSets.Linear, Pooling.Mean)]
+    [InlineData(UnitSets.Mlp, Pooling.MeanExcludingBos)]
+    public void StreamedRecordMatchesChunkedRecordThatSharesPromptPrefixes(string units, Pooling pooling)
+    {
+        if (StoriesFixture.Require(output) is not { } folder) return;
+        using var model = LlamaModel.Load(folder);
+        Assert.True(model.Options.SharePromptPrefixes);
+        using var tmp = new TempDirectory();
+        // Every prompt starts with BOS (two also with the same next token): the chunked record's
+        // forward steps run that prefix once; the streamed one runs every prompt whole.
+        var prompts = Prompts(21, seed: 12, allBos: true);
+        prompts[1] = prompts[1] with { Ids = [1, 7, .. prompts[1].Ids.Skip(1)] };
+        prompts[2] = prompts[2] with { Ids = [1, 7, .. prompts[2].Ids.Skip(1)] };
+        var options = new RecordOptions { Units = units, Pooling = pooling, BatchPrompts = 7 };
+        Recorder.Record(model, prompts, tmp["chunked"], options);
+        Recorder.Record(model, prompts, tmp["stream"], options with { StreamLayers = true });
         AssertSameFiles(tmp["chunked"], tmp["stream"]);
     }
 

@@ -14,7 +14,7 @@ namespace RelationNeurons.Bench;
 /// <summary>
 /// One measured case, run in its own process by <see cref="PerfSuite"/> so that its peak
 /// resident memory is its own. Prints one line "RESULT {json}".
-/// Options: --case prefill|generate|evaluate|expertise, --engine ours|torch-f32|torch-bf16|llamacpp,
+/// Options: --case prefill|generate|evaluate|expertise|record (see StreamMemoryBench), --engine ours|torch-f32|torch-bf16|llamacpp,
 /// --model tinyllama|small|DIR, --capture 0|1, --batches 1,16,64, --runs R, --threads T,
 /// --deactivate N (generate: random hook_post units zeroed), --new-tokens N, --prompts N,
 /// --share 0|1 (ours: run the prompts' common prefix once per step; default 1).
@@ -33,6 +33,7 @@ internal static class PerfCase
             "generate" => Generate(a),
             "evaluate" => EvaluateBench.Run(a),
             "expertise" => Expertise(a, threads),
+            "record" => StreamMemoryBench.Case(a),
             _ => throw new ArgumentException($"unknown case '{kind}'"),
         };
         result["case"] = kind;

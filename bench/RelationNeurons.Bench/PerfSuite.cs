@@ -188,7 +188,7 @@ internal static class PerfSuite
     };
 
     /// <summary>Runs this benchmark executable with <paramref name="args"/>; returns its RESULT object (null if it failed).</summary>
-    private static JsonObject? Child(string[] args, bool passThrough = false)
+    internal static JsonObject? Child(string[] args, bool passThrough = false)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         // Under `dotnet bench.dll` the process path is dotnet itself.

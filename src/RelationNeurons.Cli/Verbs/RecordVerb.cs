@@ -15,7 +15,8 @@ namespace RelationNeurons.Cli.Verbs;
 internal static class RecordVerb
 {
     internal sealed record RecordSummary(string Out, string Model, string Units, string Pooling, string Dtype, int Prompts,
-        int PromptsResumed, int Layers, long UnitsTotal, IReadOnlyList<string> Taps, double Seconds, double PromptsPerSecond);
+        int PromptsResumed, int Layers, long UnitsTotal, IReadOnlyList<string> Taps, double Seconds, double PromptsPerSecond,
+        bool StreamLayers, int LayersResumed);
 
     public static Command Create()
     {
@@ -26,9 +27,14 @@ internal static class RecordVerb
         var pooling = new Option<string>("--pooling") { Description = "mean (BOS included, the reference's), mean-excluding-bos, max or last", DefaultValueFactory = _ => "mean" };
         var dtype = new Option<string>("--dtype") { Description = "f32 or f16 (half the disk)", DefaultValueFactory = _ => "f32" };
         var batch = new Option<int>("--batch") { Description = "prompts per forward pass and per resumable chunk", DefaultValueFactory = _ => 16 };
+        var streamLayers = new Option<bool>("--stream-layers")
+        {
+            Description = "record layer by layer (all prompts through layer 0, then 1, ...) so that about one layer's weights " +
+                          "stay in memory: for models larger than memory; same files, resumable per layer (docs/formats.md)",
+        };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
         var command = new Command("record", "record every unit's pooled activation on the identification prompts")
-            { model, prompts, output, units, pooling, dtype, batch, json };
+            { model, prompts, output, units, pooling, dtype, batch, streamLayers, json };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var options = new RecordOptions
@@ -38,6 +44,7 @@ internal static class RecordVerb
                 Dtype = ParseDtype(parse.GetValue(dtype)!),
                 BatchPrompts = parse.GetValue(batch),
                 PromptsFile = Path.GetFullPath(PromptsPath(parse.GetValue(prompts)!)),
+                StreamLayers = parse.GetValue(streamLayers),
             };
             var list = PromptFile.Read(options.PromptsFile);
             if (list.Count == 0) throw new UserInputException($"{options.PromptsFile}: no prompts");
@@ -49,12 +56,19 @@ internal static class RecordVerb
 
             string outDir = parse.GetValue(output)!;
             var watch = Stopwatch.StartNew();
-            int resumed = 0, done = 0;
+            int resumed = 0, done = 0, layersResumed = 0;
             using var cancel = ProgressConsole.CancelOnCtrlC();
             var manifest = ProgressConsole.Run("recording", (report, token) =>
                 Recorder.Record(m, toRecord, outDir, options, ProgressConsole.Sync<RecordProgress>(p =>
                 {
-                    resumed = p.PromptsResumed; done = p.PromptsDone;
+                    resumed = p.PromptsResumed; done = p.PromptsDone; layersResumed = p.LayersResumed;
+                    if (p.Layers > 0)
+                    {
+                        // Layer-streamed: every prompt goes through one layer before the next layer starts.
+                        double layerRate = (p.LayersDone - p.LayersResumed + (double)p.LayerPromptsDone / Math.Max(1, p.Prompts)) / Math.Max(watch.Elapsed.TotalMinutes, 1e-9);
+                        report(p.Fraction, 1, $"layer {Math.Min(p.LayersDone + 1, p.Layers)}/{p.Layers}, {p.LayerPromptsDone:N0}/{p.Prompts:N0} prompts, {layerRate:F2} layers/min");
+                        return;
+                    }
                     double rate = (p.PromptsDone - p.PromptsResumed) / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
                     report(p.PromptsDone, p.Prompts, $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts, {rate:F1} prompts/s");
                 }), token),
@@ -62,10 +76,11 @@ internal static class RecordVerb
             double seconds = watch.Elapsed.TotalSeconds;
             var summary = new RecordSummary(Path.GetFullPath(outDir), manifest.Model ?? "", manifest.Units, Format(manifest.Pooling), manifest.Dtype,
                 manifest.Prompts, resumed, manifest.Layers, manifest.UnitSpace().TotalUnits, manifest.Taps, Math.Round(seconds, 3),
-                Math.Round((done - resumed) / Math.Max(seconds, 1e-9), 2));
+                Math.Round((done - resumed) / Math.Max(seconds, 1e-9), 2), options.StreamLayers, layersResumed);
             if (parse.GetValue(json)) JsonOutput.Write(summary);
             else Console.WriteLine($"recorded {summary.UnitsTotal:N0} units ({summary.Units}, {summary.Pooling} pooling, {summary.Dtype}) × {summary.Prompts:N0} prompts" +
-                (resumed > 0 ? $" ({resumed:N0} from an earlier run)" : "") + $" in {seconds:F1} s ({summary.PromptsPerSecond:F1} prompts/s); wrote {summary.Out}");
+                (resumed > 0 ? $" ({resumed:N0} from an earlier run)" : "") +
+                (layersResumed > 0 ? $" (layers 0-{layersResumed - 1} from an earlier run)" : "") + $" in {seconds:F1} s ({summary.PromptsPerSecond:F1} prompts/s); wrote {summary.Out}");
             return 0;
         }));
         return command;

@@ -30,10 +30,11 @@ internal static class RunVerb
         var count = new Option<long?>("--count") { Description = "N, units per relation (default: the paper's share of all units)" };
         var fraction = new Option<double?>("--fraction") { Description = "N as a share of all units" };
         var force = new Option<bool>("--force") { Description = "reuse a run folder made with other settings or another model, redoing every stage" };
+        var streamLayers = new Option<bool>("--stream-layers") { Description = "record layer by layer so that about one layer's weights stay in memory (see `record --stream-layers`)" };
         var args = new ExperimentArguments();
         var command = new Command("run", "every stage, prompts to report, resumable (no argument: the demo model and built-in relations)")
         {
-            model, relations, output, languages, relationIds, testSize, maxIdent, units, selection, count, fraction, force,
+            model, relations, output, languages, relationIds, testSize, maxIdent, units, selection, count, fraction, force, streamLayers,
         };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
@@ -51,7 +52,7 @@ internal static class RunVerb
                 Units = parse.GetValue(units)!, SelectionMode = parse.GetValue(selection)!,
                 SelectionCount = parse.GetValue(count), SelectionFraction = parse.GetValue(fraction),
                 Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse),
-                Force = parse.GetValue(force),
+                Force = parse.GetValue(force), StreamLayers = parse.GetValue(streamLayers),
                 ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
             };
             var stages = RunStages.Create(AnalysisStages.Create(options));

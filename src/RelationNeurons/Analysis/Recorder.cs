@@ -22,10 +22,26 @@ public sealed record RecordOptions
     public int BatchPrompts { get; init; } = 16;
     public string? ModelName { get; init; }
     public string? PromptsFile { get; init; }
+    /// <summary>
+    /// Record layer by layer (all prompts through layer 0, then 1, ...) so that about one layer's
+    /// weights are resident: for models larger than memory. Same files as the default mode.
+    /// </summary>
+    public bool StreamLayers { get; init; }
 }
 
-/// <summary>Prompts recorded so far, out of all (including those found done on resume).</summary>
-public readonly record struct RecordProgress(int PromptsDone, int Prompts, int PromptsResumed);
+/// <summary>
+/// Prompts recorded so far, out of all (including those found done on resume). A layer-streamed
+/// record (<see cref="RecordOptions.StreamLayers"/>) finishes every prompt only with its last
+/// layer: it reports layers done (and resumed) and the prompts done within the current layer.
+/// </summary>
+public readonly record struct RecordProgress(int PromptsDone, int Prompts, int PromptsResumed,
+    int LayersDone = 0, int Layers = 0, int LayersResumed = 0, int LayerPromptsDone = 0)
+{
+    /// <summary>Share of the whole work done, 0 to 1, in either mode.</summary>
+    public double Fraction => Layers > 0
+        ? (LayersDone + (double)LayerPromptsDone / Math.Max(1, Prompts)) / Layers
+        : (double)PromptsDone / Math.Max(1, Prompts);
+}
 
 /// <summary>
 /// Runs the model over prompts in batches and keeps, for every unit of the unit set, one pooled
@@ -68,8 +84,12 @@ public static class Recorder
         };
         var units = manifest.UnitSpace();
         // Refuse before hours of work if the buffers and accumulators cannot fit.
-        Models.MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
-            units.TotalUnits, prompts.Max(p => p.Ids.Length)), "record");
+        if (options.StreamLayers)
+            Models.MemoryGuard.Check(LayerStreamRecorder.Estimate(model, units, Math.Min(options.BatchPrompts, prompts.Count),
+                prompts.Max(p => p.Ids.Length)), "record --stream-layers");
+        else
+            Models.MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
+                units.TotalUnits, prompts.Max(p => p.Ids.Length)), "record");
         string fingerprint = Fingerprint(manifest, options, prompts);
 
         manifest = manifest with { Fingerprint = fingerprint };
@@ -89,6 +109,15 @@ public static class Recorder
         if (File.Exists(partial) && ReadPartialFingerprint(partial) != fingerprint)
             throw new UserInputException($"{outputDirectory} holds an unfinished record made with other settings or prompts; re-run with the same settings to resume, or choose another --out");
         AtomicFile.WriteAllText(partial, new JsonObject { ["fingerprint"] = fingerprint, ["prompts"] = prompts.Count }.ToJsonString() + "\n");
+        if (options.StreamLayers)
+        {
+            LayerStreamRecorder.Run(model, prompts, outputDirectory, units, options, fingerprint, progress, cancel);
+            cancel.ThrowIfCancellationRequested();
+            labels.Save(Path.Combine(outputDirectory, manifest.Labels));
+            manifest.Save(outputDirectory);
+            RemoveWorkFiles(outputDirectory);
+            return manifest;
+        }
         string chunks = Path.Combine(outputDirectory, ChunkFolder);
         Directory.CreateDirectory(chunks);
 
@@ -138,6 +167,8 @@ public static class Recorder
         File.Delete(Path.Combine(outputDirectory, PartialFileName));
         string chunks = Path.Combine(outputDirectory, ChunkFolder);
         if (Directory.Exists(chunks)) Directory.Delete(chunks, recursive: true);
+        string stream = Path.Combine(outputDirectory, LayerStreamRecorder.WorkFolder);
+        if (Directory.Exists(stream)) Directory.Delete(stream, recursive: true);
     }
 
     private static string? ReadPartialFingerprint(string partial)
@@ -179,7 +210,7 @@ public static class Recorder
         writer.Save(path);
     }
 
-    private static void CheckHalfRange(ReadOnlySpan<float> values, int layer, TapWidth tap, int firstPrompt)
+    internal static void CheckHalfRange(ReadOnlySpan<float> values, int layer, TapWidth tap, int firstPrompt)
     {
         for (int i = 0; i < values.Length; i++)
         {

@@ -288,7 +288,7 @@ public sealed class LlamaModel : IDisposable
     }
 
     /// <summary>Consecutive prompt ranges that fit the token and KV-cache budgets (at least one prompt each).</summary>
-    private IEnumerable<(int First, int Count)> Groups(IReadOnlyList<int[]> prompts, int maxNewTokens)
+    internal IEnumerable<(int First, int Count)> Groups(IReadOnlyList<int[]> prompts, int maxNewTokens)
     {
         int first = 0;
         while (first < prompts.Count)

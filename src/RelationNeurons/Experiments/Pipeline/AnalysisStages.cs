@@ -28,10 +28,12 @@ public static class AnalysisStages
             var options = new RecordOptions
             {
                 Units = context.Options.Units, ModelName = context.Options.Model, PromptsFile = layout.IdentificationPrompts,
+                StreamLayers = context.Options.StreamLayers,
             };
             Recorder.Record(context.Model, toRecord, layout.Record, options,
-                new Forward<RecordProgress>(p => progress.Report(new StageProgress((double)p.PromptsDone / Math.Max(1, p.Prompts),
-                    $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts"))), cancellationToken);
+                new Forward<RecordProgress>(p => progress.Report(new StageProgress(p.Fraction,
+                    p.Layers > 0 ? $"layer {Math.Min(p.LayersDone + 1, p.Layers)}/{p.Layers}, {p.LayerPromptsDone:N0}/{p.Prompts:N0} prompts" : $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts"))),
+                cancellationToken);
             return [Relative(context, Path.Combine(layout.Record, RecordManifest.FileName))];
         }
     }

@@ -40,6 +40,9 @@ public sealed record RunOptions
     /// <summary>The command line that repeats this run, for the summary and the report (not a setting).</summary>
     public string? ReproduceCommand { get; init; }
 
+    /// <summary>Record layer by layer (<see cref="Analysis.RecordOptions.StreamLayers"/>); the same files, so not a setting.</summary>
+    public bool StreamLayers { get; init; }
+
     /// <summary>Reuse a folder made with other settings or another model, redoing every stage.</summary>
     public bool Force { get; init; }
 

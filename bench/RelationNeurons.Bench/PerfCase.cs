@@ -26,6 +26,7 @@ internal static class PerfCase
         var a = new BenchArgs(argv);
         int threads = a.Int("threads", Environment.ProcessorCount);
         KernelOptions.MaxThreads = threads;
+        MatMul.ColTiles = a.Int("coltiles", MatMul.ColTiles); // blocking sweep (0 = the kernel's own choice)
         string kind = a.Str("case", "prefill");
         JsonObject result = kind switch
         {

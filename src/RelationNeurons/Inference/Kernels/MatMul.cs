@@ -47,9 +47,10 @@ public static class MatMul
     /// Column tiles per block when <see cref="ColTiles"/> is 0 (auto). A row tile's x rows are reused
     /// across the block's column tiles; once they outgrow L1 (long k, e.g. down_proj's k = d_ff) a
     /// wider block re-reads them less often. Measured on the dev VM (M=896, K=5632, N=2048, BF16):
-    /// 4 tiles 68 %, 8 tiles 84 %, 16 tiles 85 % of FMA peak; at K=2048 4 tiles stay best.
+    /// 4 tiles 68 %, 8 tiles 84 %, 16 tiles 85 % of FMA peak; at K=2048, and for a handful of rows
+    /// (one prompt: fewer, larger blocks leave a thread idle), 4 tiles stay best.
     /// </summary>
-    internal static int ColTilesFor(int k) => ColTiles > 0 ? ColTiles : k > 3072 ? 16 : 4;
+    internal static int ColTilesFor(int k, int m) => ColTiles > 0 ? ColTiles : k > 3072 && m >= 64 ? 16 : 4;
 
     /// <summary>Weight types widened once per column block into a float32 panel when a block has many rows (bench-tunable).</summary>
     internal static bool PackF16 = true, PackBF16 = false;
@@ -81,7 +82,7 @@ public static class MatMul
             _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
             _accumulate = accumulate; _level = level;
             (_mr, _nr) = DotTiles.Shape(level);
-            int colTiles = ColTilesFor(_k);
+            int colTiles = ColTilesFor(_k, m);
             _colBlock = _nr * (level == SimdLevel.Vector256 ? 2 * colTiles : colTiles);
             int colBlocks = (_n + _colBlock - 1) / _colBlock;
             // Split rows only when column blocks alone cannot keep every thread busy.

@@ -99,7 +99,7 @@ internal sealed class ForwardPass
                 Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
                 MatMul.Multiply(normed, rows, w.Up, up);
                 Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
-                VectorOps.SiluMul(gate, up, up);
+                VectorOps.SiluMulParallel(gate, up, up);
             }
             if (stop == new LayerPoint(l, LayerStage.MlpPost)) return;
 

@@ -20,6 +20,39 @@ public static class VectorOps
     public static void SiluMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y) =>
         SiluMul(gate, up, y, KernelOptions.Simd);
 
+    /// <summary>
+    /// <see cref="SiluMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> over a whole
+    /// step's [rows × d_ff], split into chunks on the kernel threads (its exp costs about as much
+    /// as a few percent of the step's matrix products). Chunks start at multiples of 16, so every
+    /// element takes the same path as in one call: the split cannot change a bit.
+    /// </summary>
+    public static unsafe void SiluMulParallel(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
+    {
+        int n = gate.Length;
+        if (up.Length != n || y.Length != n) throw new ArgumentException("SiluMul: length mismatch");
+        int threads = n >= 2 * SiluChunk ? KernelOptions.MaxThreads : 1;
+        if (threads <= 1)
+        {
+            SiluMul(gate, up, y, KernelOptions.Simd);
+            return;
+        }
+        fixed (float* g = gate, u = up, o = y)
+            KernelParallel.Run(new SiluMulJob(g, u, o, n), (n + SiluChunk - 1) / SiluChunk, threads);
+    }
+
+    private const int SiluChunk = 1 << 14;
+
+    private sealed unsafe class SiluMulJob(float* gate, float* up, float* y, int n) : ParallelJob
+    {
+        private readonly float* _gate = gate, _up = up, _y = y;
+
+        public override void Run(int item)
+        {
+            int start = item * SiluChunk, length = Math.Min(SiluChunk, n - start);
+            SiluMul(new ReadOnlySpan<float>(_gate + start, length), new ReadOnlySpan<float>(_up + start, length), new Span<float>(_y + start, length), KernelOptions.Simd);
+        }
+    }
+
     /// <summary>Σ a[i]·b[i].</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Dot(a, b, KernelOptions.Simd);
 

@@ -183,4 +183,18 @@ public class VectorOpsTests
         Assert.Throws<ArgumentException>(() => VectorOps.SiluMul(new float[3], new float[3], new float[2]));
         Assert.Throws<ArgumentException>(() => VectorOps.RmsNorm(new float[3], new float[2], 1e-5f, new float[3]));
     }
+
+    [Fact]
+    public void SiluMulSplitOverThreadsIsBitIdenticalToOneCall()
+    {
+        var rng = new Random(5);
+        int n = 3 * 16384 + 7; // several chunks and a tail that is not a whole vector
+        var g = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        var up = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var whole = new float[n];
+        VectorOps.SiluMul(g, up, whole);
+        var split = (float[])up.Clone();
+        VectorOps.SiluMulParallel(g, split, split); // in place, as the forward pass calls it
+        Assert.Equal(whole, split);
+    }
 }

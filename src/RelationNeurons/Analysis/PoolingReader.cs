@@ -51,7 +51,7 @@ public sealed class PoolingReader : ISharedPrefixReader
             _prefixLength = batch.RowCountOf(0);
             if (_prefixState.Length != width) _prefixState = new float[width];
             // Whether the prefix starts with BOS is the same for every prompt that shares it; the state is a running fold, not yet scaled.
-            bool skip = _skipFirst.Length > 0 && _skipFirst[0];
+            bool skip = _skipFirst[batch.SequenceIndex(0)];
             // Every prompt that shares a prefix has more rows than it, so the prefix is never a prompt's only (BOS) row.
             Fold(values.Slice(batch.RowStart(0) * width, _prefixLength * width), 0, _prefixLength, width, _pooling,
                 FirstCounted(_prefixLength + 1, _pooling, skip), _prefixState);

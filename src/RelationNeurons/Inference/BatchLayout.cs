@@ -24,8 +24,9 @@ public sealed class BatchLayout
     /// <summary>0 for prefill, then 1, 2, ... for each generated-token step.</summary>
     public int DecodeStep { get; private set; }
     /// <summary>
-    /// A prefill step whose one sequence (<see cref="SequenceIndex"/> −1) is the token prefix that
-    /// every prompt of the next prefill step starts with; those prompts then hold only their own
+    /// A prefill step whose one sequence is the token prefix that every prompt of the next prefill
+    /// step starts with (its <see cref="SequenceIndex"/> is the first of those prompts, so a reader
+    /// can look up per-prompt facts such as a leading BOS); those prompts then hold only their own
     /// tokens, at positions from <see cref="PastLength"/> = the prefix length. Only
     /// <see cref="Hooks.ISharedPrefixReader"/>s ever see such steps.
     /// </summary>

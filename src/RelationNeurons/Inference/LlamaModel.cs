@@ -273,7 +273,7 @@ public sealed class LlamaModel : IDisposable
         cache.Reset(layers, capacities, kvw);
         var layout = new BatchLayout();
         layout.Begin(prefill: true, decodeStep: 0, sharedPrefix: true);
-        layout.Add(-1, 0, 0, shared);
+        layout.Add(first, 0, 0, shared);
         _pass.Run(layout, prompts[first].AsSpan(0, shared), cache, runtime, ws, layerCount);
         for (int l = 0; l < Math.Min(layerCount, layers); l++)
         {

@@ -62,6 +62,25 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EachStepUsesItsOwnPromptsBosFlagWhenExcludingBos()
+    {
+        if (StoriesFixture.Require(output) is not { } folder) return;
+        // Two steps (token budget): the first's prompts start with BOS, the second's with another shared token.
+        int[][] prompts =
+        [
+            [1, 5, 300, 42], [1, 5, 300, 461], [1, 5, 300, 13, 431], [1, 5, 300, 283],
+            [5, 300, 299, 42], [5, 300, 299, 461, 7], [5, 300, 299, 13], [5, 300, 299, 283],
+        ];
+        int budget = prompts.Take(4).Sum(p => p.Length);
+        using var shared = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = budget });
+        using var whole = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = budget, SharePromptPrefixes = false });
+        var (sharedOut, sharedSteps) = Pool(shared, prompts, Pooling.MeanExcludingBos, []);
+        var (wholeOut, _) = Pool(whole, prompts, Pooling.MeanExcludingBos, []);
+        Assert.Equal(2, sharedSteps);
+        for (int t = 0; t < Taps.Length; t++) Assert.Equal(wholeOut[t], sharedOut[t]);
+    }
+
+    [Fact]
     public void LastLogitsAreBitIdenticalToOneByOne()
     {
         if (StoriesFixture.Require(output) is not { } folder) return;

@@ -118,7 +118,7 @@ internal static class PerfCase
                 var times = PerfCommon.Time(runs, make(batch));
                 double median = PerfCommon.Median(times);
                 // Our engine runs a shared prefix (BOS) once per step: GFLOP/s count the rows it computes, tokens/s every prompt token.
-                long computed = oursModel is null ? tokens : PerfCommon.ComputedRows(batch, oursModel.Options.SharePromptPrefixes, oursModel.Options.SharedPrefixMinPrompts);
+                long computed = oursModel is null ? tokens : PerfCommon.ComputedRows(batch, oursModel.Options);
                 // The same matrix products alone (same weights and rows): what the rest of the pass costs on top.
                 double? gemm = oursModel is null || capture ? null : PerfCommon.Median(PerfCommon.Time(Math.Min(runs, 3), GemmOnly(oursModel, (int)computed)));
                 rows.Add(new JsonObject

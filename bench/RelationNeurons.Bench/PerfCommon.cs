@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RelationNeurons.Inference;
 using RelationNeurons.Models;
 
 namespace RelationNeurons.Bench;
@@ -67,13 +68,10 @@ internal static class PerfCommon
     /// Rows the engine computes for one step of <paramref name="batch"/>: every token, less the
     /// common prefix of all but one prompt when the step shares it (EngineOptions.SharePromptPrefixes).
     /// </summary>
-    public static long ComputedRows(int[][] batch, bool share, int minPrompts = 4)
+    public static long ComputedRows(int[][] batch, EngineOptions options)
     {
         long tokens = batch.Sum(p => (long)p.Length);
-        if (!share || batch.Length < minPrompts) return tokens;
-        int prefix = batch.Min(p => p.Length) - 1;
-        foreach (var p in batch) prefix = Math.Min(prefix, batch[0].AsSpan(0, prefix).CommonPrefixLength(p));
-        return tokens - (long)(batch.Length - 1) * prefix;
+        return tokens - (long)(batch.Length - 1) * LlamaModel.SharedPrefixLength(batch, 0, batch.Length, options);
     }
 
     public static string Load1() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";

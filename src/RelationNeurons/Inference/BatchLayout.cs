@@ -66,6 +66,27 @@ public sealed class BatchLayout
         _rowStart[0] = 0;
     }
 
+    /// <summary>
+    /// Starts a prefill step of prompts [<paramref name="first"/>, first + count) in cache slots
+    /// 0..count−1, each from position <paramref name="skip"/> (the tokens before it are shared or
+    /// cached); returns the step's tokens, packed in the same order.
+    /// </summary>
+    internal int[] BeginPrefill(IReadOnlyList<int[]> prompts, int first, int count, int skip = 0)
+    {
+        Begin(prefill: true, decodeStep: 0);
+        int tokenCount = 0;
+        for (int i = first; i < first + count; i++) tokenCount += prompts[i].Length - skip;
+        var tokens = new int[tokenCount];
+        for (int i = first, at = 0; i < first + count; i++)
+        {
+            int rows = prompts[i].Length - skip;
+            Add(i, i - first, skip, rows);
+            prompts[i].AsSpan(skip).CopyTo(tokens.AsSpan(at));
+            at += rows;
+        }
+        return tokens;
+    }
+
     internal void Add(int sequenceIndex, int cacheSlot, int pastLength, int rows)
     {
         int s = SequenceCount;

@@ -75,16 +75,10 @@ public sealed class LayerStream(LlamaModel model)
             int rowOffset = 0;
             foreach (var (first, count) in model.Groups(prompts, 0))
             {
-                layout.Begin(prefill: true, decodeStep: 0);
-                int tokenCount = 0;
-                for (int i = first; i < first + count; i++)
-                {
-                    layout.Add(i, i - first, 0, prompts[i].Length);
-                    tokenCount += prompts[i].Length;
-                }
-                var tokens = embed ? new int[tokenCount] : [];
-                if (embed)
-                    for (int i = first, at = 0; i < first + count; at += prompts[i].Length, i++) prompts[i].CopyTo(tokens, at);
+                var packed = layout.BeginPrefill(prompts, first, count);
+                int tokenCount = packed.Length;
+                // Past layer 0 no tokens are given: the pass then embeds nothing and keeps the state put in.
+                var tokens = embed ? packed : [];
                 // Grow the buffers before the state goes in: growing replaces them.
                 ws.Ensure(c, tokenCount, count * c.NumAttentionHeads, layout.MaxContext);
                 var state = hidden.Slice(rowOffset * h, tokenCount * h);

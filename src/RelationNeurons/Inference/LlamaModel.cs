@@ -102,18 +102,10 @@ public sealed class LlamaModel : IDisposable
                 // Without logits, layers after the last reader cannot change anything observed.
                 int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
                 int shared = resume is null ? SharedPrefixLength(prompts, first, count, runtime, logits) : 0;
-                layout.Begin(prefill: true, decodeStep: 0);
-                int tokenCount = 0;
-                for (int i = first; i < first + count; i++) tokenCount += prompts[i].Length - shared;
-                var tokens = new int[tokenCount];
-                int at = 0;
-                for (int i = first; i < first + count; i++)
-                {
-                    layout.Add(i, i - first, shared, prompts[i].Length - shared);
-                    prompts[i].AsSpan(shared).CopyTo(tokens.AsSpan(at));
-                    at += prompts[i].Length - shared;
-                    if (resume is not null) entries[i - first] = resume.Cache.Find(prompts[i]);
-                }
+                var tokens = layout.BeginPrefill(prompts, first, count, shared);
+                int tokenCount = tokens.Length;
+                if (resume is not null)
+                    for (int i = first; i < first + count; i++) entries[i - first] = resume.Cache.Find(prompts[i]);
                 if (shared > 0)
                 {
                     RunSharedPrefix(prompts, first, count, shared, runtime, ws, layerCount);
@@ -250,8 +242,14 @@ public sealed class LlamaModel : IDisposable
     /// </summary>
     private int SharedPrefixLength(IReadOnlyList<int[]> prompts, int first, int count, HookRuntime? runtime, LogitsSelection logits)
     {
-        if (!Options.SharePromptPrefixes || count < Math.Max(2, Options.SharedPrefixMinPrompts) || logits == LogitsSelection.AllPositions) return 0;
-        if (runtime is not null && !runtime.AllowsSharedPrefix) return 0;
+        if (logits == LogitsSelection.AllPositions || (runtime is not null && !runtime.AllowsSharedPrefix)) return 0;
+        return SharedPrefixLength(prompts, first, count, Options);
+    }
+
+    /// <summary>The shared-prefix rule alone (options, prompt count, common tokens): also what the bench counts rows with.</summary>
+    internal static int SharedPrefixLength(IReadOnlyList<int[]> prompts, int first, int count, EngineOptions options)
+    {
+        if (!options.SharePromptPrefixes || count < Math.Max(2, options.SharedPrefixMinPrompts)) return 0;
         var head = prompts[first];
         int length = head.Length - 1;
         for (int i = first + 1; i < first + count && length > 0; i++)

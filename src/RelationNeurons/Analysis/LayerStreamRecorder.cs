@@ -131,20 +131,7 @@ internal static class LayerStreamRecorder
         Func<int, int, PoolingReader[]> batchOutput, int batch)
     {
         int elementSize = SafetensorsFile.ElementSize(dtype);
-        // The same header as the chunked recorder's assembly: tensors sorted by name, no metadata.
-        var order = Enumerable.Range(0, units.Taps.Count)
-            .OrderBy(k => RecordFolder.TensorName(layer, units.Taps[k]), StringComparer.Ordinal).ToArray();
-        var header = new JsonObject();
-        var tensorOffset = new long[units.Taps.Count];
-        long offset = 0;
-        foreach (int k in order)
-        {
-            long bytes = (long)prompts * units.Taps[k].Width * elementSize;
-            header[RecordFolder.TensorName(layer, units.Taps[k])] = SafetensorsHeader.Entry(dtype, [prompts, units.Taps[k].Width], offset, offset + bytes);
-            tensorOffset[k] = offset;
-            offset += bytes;
-        }
-        long dataBytes = offset;
+        var (header, _, tensorOffset, dataBytes) = Recorder.LayerFileHeader(units, layer, prompts, dtype);
         Half[] halves = [];
         AtomicFile.Write(Path.Combine(directory, RecordManifest.LayerFileName(layer)), stream =>
         {

@@ -221,6 +221,29 @@ public static class Recorder
     }
 
     /// <summary>
+    /// The header of layer <paramref name="layer"/>'s file, which both recorders write: one tensor
+    /// [prompts × width] per tap, sorted by name, no metadata. Also the taps in data order, each
+    /// tap's data offset, and the data's total bytes.
+    /// </summary>
+    internal static (JsonObject Header, int[] Order, long[] Offsets, long DataBytes) LayerFileHeader(UnitSpace units, int layer, int prompts, SafetensorsDtype dtype)
+    {
+        int elementSize = SafetensorsFile.ElementSize(dtype);
+        var order = Enumerable.Range(0, units.Taps.Count)
+            .OrderBy(k => RecordFolder.TensorName(layer, units.Taps[k]), StringComparer.Ordinal).ToArray();
+        var header = new JsonObject();
+        var offsets = new long[units.Taps.Count];
+        long offset = 0;
+        foreach (int k in order)
+        {
+            long bytes = (long)prompts * units.Taps[k].Width * elementSize;
+            header[RecordFolder.TensorName(layer, units.Taps[k])] = SafetensorsHeader.Entry(dtype, [prompts, units.Taps[k].Width], offset, offset + bytes);
+            offsets[k] = offset;
+            offset += bytes;
+        }
+        return (header, order, offsets, offset);
+    }
+
+    /// <summary>
     /// Writes each layer file by streaming every chunk's rows tap after tap: the header is known
     /// from the shapes, so no layer is ever held whole in memory.
     /// </summary>
@@ -233,17 +256,7 @@ public static class Recorder
             try
             {
                 for (int c = 0; c < chunkCount; c++) files[c] = SafetensorsFile.Open(ChunkPath(chunks, c));
-                var order = Enumerable.Range(0, units.Taps.Count)
-                    .OrderBy(k => RecordFolder.TensorName(l, units.Taps[k]), StringComparer.Ordinal).ToArray();
-                var header = new JsonObject();
-                long offset = 0;
-                foreach (int k in order)
-                {
-                    long bytes = (long)prompts * units.Taps[k].Width * elementSize;
-                    header[RecordFolder.TensorName(l, units.Taps[k])] =
-                        SafetensorsHeader.Entry(dtype, [prompts, units.Taps[k].Width], offset, offset + bytes);
-                    offset += bytes;
-                }
+                var (header, order, _, _) = LayerFileHeader(units, l, prompts, dtype);
                 int layer = l;
                 AtomicFile.Write(Path.Combine(directory, RecordManifest.LayerFileName(l)), stream =>
                 {

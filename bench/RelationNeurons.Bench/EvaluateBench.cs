@@ -29,7 +29,7 @@ internal static class EvaluateBench
         var cases = new JsonArray();
         foreach (int from in fromLayers)
         {
-            var hooks = new HookSet().Deactivate(RandomUnits(c, from, deactivate));
+            var hooks = new HookSet().Deactivate(PerfCommon.RandomUnits(c, from, deactivate, seed: 13 + from));
             // Only layer l's clean state (and the keys/values below it) is needed to resume at l.
             var cacheOptions = new PrefixCacheOptions { Layers = [from], MaxBytes = long.MaxValue };
             PrefixCache? prefix = null;
@@ -56,18 +56,6 @@ internal static class EvaluateBench
         {
             ["engine"] = "ours", ["model"] = a.Str("model", "tinyllama"), ["prompts"] = count, ["new_tokens"] = newTokens, ["layers"] = layers, ["results"] = cases,
         };
-    }
-
-    /// <summary><paramref name="count"/> distinct random units of layers ≥ <paramref name="from"/> (fewer if the layers hold fewer).</summary>
-    private static HashSet<NeuronId> RandomUnits(LlamaConfig c, int from, int count)
-    {
-        var rng = new Random(13 + from);
-        int available = (c.NumHiddenLayers - from) * c.IntermediateSize;
-        count = Math.Min(count, available / 2);
-        var units = new HashSet<NeuronId>();
-        while (units.Count < count)
-            units.Add(new NeuronId(new HookPoint(from + rng.Next(c.NumHiddenLayers - from), TapKind.MlpPost), rng.Next(c.IntermediateSize)));
-        return units;
     }
 
     /// <summary>

@@ -160,14 +160,11 @@ internal static class PerfCase
         var c = model.Config;
         var prompts = PerfCommon.Prompts(count, c.VocabSize);
         HookSet? hooks = null;
-        deactivate = Math.Min(deactivate, c.NumHiddenLayers * c.IntermediateSize / 2); // a small model has fewer units
         if (deactivate > 0)
         {
             // Units spread over all layers, like a relation's top units (N = 6000 in the paper's command).
-            var rng = new Random(11);
-            var units = new HashSet<NeuronId>();
-            while (units.Count < deactivate)
-                units.Add(new NeuronId(new HookPoint(rng.Next(c.NumHiddenLayers), TapKind.MlpPost), rng.Next(c.IntermediateSize)));
+            var units = PerfCommon.RandomUnits(c, 0, deactivate, seed: 11);
+            deactivate = units.Count;
             hooks = new HookSet().Deactivate(units);
         }
         int generated = 0;

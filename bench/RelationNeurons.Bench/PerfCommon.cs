@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Models;
 
@@ -72,6 +73,21 @@ internal static class PerfCommon
     {
         long tokens = batch.Sum(p => (long)p.Length);
         return tokens - (long)(batch.Length - 1) * LlamaModel.SharedPrefixLength(batch, 0, batch.Length, options);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> distinct random <c>mlp.hook_post</c> units of layers ≥ <paramref name="fromLayer"/>
+    /// (at most half of those layers' units: a small model has fewer).
+    /// </summary>
+    public static HashSet<NeuronId> RandomUnits(LlamaConfig c, int fromLayer, int count, int seed)
+    {
+        var rng = new Random(seed);
+        int layers = c.NumHiddenLayers - fromLayer;
+        count = Math.Min(count, layers * c.IntermediateSize / 2);
+        var units = new HashSet<NeuronId>();
+        while (units.Count < count)
+            units.Add(new NeuronId(new HookPoint(fromLayer + rng.Next(layers), TapKind.MlpPost), rng.Next(c.IntermediateSize)));
+        return units;
     }
 
     public static string Load1() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";

@@ -32,6 +32,7 @@ internal static unsafe class GemmBench
         _cpuClock = a.Str("clock", "wall") == "cpu";
         KernelOptions.Simd = Enum.Parse<SimdLevel>(a.Str("simd", KernelOptions.Simd.ToString()), ignoreCase: true);
         var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();
+        int copies = Math.Max(1, a.Int("copies", 1));
         var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
 
         Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} coltiles={MatMul.ColTiles} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
@@ -46,12 +47,13 @@ internal static unsafe class GemmBench
         foreach (var type in types)
         {
             int es = type == WeightType.F32 ? 4 : 2;
-            void* data = NativeMemory.AlignedAlloc((nuint)((long)n * k * es), 64);
+            void* data = NativeMemory.AlignedAlloc((nuint)((long)n * k * es * copies), 64);
             try
             {
-                Fill(data, type, (long)n * k);
+                Fill(data, type, (long)n * k * copies);
                 var w = new WeightMatrix(data, type, n, k);
-                double sec = Median(reps, () => MatMul.Multiply(x.AsSpan(0, m * k), m, w, y.AsSpan(0, m * n)));
+                var ws = Enumerable.Range(0, copies).Select(c => new WeightMatrix((byte*)data + (long)c * n * k * es, type, n, k)).ToArray();
+                double sec = Median(reps, () => { foreach (var wc in ws) MatMul.Multiply(x.AsSpan(0, m * k), m, wc, y.AsSpan(0, m * n)); }) / copies;
                 double gflops = 2.0 * m * n * k / sec / 1e9;
                 Console.WriteLine($"gemm {type,-4} M={m} K={k} N={n}: {sec * 1e3,8:F2} ms  {gflops,7:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak");
                 foreach (int sm in small)

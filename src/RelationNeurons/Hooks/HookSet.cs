@@ -96,13 +96,17 @@ internal sealed class HookRuntime
 
     private static int Slot(int layer, TapKind kind) => layer * KindCount + (int)kind;
 
-    /// <summary>Highest layer with a reader, or -1: when no logits are wanted, later layers need not run.</summary>
-    public int LastReaderLayer
+    /// <summary>
+    /// The last tap with a reader in execution order (taps are declared in that order), or null:
+    /// when no logits are wanted, nothing after it need run.
+    /// </summary>
+    public HookPoint? LastReader
     {
         get
         {
-            for (int i = _readers.Length - 1; i >= 0; i--) if (_readers[i].Length > 0) return i / KindCount;
-            return -1;
+            for (int i = _readers.Length - 1; i >= 0; i--)
+                if (_readers[i].Length > 0) return new HookPoint(i / KindCount, (TapKind)(i % KindCount));
+            return null;
         }
     }
 

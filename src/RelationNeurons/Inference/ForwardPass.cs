@@ -34,9 +34,11 @@ internal sealed class ForwardPass
     /// the saved state there into <c>ws.Residual</c> (and <c>ws.Up</c> for <see cref="LayerStage.MlpPost"/>)
     /// and the keys/values of the skipped layers into the cache. A pass <paramref name="to"/> a point
     /// stops just before it, leaving that state in the same buffers (no tap at or after it runs).
+    /// A pass with <paramref name="stopAfter"/> returns right after that tap has run, when nothing
+    /// later is observed (e.g. a record's last <c>mlp.hook_post</c>: the last down_proj is skipped).
     /// </summary>
     public void Run(BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? cache, HookRuntime? hooks, Workspace ws, int layerCount = int.MaxValue,
-        LayerPoint from = default, LayerPoint? to = null)
+        LayerPoint from = default, LayerPoint? to = null, HookPoint? stopAfter = null)
     {
         var stop = to ?? LayerPoint.End;
         var c = _config;
@@ -61,18 +63,18 @@ internal sealed class ForwardPass
 
             if (!resumedHere || from.Stage == LayerStage.Attention)
             {
-                Tap(hooks, l, TapKind.ResidPre, x, h, batch);
+                if (Tap(hooks, l, TapKind.ResidPre, x, h, batch, stopAfter)) return;
 
                 NormRows(x, w.InputNorm, normed, rows);
                 var q = ws.Q.AsSpan(0, rows * qw);
                 var k = ws.K.AsSpan(0, rows * kvw);
                 var v = ws.V.AsSpan(0, rows * kvw);
                 MatMul.Multiply(normed, rows, w.Q, q);
-                Tap(hooks, l, TapKind.Q, q, qw, batch);
+                if (Tap(hooks, l, TapKind.Q, q, qw, batch, stopAfter)) return;
                 MatMul.Multiply(normed, rows, w.K, k);
-                Tap(hooks, l, TapKind.K, k, kvw, batch);
+                if (Tap(hooks, l, TapKind.K, k, kvw, batch, stopAfter)) return;
                 MatMul.Multiply(normed, rows, w.V, v);
-                Tap(hooks, l, TapKind.V, v, kvw, batch);
+                if (Tap(hooks, l, TapKind.V, v, kvw, batch, stopAfter)) return;
 
                 for (int r = 0; r < rows; r++)
                 {
@@ -86,9 +88,9 @@ internal sealed class ForwardPass
                 Attend(l, batch, cache, ws);
 
                 MatMul.Multiply(attention, rows, w.O, projected);
-                Tap(hooks, l, TapKind.AttnOut, projected, h, batch);
+                if (Tap(hooks, l, TapKind.AttnOut, projected, h, batch, stopAfter)) return;
                 VectorOps.Add(x, projected, x);
-                Tap(hooks, l, TapKind.ResidMid, x, h, batch);
+                if (Tap(hooks, l, TapKind.ResidMid, x, h, batch, stopAfter)) return;
             }
             if (stop == new LayerPoint(l, LayerStage.Mlp)) return;
 
@@ -96,24 +98,26 @@ internal sealed class ForwardPass
             {
                 NormRows(x, w.PostAttentionNorm, normed, rows);
                 MatMul.Multiply(normed, rows, w.Gate, gate);
-                Tap(hooks, l, TapKind.MlpPre, gate, f, batch);
+                if (Tap(hooks, l, TapKind.MlpPre, gate, f, batch, stopAfter)) return;
                 MatMul.Multiply(normed, rows, w.Up, up);
-                Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch);
+                if (Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch, stopAfter)) return;
                 VectorOps.SiluMulParallel(gate, up, up);
             }
             if (stop == new LayerPoint(l, LayerStage.MlpPost)) return;
 
-            Tap(hooks, l, TapKind.MlpPost, up, f, batch);
+            if (Tap(hooks, l, TapKind.MlpPost, up, f, batch, stopAfter)) return;
             MatMul.Multiply(up, rows, w.Down, projected);
-            Tap(hooks, l, TapKind.MlpOut, projected, h, batch);
+            if (Tap(hooks, l, TapKind.MlpOut, projected, h, batch, stopAfter)) return;
             VectorOps.Add(x, projected, x);
-            Tap(hooks, l, TapKind.ResidPost, x, h, batch);
+            if (Tap(hooks, l, TapKind.ResidPost, x, h, batch, stopAfter)) return;
         }
     }
 
-    private static void Tap(HookRuntime? hooks, int layer, TapKind kind, Span<float> data, int width, BatchLayout batch)
+    /// <summary>Runs the tap's hooks; true when the pass ends here (<paramref name="stopAfter"/>).</summary>
+    private static bool Tap(HookRuntime? hooks, int layer, TapKind kind, Span<float> data, int width, BatchLayout batch, HookPoint? stopAfter)
     {
         if (hooks is not null && hooks.IsActive(layer, kind)) hooks.Run(layer, kind, data, width, batch);
+        return stopAfter is { } last && last.Layer == layer && last.Kind == kind;
     }
 
     private void NormRows(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int rows)

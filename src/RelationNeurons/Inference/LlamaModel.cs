@@ -99,8 +99,9 @@ public sealed class LlamaModel : IDisposable
             var entries = resume is null ? [] : new PrefixEntry?[prompts.Count];
             foreach (var (first, count) in Groups(prompts, 0))
             {
-                // Without logits, layers after the last reader cannot change anything observed.
-                int layerCount = logits == LogitsSelection.None ? (runtime?.LastReaderLayer ?? -1) + 1 : int.MaxValue;
+                // Without logits, nothing after the last reader's tap can change anything observed.
+                HookPoint? stopAfter = logits == LogitsSelection.None ? runtime?.LastReader : null;
+                int layerCount = logits != LogitsSelection.None ? int.MaxValue : stopAfter is { } last ? last.Layer + 1 : 0;
                 int shared = resume is null ? SharedPrefixLength(prompts, first, count, runtime, logits) : 0;
                 var tokens = layout.BeginPrefill(prompts, first, count, shared);
                 int tokenCount = tokens.Length;
@@ -108,13 +109,13 @@ public sealed class LlamaModel : IDisposable
                     for (int i = first; i < first + count; i++) entries[i - first] = resume.Cache.Find(prompts[i]);
                 if (shared > 0)
                 {
-                    RunSharedPrefix(prompts, first, count, shared, runtime, ws, layerCount);
-                    _pass.Run(layout, tokens, ws.Cache, runtime, ws, layerCount);
+                    RunSharedPrefix(prompts, first, count, shared, runtime, ws, layerCount, stopAfter);
+                    _pass.Run(layout, tokens, ws.Cache, runtime, ws, layerCount, stopAfter: stopAfter);
                 }
                 else if (resume is not null && resume.Point.Layer < layerCount)
-                    resume.Run(_pass, Config, layout, tokens, null, runtime, ws, entries.AsSpan(0, count), layerCount);
+                    resume.Run(_pass, Config, layout, tokens, null, runtime, ws, entries.AsSpan(0, count), layerCount, stopAfter);
                 else
-                    _pass.Run(layout, tokens, null, runtime, ws, layerCount);
+                    _pass.Run(layout, tokens, null, runtime, ws, layerCount, stopAfter: stopAfter);
                 if (logits == LogitsSelection.None)
                 {
                     for (int i = first; i < first + count; i++) result[i] = [];
@@ -262,7 +263,8 @@ public sealed class LlamaModel : IDisposable
     /// the step) as a step of their own into cache slot 0, then gives every other slot a copy of
     /// those keys and values, so the prompts continue from them as from their own history.
     /// </summary>
-    private void RunSharedPrefix(IReadOnlyList<int[]> prompts, int first, int count, int shared, HookRuntime? runtime, Workspace ws, int layerCount)
+    private void RunSharedPrefix(IReadOnlyList<int[]> prompts, int first, int count, int shared, HookRuntime? runtime, Workspace ws, int layerCount,
+        HookPoint? stopAfter)
     {
         var capacities = new int[count];
         for (int i = 0; i < count; i++) capacities[i] = prompts[first + i].Length;
@@ -272,7 +274,7 @@ public sealed class LlamaModel : IDisposable
         var layout = new BatchLayout();
         layout.Begin(prefill: true, decodeStep: 0, sharedPrefix: true);
         layout.Add(first, 0, 0, shared);
-        _pass.Run(layout, prompts[first].AsSpan(0, shared), cache, runtime, ws, layerCount);
+        _pass.Run(layout, prompts[first].AsSpan(0, shared), cache, runtime, ws, layerCount, stopAfter: stopAfter);
         for (int l = 0; l < Math.Min(layerCount, layers); l++)
         {
             var keys = cache.Keys(l, 0)[..(shared * kvw)];

@@ -19,13 +19,13 @@ internal sealed class PrefixResume(PrefixCache cache, LayerPoint point)
     /// rows, or is null when the cache does not (computed in full up to the point).
     /// </summary>
     public void Run(ForwardPass pass, LlamaConfig c, BatchLayout batch, ReadOnlySpan<int> tokens, KvCache? kv,
-        HookRuntime? hooks, Workspace ws, ReadOnlySpan<PrefixEntry?> entries, int layerCount = int.MaxValue)
+        HookRuntime? hooks, Workspace ws, ReadOnlySpan<PrefixEntry?> entries, int layerCount = int.MaxValue, HookPoint? stopAfter = null)
     {
         int cached = 0;
         for (int s = 0; s < batch.SequenceCount; s++) if (entries[s] is not null) cached++;
         if (cached == 0)
         {
-            pass.Run(batch, tokens, kv, hooks, ws, layerCount);
+            pass.Run(batch, tokens, kv, hooks, ws, layerCount, stopAfter: stopAfter);
             return;
         }
 
@@ -56,7 +56,7 @@ internal sealed class PrefixResume(PrefixCache cache, LayerPoint point)
         }
         ws.SavedResidual.AsSpan(0, rows * h).CopyTo(ws.Residual);
         if (withUp) ws.SavedUp.AsSpan(0, rows * f).CopyTo(ws.Up);
-        pass.Run(batch, tokens, kv, hooks, ws, layerCount, from: Point);
+        pass.Run(batch, tokens, kv, hooks, ws, layerCount, from: Point, stopAfter: stopAfter);
     }
 
     /// <summary>The sequences the cache does not hold, up to the point, in a step of their own; their state goes to the saved buffers at their rows.</summary>

@@ -128,6 +128,7 @@ internal static unsafe partial class DotTiles
         byte* w5 = TN.Value > 5 ? w + 5 * ldw : w;
         float* xt = stackalloc float[16 * 8];
         byte* wt = stackalloc byte[16 * 4 * 6];
+        float* red = stackalloc float[48];
         nint len = k & ~15;
         for (int pass = 0; ; pass++)
         {
@@ -285,54 +286,11 @@ internal static unsafe partial class DotTiles
             if (TM.Value > 7 && TN.Value > 5) a75.Store(part + 752);
             return;
         }
-        Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(a00), accumulate);
-        if (TN.Value > 1) Store(y + 0 * ldy + 1, CanonicalOrder.Reduce(a01), accumulate);
-        if (TN.Value > 2) Store(y + 0 * ldy + 2, CanonicalOrder.Reduce(a02), accumulate);
-        if (TN.Value > 3) Store(y + 0 * ldy + 3, CanonicalOrder.Reduce(a03), accumulate);
-        if (TN.Value > 4) Store(y + 0 * ldy + 4, CanonicalOrder.Reduce(a04), accumulate);
-        if (TN.Value > 5) Store(y + 0 * ldy + 5, CanonicalOrder.Reduce(a05), accumulate);
-        if (TM.Value > 1) Store(y + 1 * ldy + 0, CanonicalOrder.Reduce(a10), accumulate);
-        if (TM.Value > 1 && TN.Value > 1) Store(y + 1 * ldy + 1, CanonicalOrder.Reduce(a11), accumulate);
-        if (TM.Value > 1 && TN.Value > 2) Store(y + 1 * ldy + 2, CanonicalOrder.Reduce(a12), accumulate);
-        if (TM.Value > 1 && TN.Value > 3) Store(y + 1 * ldy + 3, CanonicalOrder.Reduce(a13), accumulate);
-        if (TM.Value > 1 && TN.Value > 4) Store(y + 1 * ldy + 4, CanonicalOrder.Reduce(a14), accumulate);
-        if (TM.Value > 1 && TN.Value > 5) Store(y + 1 * ldy + 5, CanonicalOrder.Reduce(a15), accumulate);
-        if (TM.Value > 2) Store(y + 2 * ldy + 0, CanonicalOrder.Reduce(a20), accumulate);
-        if (TM.Value > 2 && TN.Value > 1) Store(y + 2 * ldy + 1, CanonicalOrder.Reduce(a21), accumulate);
-        if (TM.Value > 2 && TN.Value > 2) Store(y + 2 * ldy + 2, CanonicalOrder.Reduce(a22), accumulate);
-        if (TM.Value > 2 && TN.Value > 3) Store(y + 2 * ldy + 3, CanonicalOrder.Reduce(a23), accumulate);
-        if (TM.Value > 2 && TN.Value > 4) Store(y + 2 * ldy + 4, CanonicalOrder.Reduce(a24), accumulate);
-        if (TM.Value > 2 && TN.Value > 5) Store(y + 2 * ldy + 5, CanonicalOrder.Reduce(a25), accumulate);
-        if (TM.Value > 3) Store(y + 3 * ldy + 0, CanonicalOrder.Reduce(a30), accumulate);
-        if (TM.Value > 3 && TN.Value > 1) Store(y + 3 * ldy + 1, CanonicalOrder.Reduce(a31), accumulate);
-        if (TM.Value > 3 && TN.Value > 2) Store(y + 3 * ldy + 2, CanonicalOrder.Reduce(a32), accumulate);
-        if (TM.Value > 3 && TN.Value > 3) Store(y + 3 * ldy + 3, CanonicalOrder.Reduce(a33), accumulate);
-        if (TM.Value > 3 && TN.Value > 4) Store(y + 3 * ldy + 4, CanonicalOrder.Reduce(a34), accumulate);
-        if (TM.Value > 3 && TN.Value > 5) Store(y + 3 * ldy + 5, CanonicalOrder.Reduce(a35), accumulate);
-        if (TM.Value > 4) Store(y + 4 * ldy + 0, CanonicalOrder.Reduce(a40), accumulate);
-        if (TM.Value > 4 && TN.Value > 1) Store(y + 4 * ldy + 1, CanonicalOrder.Reduce(a41), accumulate);
-        if (TM.Value > 4 && TN.Value > 2) Store(y + 4 * ldy + 2, CanonicalOrder.Reduce(a42), accumulate);
-        if (TM.Value > 4 && TN.Value > 3) Store(y + 4 * ldy + 3, CanonicalOrder.Reduce(a43), accumulate);
-        if (TM.Value > 4 && TN.Value > 4) Store(y + 4 * ldy + 4, CanonicalOrder.Reduce(a44), accumulate);
-        if (TM.Value > 4 && TN.Value > 5) Store(y + 4 * ldy + 5, CanonicalOrder.Reduce(a45), accumulate);
-        if (TM.Value > 5) Store(y + 5 * ldy + 0, CanonicalOrder.Reduce(a50), accumulate);
-        if (TM.Value > 5 && TN.Value > 1) Store(y + 5 * ldy + 1, CanonicalOrder.Reduce(a51), accumulate);
-        if (TM.Value > 5 && TN.Value > 2) Store(y + 5 * ldy + 2, CanonicalOrder.Reduce(a52), accumulate);
-        if (TM.Value > 5 && TN.Value > 3) Store(y + 5 * ldy + 3, CanonicalOrder.Reduce(a53), accumulate);
-        if (TM.Value > 5 && TN.Value > 4) Store(y + 5 * ldy + 4, CanonicalOrder.Reduce(a54), accumulate);
-        if (TM.Value > 5 && TN.Value > 5) Store(y + 5 * ldy + 5, CanonicalOrder.Reduce(a55), accumulate);
-        if (TM.Value > 6) Store(y + 6 * ldy + 0, CanonicalOrder.Reduce(a60), accumulate);
-        if (TM.Value > 6 && TN.Value > 1) Store(y + 6 * ldy + 1, CanonicalOrder.Reduce(a61), accumulate);
-        if (TM.Value > 6 && TN.Value > 2) Store(y + 6 * ldy + 2, CanonicalOrder.Reduce(a62), accumulate);
-        if (TM.Value > 6 && TN.Value > 3) Store(y + 6 * ldy + 3, CanonicalOrder.Reduce(a63), accumulate);
-        if (TM.Value > 6 && TN.Value > 4) Store(y + 6 * ldy + 4, CanonicalOrder.Reduce(a64), accumulate);
-        if (TM.Value > 6 && TN.Value > 5) Store(y + 6 * ldy + 5, CanonicalOrder.Reduce(a65), accumulate);
-        if (TM.Value > 7) Store(y + 7 * ldy + 0, CanonicalOrder.Reduce(a70), accumulate);
-        if (TM.Value > 7 && TN.Value > 1) Store(y + 7 * ldy + 1, CanonicalOrder.Reduce(a71), accumulate);
-        if (TM.Value > 7 && TN.Value > 2) Store(y + 7 * ldy + 2, CanonicalOrder.Reduce(a72), accumulate);
-        if (TM.Value > 7 && TN.Value > 3) Store(y + 7 * ldy + 3, CanonicalOrder.Reduce(a73), accumulate);
-        if (TM.Value > 7 && TN.Value > 4) Store(y + 7 * ldy + 4, CanonicalOrder.Reduce(a74), accumulate);
-        if (TM.Value > 7 && TN.Value > 5) Store(y + 7 * ldy + 5, CanonicalOrder.Reduce(a75), accumulate);
+        CanonicalOrder.Reduce16(a00, a01, a02, a03, a04, a05, a10, a11, a12, a13, a14, a15, a20, a21, a22, a23).Store(red + 0);
+        if (TM.Value > 2) CanonicalOrder.Reduce16(a24, a25, a30, a31, a32, a33, a34, a35, a40, a41, a42, a43, a44, a45, a50, a51).Store(red + 16);
+        if (TM.Value > 5) CanonicalOrder.Reduce16(a52, a53, a54, a55, a60, a61, a62, a63, a64, a65, a70, a71, a72, a73, a74, a75).Store(red + 32);
+        for (int i = 0; i < TM.Value; i++)
+            for (int j = 0; j < TN.Value; j++) Store(y + i * ldy + j, red[i * 6 + j], accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -35,6 +35,7 @@ def dot512():
         L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
     L.append(f"        float* xt = stackalloc float[16 * {MR512}];")
     L.append("        byte* wt = stackalloc byte[16 * 4 * 6];")
+    L.append(f"        float* red = stackalloc float[{MR512 * NR512}];")
     L.append("        nint len = k & ~15;")
     L.append("        for (int pass = 0; ; pass++)")
     L.append("        {")
@@ -77,13 +78,14 @@ def dot512():
             L.append(f"            {c}a{i}{j}.Store(part + {(i*NR512+j)*16});")
     L.append("            return;")
     L.append("        }")
-    for i in range(MR512):
-        for j in range(NR512):
-            cond = []
-            if i>0: cond.append(f"TM.Value > {i}")
-            if j>0: cond.append(f"TN.Value > {j}")
-            c = f"if ({' && '.join(cond)}) " if cond else ""
-            L.append(f"        {c}Store(y + {i} * ldy + {j}, CanonicalOrder.Reduce(a{i}{j}), accumulate);")
+    # Sixteen accumulators (row-major slots i*NR512+j) reduced per Reduce16, then stored one by one.
+    names = [f"a{i}{j}" for i in range(MR512) for j in range(NR512)]
+    for g in range(0, len(names), 16):
+        group = names[g:g+16]
+        cond = f"if (TM.Value > {g // NR512}) " if g > 0 else ""
+        L.append(f"        {cond}CanonicalOrder.Reduce16({', '.join(group)}).Store(red + {g});")
+    L.append("        for (int i = 0; i < TM.Value; i++)")
+    L.append(f"            for (int j = 0; j < TN.Value; j++) Store(y + i * ldy + j, red[i * {NR512} + j], accumulate);")
     L.append("    }")
     return L
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using RelationNeurons.Inference.Kernels;
 
 namespace RelationNeurons.Tests.Inference.Kernels;
@@ -49,6 +50,34 @@ public class MatMulTests
         yield return SimdLevel.Scalar;
         if (KernelOptions.HardwareLevel >= SimdLevel.Vector256) yield return SimdLevel.Vector256;
         if (KernelOptions.HardwareLevel >= SimdLevel.Vector512) yield return SimdLevel.Vector512;
+    }
+
+    [Fact]
+    public void Reduce16GivesEachAccumulatorsCanonicalReductionBitForBit()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return;
+        var r = new Random(5);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            var acc = new Vector512<float>[16];
+            for (int a = 0; a < 16; a++)
+            {
+                var lanes = new float[16];
+                // Wide exponent range so that any change in the order of additions shows up in the bits.
+                for (int l = 0; l < 16; l++) lanes[l] = (float)((r.NextDouble() - 0.5) * Math.Pow(2, r.Next(-20, 21)));
+                if (trial % 50 == 0) lanes[r.Next(16)] = float.NaN;
+                acc[a] = Vector512.Create(lanes);
+            }
+            var all = CanonicalOrder.Reduce16(acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7],
+                acc[8], acc[9], acc[10], acc[11], acc[12], acc[13], acc[14], acc[15]);
+            for (int a = 0; a < 16; a++)
+            {
+                var lanes = new float[16];
+                acc[a].CopyTo(lanes);
+                Assert.Equal(BitConverter.SingleToInt32Bits(CanonicalOrder.Reduce(lanes)), BitConverter.SingleToInt32Bits(all.GetElement(a)));
+                Assert.Equal(BitConverter.SingleToInt32Bits(CanonicalOrder.Reduce(acc[a])), BitConverter.SingleToInt32Bits(all.GetElement(a)));
+            }
+        }
     }
 
     internal static float[] Random(int n, int seed)

@@ -171,11 +171,12 @@ internal static class PerfSuite
         var sb = new StringBuilder();
         sb.AppendLine($"\nevaluate with deactivation in layers >= l, {model}: {(int)r["prompts"]!} prompts x {(int)r["new_tokens"]!} new tokens, "
             + $"resumed from the clean run's prefix cache vs the same run in full, median of {runs}");
-        sb.AppendLine($"  {"from layer",-12}{"full s",10}{"resumed s",12}{"resumed/full",14}{"ideal share",13}{"resumed/ideal",15}{"rows departed",15}");
+        sb.AppendLine($"  {"from layer",-12}{"full s",10}{"prefill s",11}{"resumed s",12}{"resumed/full",14}{"FLOP share",12}{"resumed/FLOP",14}{"priced share",14}{"resumed/priced",16}{"rows departed",15}");
         foreach (var x in r["results"]!.AsArray())
-            sb.AppendLine($"  {(int)x!["from_layer"]!,-12}{(double)x["full_median_s"]!,10:F2}{(double)x["resumed_median_s"]!,12:F2}{(double)x["resumed_over_full"]!,14:F3}"
-                + $"{(double)x["ideal_share"]!,13:F3}{(double)x["resumed_over_ideal"]!,15:F3}{(long)x["rows_departed"]!,15}");
-        sb.AppendLine("  ideal share: matrix-product FLOPs the resumed run must recompute (layers >= l for rows agreeing with the clean run, all layers for departed rows, LM head) over the full run's");
+            sb.AppendLine($"  {(int)x!["from_layer"]!,-12}{(double)x["full_median_s"]!,10:F2}{(double)x["full_prefill_median_s"]!,11:F2}{(double)x["resumed_median_s"]!,12:F2}{(double)x["resumed_over_full"]!,14:F3}"
+                + $"{(double)x["ideal_share"]!,12:F3}{(double)x["resumed_over_ideal"]!,14:F3}{(double)x["priced_share"]!,14:F3}{(double)x["resumed_over_priced"]!,16:F3}{(long)x["rows_departed"]!,15}");
+        sb.AppendLine("  FLOP share: matrix-product FLOPs the resumed run must recompute (layers >= l for rows agreeing with the clean run, all layers for departed rows, LM head) over the full run's");
+        sb.AppendLine("  priced share: the same work with prefill and decode rows each priced at their cost in the full run (its prefill time x prefill FLOP share + its decode time x decode FLOP share)");
         return sb.ToString();
     }
 

@@ -163,9 +163,14 @@ internal sealed class ForwardPass
         int maxContext = batch.MaxContext;
         long work = (long)batch.RowCount * c.NumAttentionHeads * maxContext * c.HeadDim;
         if (_options.ParallelAttention && items > 1 && work >= 1 << 16)
-            Parallel.For(0, items, item => AttendItem(layer, batch, cache, ws, item, maxContext));
+            KernelParallel.Run(new AttendJob(this, layer, batch, cache, ws, maxContext), items, KernelOptions.MaxThreads);
         else
             for (int item = 0; item < items; item++) AttendItem(layer, batch, cache, ws, item, maxContext);
+    }
+
+    private sealed class AttendJob(ForwardPass pass, int layer, BatchLayout batch, KvCache? cache, Workspace ws, int maxContext) : ParallelJob
+    {
+        public override void Run(int item) => pass.AttendItem(layer, batch, cache, ws, item, maxContext);
     }
 
     private void AttendItem(int layer, BatchLayout batch, KvCache? cache, Workspace ws, int item, int maxContext)

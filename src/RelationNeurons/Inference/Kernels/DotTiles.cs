@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RelationNeurons.Inference.Kernels;
 
@@ -69,6 +71,24 @@ internal static unsafe partial class DotTiles
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* y, float v, bool accumulate) => *y = accumulate ? *y + v : v;
+
+    /// <summary>Lanes 0..count−1 set: a row of a tile's results.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> RowMask(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+
+    /// <summary>
+    /// The masked lanes of <paramref name="v"/> to y (y + v with <paramref name="accumulate"/>):
+    /// one masked store instead of a scalar store per result, which cost ~35 ns per tile call
+    /// (the results went through a stack buffer and scalar reloads). Lanes outside the mask are
+    /// neither read nor written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* y, Vector512<float> v, Vector512<float> mask, bool accumulate)
+    {
+        if (accumulate) v = Avx512F.MaskLoad(y, mask, Vector512<float>.Zero) + v;
+        Avx512F.MaskStore(y, mask, v);
+    }
 
     /// <summary>The canonical order in plain scalar code: the fallback path and the bit-exact oracle for the SIMD tiles.</summary>
     internal static void TileScalar(float* x, nint ldx, byte* w, nint ldw, WeightType type, int k, int mr, int nr, float* y, nint ldy, bool accumulate)

@@ -123,6 +123,24 @@ public class MatMulTests
     }
 
     [Theory, MemberData(nameof(LevelsAndTypes))]
+    public void AccumulateAddsEachResultOnceToWhatYHeld(SimdLevel level, WeightType type)
+    {
+        foreach (var (m, n, k) in Shapes)
+        {
+            using var w = new TestWeights(Random(n * k, n + 5 * k), type, n, k);
+            var x = Random(m * k, m + 11 * k);
+            var before = Random(m * n, m * n + 1);
+            var product = new float[m * n];
+            MatMul.Multiply(x, m, w.Matrix, product, false, level, 2);
+            var y = (float[])before.Clone();
+            MatMul.Multiply(x, m, w.Matrix, y, true, level, 2);
+            for (int i = 0; i < y.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(before[i] + product[i]) == BitConverter.SingleToInt32Bits(y[i]),
+                    $"{level} {type} m={m} n={n} k={k} i={i}: {y[i]} vs {before[i] + product[i]}");
+        }
+    }
+
+    [Theory, MemberData(nameof(LevelsAndTypes))]
     public void SimdLevelsAreBitIdenticalToTheScalarCanonicalOrder(SimdLevel level, WeightType type)
     {
         foreach (var (m, n, k) in Shapes)

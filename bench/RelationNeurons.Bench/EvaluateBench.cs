@@ -40,10 +40,13 @@ internal static class EvaluateBench
             PrefixCache? prefix = null;
             var buildTimes = PerfCommon.Time(1, () => prefix = model.BuildPrefixCache(prompts, newTokens, stop: null, stopAtEos: false, cacheOptions));
             GenerationResult[]? full = null, resumed = null;
-            var fullTimes = PerfCommon.Time(runs, () => full = model.Generate(prompts, newTokens, hooks, stop: null, stopAtEos: false));
-            var resumedTimes = PerfCommon.Time(runs, () => resumed = model.Generate(prompts, newTokens, hooks, stop: null, stopAtEos: false, prefix: prefix));
-            // The full run's prefill alone: the same generation stopped at its first new token.
-            var prefillTimes = PerfCommon.Time(runs, () => model.Generate(prompts, 1, hooks, stop: null, stopAtEos: false));
+            // Interleaved, so that the machine's drift during the case cancels in the ratios. The
+            // full run's prefill alone is the same generation stopped at its first new token.
+            var times = PerfCommon.TimeInterleaved(runs,
+                () => full = model.Generate(prompts, newTokens, hooks, stop: null, stopAtEos: false),
+                () => resumed = model.Generate(prompts, newTokens, hooks, stop: null, stopAtEos: false, prefix: prefix),
+                () => model.Generate(prompts, 1, hooks, stop: null, stopAtEos: false));
+            var (fullTimes, resumedTimes, prefillTimes) = (times[0], times[1], times[2]);
             for (int i = 0; i < count; i++)
                 if (!full![i].NewIds.SequenceEqual(resumed![i].NewIds))
                     throw new InvalidOperationException($"resumed generation differs from the full run at prompt {i}");

@@ -29,16 +29,24 @@ internal static class PerfCommon
     }
 
     /// <summary>One untimed warm-up call (JIT, page faults, buffer growth), then <paramref name="runs"/> timed calls; seconds each.</summary>
-    public static double[] Time(int runs, Action body)
+    public static double[] Time(int runs, Action body) => TimeInterleaved(runs, body)[0];
+
+    /// <summary>
+    /// Several bodies timed in turn (one warm-up call each, then round r times every body once),
+    /// so that a drift of the machine's speed during the measurement hits each alike and ratios
+    /// between them keep; seconds per body and run.
+    /// </summary>
+    public static double[][] TimeInterleaved(int runs, params Action[] bodies)
     {
-        body();
-        var times = new double[runs];
+        foreach (var body in bodies) body();
+        var times = bodies.Select(_ => new double[runs]).ToArray();
         for (int r = 0; r < runs; r++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            body();
-            times[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        }
+            for (int b = 0; b < bodies.Length; b++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                bodies[b]();
+                times[b][r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
         return times;
     }
 

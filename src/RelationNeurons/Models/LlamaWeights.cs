@@ -1,4 +1,3 @@
-using System.Globalization;
 using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Models.Safetensors;
 
@@ -37,11 +36,10 @@ public sealed class LlamaWeights
 
     public static LlamaWeights Bind(CheckpointFiles files, LlamaConfig config)
     {
-        int h = config.HiddenSize, f = config.IntermediateSize, qw = config.QueryWidth, kvw = config.KeyValueWidth, v = config.VocabSize;
         long parameters = 0;
         var dtypes = new HashSet<SafetensorsDtype>();
 
-        unsafe WeightMatrix Matrix(string name, int rows, int cols)
+        unsafe WeightMatrix Matrix(string name, int rows, int cols, int ropeHeads)
         {
             var (file, info) = Check(name, rows, cols);
             parameters += info.ElementCount;
@@ -75,43 +73,12 @@ public sealed class LlamaWeights
             return (file, info);
         }
 
+        var layout = LlamaTensorLayout.HuggingFace;
         // Projection biases (attention_bias / mlp_bias variants) would be silently ignored: refuse them.
-        foreach (string proj in new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj" })
-        {
-            string bias = $"model.layers.0.{proj}.bias";
+        foreach (string bias in layout.FirstLayerProjections(".bias"))
             if (files.Contains(bias))
                 throw new UserInputException($"{files.Find(bias).File.Path}: tensor '{bias}' found; projections with bias are not supported");
-        }
 
-        var embedding = Matrix("model.embed_tokens.weight", v, h);
-        var layers = new LayerWeights[config.NumHiddenLayers];
-        for (int l = 0; l < layers.Length; l++)
-        {
-            string p = "model.layers." + l.ToString(CultureInfo.InvariantCulture) + ".";
-            layers[l] = new LayerWeights
-            {
-                InputNorm = Vector(p + "input_layernorm.weight", h),
-                Q = Matrix(p + "self_attn.q_proj.weight", qw, h),
-                K = Matrix(p + "self_attn.k_proj.weight", kvw, h),
-                V = Matrix(p + "self_attn.v_proj.weight", kvw, h),
-                O = Matrix(p + "self_attn.o_proj.weight", h, qw),
-                PostAttentionNorm = Vector(p + "post_attention_layernorm.weight", h),
-                Gate = Matrix(p + "mlp.gate_proj.weight", f, h),
-                Up = Matrix(p + "mlp.up_proj.weight", f, h),
-                Down = Matrix(p + "mlp.down_proj.weight", h, f),
-            };
-        }
-        var finalNorm = Vector("model.norm.weight", h);
-        // Tied checkpoints usually omit lm_head; HF then multiplies by the embedding matrix.
-        var head = config.TieWordEmbeddings ? embedding : Matrix("lm_head.weight", v, h);
-        return new LlamaWeights
-        {
-            Embedding = embedding,
-            Layers = layers,
-            FinalNorm = finalNorm,
-            LmHead = head,
-            ParameterCount = parameters,
-            StorageDtype = dtypes.Count == 1 ? dtypes.First().ToString() : "mixed",
-        };
+        return layout.Bind(config, Matrix, Vector, () => (parameters, dtypes.Count == 1 ? dtypes.First().ToString() : "mixed"));
     }
 }

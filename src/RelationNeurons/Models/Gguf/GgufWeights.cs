@@ -1,4 +1,3 @@
-using System.Globalization;
 using RelationNeurons.Inference.Kernels;
 
 namespace RelationNeurons.Models.Gguf;
@@ -14,7 +13,6 @@ public static class GgufWeights
 {
     public static unsafe LlamaWeights Bind(GgufFile file, LlamaConfig config)
     {
-        int h = config.HiddenSize, f = config.IntermediateSize, qw = config.QueryWidth, kvw = config.KeyValueWidth, v = config.VocabSize;
         long parameters = 0;
         var types = new HashSet<WeightType>();
 
@@ -29,12 +27,12 @@ public static class GgufWeights
             return info;
         }
 
-        WeightMatrix Matrix(string name, int rows, int cols, int heads = 0)
+        WeightMatrix Matrix(string name, int rows, int cols, int ropeHeads)
         {
             var info = Check(name, cols, rows);
             var type = GgmlTypes.ToWeightType(info.Type)!.Value;
             types.Add(type);
-            return new WeightMatrix(file.DataPointer(info), type, rows, cols, heads > 0 ? RopeRowMap(rows, heads) : null);
+            return new WeightMatrix(file.DataPointer(info), type, rows, cols, ropeHeads > 0 ? RopeRowMap(rows, ropeHeads) : null);
         }
 
         float[] Vector(string name, int length)
@@ -45,39 +43,12 @@ public static class GgufWeights
             return result;
         }
 
-        foreach (string proj in new[] { "attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down" })
-            if (file.Find($"blk.0.{proj}.bias") is not null)
-                throw new UserInputException($"{file.Path}: tensor 'blk.0.{proj}.bias' found; projections with bias are not supported");
+        var layout = LlamaTensorLayout.Gguf;
+        foreach (string bias in layout.FirstLayerProjections(".bias"))
+            if (file.Find(bias) is not null)
+                throw new UserInputException($"{file.Path}: tensor '{bias}' found; projections with bias are not supported");
 
-        var embedding = Matrix("token_embd.weight", v, h);
-        var layers = new LayerWeights[config.NumHiddenLayers];
-        for (int l = 0; l < layers.Length; l++)
-        {
-            string p = "blk." + l.ToString(CultureInfo.InvariantCulture) + ".";
-            layers[l] = new LayerWeights
-            {
-                InputNorm = Vector(p + "attn_norm.weight", h),
-                Q = Matrix(p + "attn_q.weight", qw, h, config.NumAttentionHeads),
-                K = Matrix(p + "attn_k.weight", kvw, h, config.NumKeyValueHeads),
-                V = Matrix(p + "attn_v.weight", kvw, h),
-                O = Matrix(p + "attn_output.weight", h, qw),
-                PostAttentionNorm = Vector(p + "ffn_norm.weight", h),
-                Gate = Matrix(p + "ffn_gate.weight", f, h),
-                Up = Matrix(p + "ffn_up.weight", f, h),
-                Down = Matrix(p + "ffn_down.weight", h, f),
-            };
-        }
-        var finalNorm = Vector("output_norm.weight", h);
-        var head = config.TieWordEmbeddings ? embedding : Matrix("output.weight", v, h);
-        return new LlamaWeights
-        {
-            Embedding = embedding,
-            Layers = layers,
-            FinalNorm = finalNorm,
-            LmHead = head,
-            ParameterCount = parameters,
-            StorageDtype = types.Count == 1 ? types.First().ToString() : "mixed",
-        };
+        return layout.Bind(config, Matrix, Vector, () => (parameters, types.Count == 1 ? types.First().ToString() : "mixed"));
     }
 
     /// <summary>

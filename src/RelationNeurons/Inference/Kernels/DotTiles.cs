@@ -10,7 +10,7 @@ namespace RelationNeurons.Inference.Kernels;
 /// generated half (DotTiles.g.cs, from TileGenerator.py) spells out the accumulators; this half
 /// holds the scalar tile and the shape → instantiation lookup.
 /// </summary>
-// Without it every tile call zero-fills its stack scratch (padded tails, reductions: ~1 KB) before
+// Without it every tile call zero-fills its stack scratch (zero-padded tail copies, ~0.9 KB) before
 // use, a fixed cost per call that weighs on short k; each buffer is fully written before it is read.
 [SkipLocalsInit]
 internal static unsafe partial class DotTiles

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using RelationNeurons.IO;
 using RelationNeurons.Models;
@@ -95,13 +94,7 @@ internal static class SyntheticModel
             };
             offset += t.Count * 2;
         }
-        byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
-        int padded = (json.Length + 7) / 8 * 8;
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-        stream.Write(length);
-        stream.Write(json);
-        for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+        SafetensorsHeader.Write(stream, header);
 
         var buffer = new byte[1 << 20];
         foreach (var t in tensors)

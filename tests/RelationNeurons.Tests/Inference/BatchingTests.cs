@@ -8,14 +8,7 @@ namespace RelationNeurons.Tests.Inference;
 /// <summary>Batched runs give bit-identical results to one-by-one runs; KV-cache decoding equals full recompute.</summary>
 public sealed class BatchingTests(ITestOutputHelper output)
 {
-    private static readonly int[][] Prompts =
-    [
-        [1, 461, 461, 401, 401, 401, 461, 378],
-        [1],
-        [1, 5, 300, 299, 42, 100, 17],
-        [1, 283, 264],
-        [1, 13, 431, 431, 293, 430, 417, 363, 416, 315, 342, 88],
-    ];
+    private static readonly int[][] Prompts = StoriesFixture.MixedPrompts;
 
     private static readonly HookPoint Post1 = new(1, TapKind.MlpPost);
     private static readonly HookPoint Q3 = new(3, TapKind.Q);

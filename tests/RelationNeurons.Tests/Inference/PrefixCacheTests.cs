@@ -8,14 +8,7 @@ namespace RelationNeurons.Tests.Inference;
 /// <summary>Runs resumed from a clean prefix cache give bit-identical ids, logits and activations to full runs.</summary>
 public sealed class PrefixCacheTests(ITestOutputHelper output)
 {
-    private static readonly int[][] Prompts =
-    [
-        [1, 461, 461, 401, 401, 401, 461, 378],
-        [1],
-        [1, 5, 300, 299, 42, 100, 17],
-        [1, 283, 264],
-        [1, 13, 431, 431, 293, 430, 417, 363, 416, 315, 342, 88],
-    ];
+    private static readonly int[][] Prompts = StoriesFixture.MixedPrompts;
 
     /// <summary>Interventions whose first hooked tap lies at various points: layer 0 to the last layer, each stage of a block.</summary>
     public static TheoryData<string> Interventions => new()

@@ -11,6 +11,19 @@ internal static class StoriesFixture
 {
     public static string? FixturesRoot { get; } = FindFixtures();
 
+    /// <summary>
+    /// Five prompts in stories260k's vocabulary, BOS first, of 1 to 12 tokens (one of BOS alone):
+    /// the mix the batching and prefix-cache tests compare one-by-one runs against.
+    /// </summary>
+    public static readonly int[][] MixedPrompts =
+    [
+        [1, 461, 461, 401, 401, 401, 461, 378],
+        [1],
+        [1, 5, 300, 299, 42, 100, 17],
+        [1, 283, 264],
+        [1, 13, 431, 431, 293, 430, 417, 363, 416, 315, 342, 88],
+    ];
+
     public static string? Folder => FixturesRoot is null ? null : Path.Combine(FixturesRoot, "stories260k");
 
     private static string? FindFixtures()

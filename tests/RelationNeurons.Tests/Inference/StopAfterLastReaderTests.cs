@@ -1,6 +1,7 @@
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
+using RelationNeurons.Tests.Reliability;
 using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Inference;
@@ -16,7 +17,7 @@ public sealed class StopAfterLastReaderTests(ITestOutputHelper output)
     [Fact]
     public void LastReaderIsTheLatestReadTapInExecutionOrder()
     {
-        var config = TinyConfig();
+        var config = MicroModel.Config(layers: 4);
         Assert.Null(new HookSet().Deactivate(NeuronId.ParseList("L3.N1")).Compile(config).LastReader);
         var hooks = new HookSet()
             .AddReader(new HookPoint(1, TapKind.MlpPost), (_, _, _, _) => { })
@@ -66,9 +67,4 @@ public sealed class StopAfterLastReaderTests(ITestOutputHelper output)
         Assert.Equal(Residual(null, new LayerPoint(last, LayerStage.MlpPost)), stopped);
         Assert.NotEqual(Residual(null, null), stopped);
     }
-
-    private static RelationNeurons.Models.LlamaConfig TinyConfig() => new()
-    {
-        HiddenSize = 16, IntermediateSize = 32, NumHiddenLayers = 4, NumAttentionHeads = 2, NumKeyValueHeads = 2, VocabSize = 64,
-    };
 }

@@ -114,9 +114,13 @@ public static class MatMul
             if (rows > _mr && rows <= DotTiles.WideRows(_level))
             {
                 int nrw = DotTiles.WideCols(_level, rows);
+                var wide = DotTiles.Tile(_level, _type, rows, nrw); // looked up once per block, as the 4×6 tile below
                 for (int j0 = c0; j0 < c1; j0 += nrw)
-                    DotTiles.Tile(_level, _type, rows, Math.Min(nrw, c1 - j0))(
+                {
+                    int nr = Math.Min(nrw, c1 - j0);
+                    (nr == nrw ? wide : DotTiles.Tile(_level, _type, rows, nr))(
                         _x + (nint)r0 * _k, _k, _w + j0 * ldw, ldw, _k, _y + (nint)r0 * _n + j0, _n, _accumulate, null, 0);
+                }
                 return;
             }
             if (rows > _mr && Packs(_type))

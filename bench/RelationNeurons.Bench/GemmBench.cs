@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Bench;
 

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Inference;
 using Spectre.Console;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Cli.Verbs;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using RelationNeurons.Experiments.Evaluation;
-using RelationNeurons.Experiments.Results;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Runners;
+using RelationNeurons.Experiments.Statistics;
 
 namespace RelationNeurons.Cli.Verbs;
 

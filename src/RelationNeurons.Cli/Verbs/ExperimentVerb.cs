@@ -1,8 +1,8 @@
 using System.CommandLine;
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
-using RelationNeurons.Experiments.Pipeline;
+using RelationNeurons.Runs;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Inference;
 using Spectre.Console;

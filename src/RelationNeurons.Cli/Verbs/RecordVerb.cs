@@ -4,7 +4,6 @@ using RelationNeurons.Analysis;
 using RelationNeurons.Data;
 using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
-using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Cli.Verbs;
 
@@ -49,7 +48,7 @@ internal static class RecordVerb
             var list = PromptFile.Read(options.PromptsFile);
             if (list.Count == 0) throw new UserInputException($"{options.PromptsFile}: no prompts");
             using var m = LlamaModel.Load(parse.GetValue(model)!);
-            var tokenizer = TokenizerLoader.Load(m.Directory, m.Config.BosTokenId, m.Config.EosTokenIds);
+            var tokenizer = m.LoadTokenizer();
             var toRecord = list.Select(p => new RecordPrompt(tokenizer.Encode(p.Text, addBos: tokenizer.AddBosByDefault),
                 new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
             options = options with { ModelName = parse.GetValue(model) };

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Pipeline;
+using RelationNeurons.Runs;
 using RelationNeurons.Inference;
 using Spectre.Console;
 

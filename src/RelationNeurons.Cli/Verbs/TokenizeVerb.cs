@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using RelationNeurons.Models;
 using RelationNeurons.Tokenization;
+using RelationNeurons.Inference;
 
 namespace RelationNeurons.Cli.Verbs;
 
@@ -22,7 +23,7 @@ internal static class TokenizeVerb
         {
             // Only the tokenizer is loaded: a folder with nothing else in it is fine.
             string path = parse.GetValue(model)!;
-            var tokenizer = TokenizerLoader.Load(File.Exists(path) ? path : ModelLocator.Resolve(path));
+            var tokenizer = CheckpointLoader.LoadTokenizer(File.Exists(path) ? path : ModelLocator.Resolve(path));
             var result = Run(tokenizer, parse.GetValue(text)!, parse.GetValue(bos));
             if (parse.GetValue(json)) JsonOutput.Write(result);
             else Console.Out.Write(FormatTable(result));

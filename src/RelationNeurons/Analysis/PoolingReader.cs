@@ -1,6 +1,5 @@
 using System.Numerics;
 using RelationNeurons.Hooks;
-using RelationNeurons.Inference;
 using RelationNeurons.Inference.Kernels;
 
 namespace RelationNeurons.Analysis;

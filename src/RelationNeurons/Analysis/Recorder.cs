@@ -85,10 +85,10 @@ public static class Recorder
         var units = manifest.UnitSpace();
         // Refuse before hours of work if the buffers and accumulators cannot fit.
         if (options.StreamLayers)
-            Models.MemoryGuard.Check(LayerStreamRecorder.Estimate(model, units, Math.Min(options.BatchPrompts, prompts.Count),
+            MemoryGuard.Check(LayerStreamRecorder.Estimate(model, units, Math.Min(options.BatchPrompts, prompts.Count),
                 prompts.Max(p => p.Ids.Length)), "record --stream-layers");
         else
-            Models.MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
+            MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
                 units.TotalUnits, prompts.Max(p => p.Ids.Length)), "record");
         string fingerprint = Fingerprint(manifest, options, prompts);
 

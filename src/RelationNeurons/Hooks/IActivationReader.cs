@@ -1,4 +1,3 @@
-using RelationNeurons.Inference;
 
 namespace RelationNeurons.Hooks;
 

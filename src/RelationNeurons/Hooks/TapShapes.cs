@@ -10,7 +10,8 @@ public static class TapShapes
         TapKind.Q => config.QueryWidth,
         TapKind.K or TapKind.V => config.KeyValueWidth,
         TapKind.MlpPre or TapKind.MlpPreLinear or TapKind.MlpPost => config.IntermediateSize,
-        _ => config.HiddenSize,
+        TapKind.ResidPre or TapKind.AttnOut or TapKind.ResidMid or TapKind.MlpOut or TapKind.ResidPost => config.HiddenSize,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown tap kind"),
     };
 
     public static int Width(LlamaConfig config, HookPoint hook) => Width(config, hook.Kind);

@@ -33,7 +33,8 @@ internal readonly record struct LayerPoint(int Layer, LayerStage Stage) : ICompa
     {
         TapKind.ResidPre or TapKind.Q or TapKind.K or TapKind.V or TapKind.AttnOut or TapKind.ResidMid => new(hook.Layer, LayerStage.Attention),
         TapKind.MlpPre or TapKind.MlpPreLinear => new(hook.Layer, LayerStage.Mlp),
-        _ => new(hook.Layer, LayerStage.MlpPost), // MlpPost, MlpOut, ResidPost
+        TapKind.MlpPost or TapKind.MlpOut or TapKind.ResidPost => new(hook.Layer, LayerStage.MlpPost),
+        _ => throw new ArgumentOutOfRangeException(nameof(hook), hook.Kind, "unknown tap kind"),
     };
 
     /// <summary>Layers whose keys and values a pass resumed here does not compute (they come from the saved state).</summary>

@@ -1,6 +1,6 @@
 using RelationNeurons.Hooks;
-using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Models;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Inference;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;
-using RelationNeurons.Models.Gguf;
 using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Inference;
@@ -13,64 +12,51 @@ namespace RelationNeurons.Inference;
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
-    private readonly IDisposable _files;
-    private readonly GgufCheckpoint? _gguf;
+    private readonly IModelCheckpoint _checkpoint;
     private readonly ForwardPass _pass;
     private readonly ConcurrentBag<Workspace> _workspaces = [];
 
-    public LlamaConfig Config { get; }
+    public LlamaConfig Config => _checkpoint.Config;
     /// <summary>The resolved checkpoint folder, or the full path of a GGUF file.</summary>
-    public string Directory { get; }
-    public LlamaWeights Weights { get; }
+    public string Directory => _checkpoint.Location;
+    public LlamaWeights Weights => _checkpoint.Weights;
     public EngineOptions Options { get; }
-    public long MappedBytes { get; }
-    public IReadOnlyList<string> FilePaths { get; }
+    public long MappedBytes => _checkpoint.MappedBytes;
+    public IReadOnlyList<string> FilePaths => _checkpoint.FilePaths;
 
-    private LlamaModel(string directory, LlamaConfig config, CheckpointFiles files, LlamaWeights weights, EngineOptions options)
-        : this(directory, config, files, weights, options, files.MappedBytes, files.Files.Select(f => f.Path).ToList()) { }
-
-    private LlamaModel(GgufCheckpoint gguf, EngineOptions options)
-        : this(gguf.File.Path, gguf.Config, gguf, gguf.Weights, options, gguf.File.FileLength, [gguf.File.Path]) => _gguf = gguf;
-
-    private LlamaModel(string directory, LlamaConfig config, IDisposable files, LlamaWeights weights, EngineOptions options, long mappedBytes, IReadOnlyList<string> paths)
+    private LlamaModel(IModelCheckpoint checkpoint, EngineOptions options)
     {
-        Directory = directory; Config = config; _files = files; Weights = weights; Options = options;
-        MappedBytes = mappedBytes; FilePaths = paths;
-        _pass = new ForwardPass(config, weights, new RotaryEmbedding(config), options);
+        _checkpoint = checkpoint; Options = options;
+        _pass = new ForwardPass(checkpoint.Config, checkpoint.Weights, new RotaryEmbedding(checkpoint.Config), options);
     }
 
-    /// <summary>Loads a folder, a Hub id found in the local Hugging Face cache, or a GGUF file.</summary>
+    /// <summary>
+    /// Loads a folder, a Hub id found in the local Hugging Face cache, or a GGUF file. Every format
+    /// goes through the same memory guard and, with <see cref="EngineOptions.CheckWeights"/>, the
+    /// same scan for non-finite weights.
+    /// </summary>
     public static LlamaModel Load(string model, EngineOptions? options = null)
     {
-        if (GgufCheckpoint.IsGgufPath(model))
-        {
-            var gguf = GgufCheckpoint.Open(model);
-            return new LlamaModel(gguf, options ?? new EngineOptions());
-        }
-        string dir = ModelLocator.Resolve(model);
-        var config = LlamaConfig.Load(Path.Combine(dir, "config.json"));
-        var files = CheckpointFiles.Open(dir);
+        options ??= new EngineOptions();
+        var checkpoint = CheckpointLoader.Open(model);
         try
         {
-            var weights = LlamaWeights.Bind(files, config);
-            MemoryGuard.Check(MemoryEstimate.ForForward(config, files.MappedBytes, options ?? new EngineOptions()), $"loading {dir}");
-            if (options?.CheckWeights == true) WeightValidator.CheckAll(files);
-            return new LlamaModel(dir, config, files, weights, options ?? new EngineOptions());
+            MemoryGuard.Check(MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options), $"loading {checkpoint.Location}");
+            if (options.CheckWeights) checkpoint.CheckWeights();
+            return new LlamaModel(checkpoint, options);
         }
         catch
         {
-            files.Dispose();
+            checkpoint.Dispose();
             throw;
         }
     }
 
     /// <summary>Whether the checkpoint folder holds a tokenizer (tokenizer.json or tokenizer.model), or the GGUF file's metadata does.</summary>
-    public bool HasTokenizer => _gguf?.HasTokenizer ??
-        File.Exists(Path.Combine(Directory, TokenizerLoader.TokenizerJson)) ||
-        File.Exists(Path.Combine(Directory, TokenizerLoader.SentencePieceModelFile));
+    public bool HasTokenizer => _checkpoint.HasTokenizer;
 
-    /// <summary>The checkpoint folder's tokenizer, with BOS/EOS ids from config.json where the tokenizer files do not say.</summary>
-    public ITokenizer LoadTokenizer() => _gguf?.LoadTokenizer() ?? TokenizerLoader.Load(Directory, Config.BosTokenId, Config.EosTokenIds);
+    /// <summary>The checkpoint's tokenizer, with BOS/EOS ids from config.json where the tokenizer files do not say.</summary>
+    public ITokenizer LoadTokenizer() => _checkpoint.LoadTokenizer();
 
     /// <summary>Forward pass over one prompt.</summary>
     public ForwardResult Forward(int[] ids, HookSet? hooks = null, LogitsSelection logits = LogitsSelection.LastPosition) =>
@@ -187,39 +173,7 @@ public sealed class LlamaModel : IDisposable
         bool stopAtEos = true, PrefixCacheOptions? options = null)
     {
         CheckPrompts(prompts);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        var wanted = (options?.Layers ?? Enumerable.Range(0, Config.NumHiddenLayers).ToArray()).Distinct().Order().ToArray();
-        foreach (int l in wanted)
-            if ((uint)l >= (uint)Config.NumHiddenLayers)
-                throw new UserInputException($"prefix cache layer {l} is outside the model's layers 0..{Config.NumHiddenLayers - 1}");
-        long budget = options?.MaxBytes ?? Options.MaxPrefixCacheBytes;
-        int maxFed = Math.Max(0, maxNewTokens - 1);
-        long positions = 0;
-        foreach (var p in prompts) positions += p.Length + maxFed;
-        int kept = wanted.Length;
-        while (kept > 0 && positions * PrefixCache.BytesPerPosition(Config, kept, wanted[kept - 1]) > budget) kept--;
-        var layers = wanted[..kept];
-        string? notice = kept == wanted.Length ? null :
-            $"prefix cache over its budget of {budget} bytes: kept layers {(kept == 0 ? "none" : string.Join(',', layers))} of {string.Join(',', wanted)}";
-
-        var recorder = new PrefixRecorder(Config, layers, prompts, maxFed);
-        var runtime = kept == 0 ? null : recorder.Hooks().Compile(Config);
-        // One token is always generated (not fed back) so that the prompts' states are recorded; with a budget of 0 it is dropped.
-        int generate = Math.Max(1, maxNewTokens);
-        var results = new GenerationResult[prompts.Count];
-        var ws = Rent();
-        try
-        {
-            foreach (var (first, count) in Groups(prompts, generate))
-                new GenerationGroup(this, prompts, first, count, generate, runtime, stop, stopAtEos, ws, null, kept == 0 ? null : recorder).Run(results);
-        }
-        finally { Return(ws); }
-        if (maxNewTokens == 0)
-            for (int i = 0; i < results.Length; i++) results[i] = new GenerationResult(prompts[i], [], StopReason.TokenBudget);
-        var entries = new Dictionary<int[], PrefixEntry>(PromptComparer.Instance);
-        if (kept > 0)
-            foreach (var e in recorder.Entries) entries.TryAdd(e.Prompt, e);
-        return new PrefixCache(this, layers, entries, results, notice);
+        return PrefixCacheBuilder.Build(this, prompts, maxNewTokens, stop, stopAtEos, options);
     }
 
     /// <summary>How a run with <paramref name="hooks"/> resumes from <paramref name="prefix"/>: null when it cannot skip anything.</summary>
@@ -325,5 +279,5 @@ public sealed class LlamaModel : IDisposable
     internal Workspace Rent() => _workspaces.TryTake(out var ws) ? ws : new Workspace();
     internal void Return(Workspace ws) => _workspaces.Add(ws);
 
-    public void Dispose() => _files.Dispose();
+    public void Dispose() => _checkpoint.Dispose();
 }

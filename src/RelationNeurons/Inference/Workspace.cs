@@ -1,3 +1,4 @@
+using RelationNeurons.Hooks;
 namespace RelationNeurons.Inference;
 
 /// <summary>

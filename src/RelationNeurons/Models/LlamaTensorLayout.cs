@@ -1,5 +1,5 @@
 using System.Globalization;
-using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Models;
 

@@ -1,5 +1,5 @@
-using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Models;
 
@@ -48,7 +48,8 @@ public sealed class LlamaWeights
             {
                 SafetensorsDtype.F32 => WeightType.F32,
                 SafetensorsDtype.F16 => WeightType.F16,
-                _ => WeightType.BF16,
+                SafetensorsDtype.BF16 => WeightType.BF16,
+                _ => throw new UserInputException($"{file.Path}: tensor '{name}' has dtype {info.Dtype}; expected F32, F16 or BF16"),
             };
             return new WeightMatrix(file.DataPointer(info), type, rows, cols);
         }

@@ -107,7 +107,7 @@ public static class WeightValidator
         _ => BFloat16.ToSingle(((ushort*)start)[index]),
     };
 
-    private static UserInputException NonFinite(string path, string tensor, long[] shape, long index, float value)
+    internal static UserInputException NonFinite(string path, string tensor, long[] shape, long index, float value)
     {
         // Row and column for matrices: the row of a projection is the unit (neuron) it belongs to.
         string at = shape.Length == 2 && shape[1] > 0 ? $"[{index / shape[1]}, {index % shape[1]}]" : $"[{index}]";

@@ -1,4 +1,5 @@
 using RelationNeurons.Experiments.Results;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Reporting;
 

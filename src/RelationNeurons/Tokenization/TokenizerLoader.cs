@@ -11,8 +11,8 @@ public static class TokenizerLoader
 
     /// <summary>
     /// Loads <c>tokenizer.json</c> when the folder has one (it carries the added tokens and
-    /// post-processor), else <c>tokenizer.model</c>. A path to either file also works, and so does
-    /// a GGUF file (its <c>tokenizer.ggml.*</c> metadata).
+    /// post-processor), else <c>tokenizer.model</c>. A path to either file also works (a GGUF file's
+    /// tokenizer comes through the checkpoint loader, which knows the format).
     /// <paramref name="bosId"/> and <paramref name="eosIds"/> (e.g. from config.json) are used
     /// where the tokenizer files do not say.
     /// </summary>
@@ -21,11 +21,6 @@ public static class TokenizerLoader
         ArgumentNullException.ThrowIfNull(folder);
         if (File.Exists(folder))
         {
-            if (Models.Gguf.GgufFile.HasMagic(folder))
-            {
-                using var gguf = Models.Gguf.GgufFile.Open(folder);
-                return Models.Gguf.GgufTokenizer.Load(gguf);
-            }
             string name = Path.GetFileName(folder);
             string dir = Path.GetDirectoryName(Path.GetFullPath(folder))!;
             if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return HfTokenizerJsonReader.Load(folder, bosId, eosIds);

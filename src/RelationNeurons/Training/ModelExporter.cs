@@ -1,5 +1,4 @@
 using RelationNeurons.IO;
-using RelationNeurons.Models;
 using RelationNeurons.Models.Safetensors;
 
 namespace RelationNeurons.Training;

@@ -1,5 +1,7 @@
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
+using RelationNeurons.Evaluation;
+using RelationNeurons.Experiments.Statistics;
 
 namespace RelationNeurons.Tests.Experiments;
 

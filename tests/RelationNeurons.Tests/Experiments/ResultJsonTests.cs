@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RelationNeurons.Experiments.Results;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Experiments;
 

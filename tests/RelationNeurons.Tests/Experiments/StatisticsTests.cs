@@ -1,4 +1,3 @@
-using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Randomness;
 

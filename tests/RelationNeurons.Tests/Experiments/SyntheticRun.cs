@@ -3,6 +3,8 @@ using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Hooks;
 using RelationNeurons.Randomness;
+using RelationNeurons.Evaluation;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Experiments;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
 using Xunit.Abstractions;

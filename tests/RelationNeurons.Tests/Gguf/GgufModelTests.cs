@@ -1,6 +1,6 @@
 using RelationNeurons.Inference;
-using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Models.Gguf;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Tests.Gguf;
 

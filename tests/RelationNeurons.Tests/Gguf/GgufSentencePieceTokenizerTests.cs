@@ -1,9 +1,9 @@
 using RelationNeurons.Models;
 using RelationNeurons.Models.Gguf;
 using RelationNeurons.Tests.Tokenization;
-using RelationNeurons.Tokenization;
 using RelationNeurons.Tokenization.SentencePiece;
 using Xunit.Abstractions;
+using RelationNeurons.Inference;
 
 namespace RelationNeurons.Tests.Gguf;
 
@@ -25,7 +25,7 @@ public sealed class GgufSentencePieceTokenizerTests(ITestOutputHelper output) : 
         w.Save(path);
 
         var reference = SentencePieceTokenizer.Load(Path.Combine(folder, "tokenizer.model"));
-        var tok = TokenizerLoader.Load(path); // a GGUF path goes to its tokenizer.ggml.* metadata
+        var tok = CheckpointLoader.LoadTokenizer(path); // a GGUF path goes to its tokenizer.ggml.* metadata
         Assert.IsType<SentencePieceTokenizer>(tok);
         Assert.Equal(32000, tok.VocabSize);
         Assert.Equal(1, tok.BosId);

@@ -1,9 +1,9 @@
 using System.Globalization;
 using RelationNeurons.Inference;
-using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Models;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tokenization.Training;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Tests.Gguf;
 

@@ -1,5 +1,6 @@
 using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Tests.Inference.Kernels;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Tests.Gguf;
 

@@ -3,6 +3,8 @@ using System.Xml.Linq;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Reporting;
 using RelationNeurons.Tests.Experiments;
+using RelationNeurons.Evaluation;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Reporting;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CsCheck;
-using RelationNeurons.Tokenization;
 using RelationNeurons.Tokenization.HuggingFace;
 using RelationNeurons.Tokenization.SentencePiece;
 using RelationNeurons.Tokenization.Training;

@@ -1,4 +1,3 @@
-using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;
 using RelationNeurons.Randomness;

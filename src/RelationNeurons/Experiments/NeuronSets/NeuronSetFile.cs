@@ -1,5 +1,4 @@
 using System.Text.Json;
-using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
 using RelationNeurons.IO;
 

@@ -1,3 +1,4 @@
+using RelationNeurons.Evaluation;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>Computes language × language drop matrices per relation and their mean.</summary>

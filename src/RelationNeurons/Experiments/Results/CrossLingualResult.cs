@@ -1,3 +1,4 @@
+using RelationNeurons.IO;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using RelationNeurons.Evaluation;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>One step of a cumulativity sweep: a prefix of the ranking (<paramref name="Scale"/> = its size over N) and its random counterparts.</summary>

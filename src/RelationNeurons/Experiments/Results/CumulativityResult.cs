@@ -1,3 +1,4 @@
+using RelationNeurons.IO;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>Cumulativity experiment (<c>cumulativity.json</c>): one curve per (relation, language).</summary>

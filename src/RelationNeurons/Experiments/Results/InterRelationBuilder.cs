@@ -1,3 +1,4 @@
+using RelationNeurons.Evaluation;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>Computes the relation × relation matrices of one language from per-row evaluations.</summary>

@@ -1,3 +1,4 @@
+using RelationNeurons.IO;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>Inter-relation experiment (<c>inter.json</c>): one matrix per language.</summary>

@@ -1,5 +1,6 @@
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Randomness;
+using RelationNeurons.Evaluation;
 
 namespace RelationNeurons.Experiments.Results;
 

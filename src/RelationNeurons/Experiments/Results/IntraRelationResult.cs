@@ -1,3 +1,6 @@
+using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.IO;
+
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>
@@ -9,16 +12,6 @@ public sealed record IntraRelationResult(
     IReadOnlyList<IntraRelationEntry> Entries) : IVersionedResult
 {
     public int SchemaVersion { get; init; } = ResultJson.CurrentSchemaVersion;
-}
-
-/// <summary>How the confidence intervals and p-values of a result were computed (all seeded, so reruns agree).</summary>
-public sealed record StatisticsSettings(
-    int BootstrapResamples,
-    int PermutationResamples,
-    double ConfidenceLevel,
-    ulong Seed)
-{
-    public static StatisticsSettings Default { get; } = new(10_000, 10_000, 0.95, 20250224);
 }
 
 /// <summary>
@@ -53,21 +46,6 @@ public sealed record IntraComparison(
     PairedComparison DropVsClean,
     PairedComparison RandomDropVsClean,
     PairedComparison DropVsRandom);
-
-/// <summary>
-/// A paired difference of accuracies with its seeded bootstrap percentile interval and a
-/// two-sided paired sign-flip permutation p-value.
-/// </summary>
-public sealed record PairedComparison(
-    int Count,
-    double Estimate,
-    double CiLow,
-    double CiHigh,
-    double PValue)
-{
-    /// <summary>True when the interval lies entirely above or entirely below zero.</summary>
-    public bool CiExcludesZero => CiLow > 0 || CiHigh < 0;
-}
 
 /// <summary>One test prompt's outcome under each condition (random: one entry per seed, in <c>random_seeds</c> order).</summary>
 public sealed record IntraFactOutcome(

@@ -1,3 +1,4 @@
+using RelationNeurons.Evaluation;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>An evaluation under a random neuron set, with the seed that drew the set.</summary>

@@ -1,3 +1,4 @@
+using RelationNeurons.IO;
 namespace RelationNeurons.Experiments.Results;
 
 /// <summary>Neuron-overlap analysis (<c>overlap.json</c>): one matrix per language the sets were found in.</summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Experiments.Results;
 

@@ -1,5 +1,5 @@
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 
 namespace RelationNeurons.Experiments.Runners;
 

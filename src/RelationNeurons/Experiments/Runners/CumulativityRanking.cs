@@ -53,7 +53,7 @@ public sealed class ExpertiseRanking(string folder) : ICumulativityRanking
         var task = NeuronSelector.Load(Folder, entry, Units);
         long[] order = NeuronSelector.Rank(task.Ap);
         count = (int)Math.Clamp(count, 0, order.LongLength);
-        int top = selection switch { "top" => count, "bottom" => 0, _ => count - count / 2 };
+        int top = selection switch { "top" => count, "bottom" => 0, "both" => count - count / 2, _ => throw new ArgumentException($"selection '{selection}' is not a ranking mode", nameof(selection)) };
         var topUnits = Enumerable.Range(0, top).Select(i => order[i]).ToArray();
         var bottomUnits = Enumerable.Range(0, count - top).Select(i => order[order.LongLength - 1 - i]).ToArray();
         var ranked = NeuronSetLoader.Interleave(topUnits, bottomUnits);

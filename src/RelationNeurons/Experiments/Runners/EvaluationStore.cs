@@ -1,5 +1,6 @@
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.IO;
+using RelationNeurons.Evaluation;
 
 namespace RelationNeurons.Experiments.Runners;
 

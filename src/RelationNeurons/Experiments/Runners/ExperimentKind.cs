@@ -17,7 +17,8 @@ public static class ExperimentKinds
         ExperimentKind.Inter => "inter",
         ExperimentKind.Cumulativity => "cumulativity",
         ExperimentKind.Overlap => "overlap",
-        _ => "crosslingual",
+        ExperimentKind.CrossLingual => "crosslingual",
+        _ => throw Unknown(kind),
     };
 
     /// <summary>The result file in the run folder.</summary>
@@ -27,11 +28,16 @@ public static class ExperimentKinds
         ExperimentKind.Inter => RunFiles.Inter,
         ExperimentKind.Cumulativity => RunFiles.Cumulativity,
         ExperimentKind.Overlap => RunFiles.Overlap,
-        _ => RunFiles.CrossLingual,
+        ExperimentKind.CrossLingual => RunFiles.CrossLingual,
+        _ => throw Unknown(kind),
     };
 
     public static ExperimentKind Parse(string name) =>
         All.FirstOrDefault(k => Name(k) == name.Trim().ToLowerInvariant(), (ExperimentKind)(-1)) is var k && (int)k >= 0
             ? k
             : throw new UserInputException($"unknown experiment '{name}'; expected one of {string.Join(", ", All.Select(Name))}");
+
+    /// <summary>A value outside the enum (a cast, or a kind added without its arms): a programming error, never a silent default.</summary>
+    internal static ArgumentOutOfRangeException Unknown(ExperimentKind kind) =>
+        new(nameof(kind), kind, $"unknown experiment kind {(int)kind}; expected one of {string.Join(", ", All.Select(Name))}");
 }

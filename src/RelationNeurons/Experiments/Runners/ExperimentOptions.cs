@@ -1,5 +1,5 @@
-using RelationNeurons.Experiments.Evaluation;
-using RelationNeurons.Experiments.Results;
+using RelationNeurons.Evaluation;
+using RelationNeurons.Experiments.Statistics;
 
 namespace RelationNeurons.Experiments.Runners;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Results;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Experiments.Runners;
 

@@ -1,4 +1,5 @@
-using RelationNeurons.Experiments.Results;
+using RelationNeurons.Evaluation;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Experiments.Runners;
 
@@ -24,6 +25,7 @@ public static class ExperimentRunners
         ExperimentKind.Inter => new InterRunner(),
         ExperimentKind.Cumulativity => new CumulativityRunner(),
         ExperimentKind.Overlap => new OverlapRunner(),
-        _ => new CrossLingualRunner(),
+        ExperimentKind.CrossLingual => new CrossLingualRunner(),
+        _ => throw ExperimentKinds.Unknown(kind),
     };
 }

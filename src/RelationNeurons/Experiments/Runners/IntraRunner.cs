@@ -1,4 +1,6 @@
 using RelationNeurons.Experiments.Results;
+using RelationNeurons.Evaluation;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Experiments.Runners;
 

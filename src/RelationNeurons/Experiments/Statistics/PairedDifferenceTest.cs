@@ -1,4 +1,3 @@
-using RelationNeurons.Experiments.Results;
 using RelationNeurons.Randomness;
 
 namespace RelationNeurons.Experiments.Statistics;

@@ -1,3 +1,4 @@
+using RelationNeurons.Tensors;
 namespace RelationNeurons.Inference.Kernels;
 
 /// <summary>

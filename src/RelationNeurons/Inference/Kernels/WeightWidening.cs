@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Inference.Kernels;
 

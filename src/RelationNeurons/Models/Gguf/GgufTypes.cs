@@ -1,4 +1,4 @@
-using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Models.Gguf;
 

@@ -1,8 +1,10 @@
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Hooks;
+using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 

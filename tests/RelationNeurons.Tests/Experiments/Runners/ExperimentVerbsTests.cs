@@ -6,6 +6,8 @@ using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
 using RelationNeurons.Tests.Cli;
+using RelationNeurons.Evaluation;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 

@@ -1,8 +1,10 @@
 using RelationNeurons.Experiments.NeuronSets;
-using RelationNeurons.Experiments.Pipeline;
+using RelationNeurons.Runs;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Inference;
+using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 

@@ -84,7 +84,7 @@ internal sealed class MicroWorld
                 for (int i = 0; i < FactsPerRelation; i++)
                 {
                     string text = tokenizer.Decode(outputs[i].NewIds.Where(t => !Config.EosTokenIds.Contains(t)).ToArray());
-                    string first = matcher.Normalize(RelationNeurons.Experiments.Evaluation.ContinuationScorer.FirstLine(text), lang).Split(' ')[0];
+                    string first = matcher.Normalize(RelationNeurons.Evaluation.ContinuationScorer.FirstLine(text), lang).Split(' ')[0];
                     string answer = i % 4 == 3 || first.Length == 0 ? "quux" + i : first;
                     samples.Add(new { id = $"f{i:D2}", subject = subjects[rel][i], @object = answer, answers = new[] { answer } });
                 }

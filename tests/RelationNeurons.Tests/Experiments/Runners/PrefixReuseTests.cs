@@ -1,4 +1,4 @@
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Hooks;

@@ -1,7 +1,6 @@
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
-using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;

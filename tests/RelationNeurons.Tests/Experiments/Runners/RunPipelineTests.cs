@@ -1,9 +1,11 @@
 using RelationNeurons.Experiments.NeuronSets;
-using RelationNeurons.Experiments.Pipeline;
+using RelationNeurons.Runs;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
+using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Tests.Inference.Kernels;
 

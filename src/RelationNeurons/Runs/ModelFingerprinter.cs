@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RelationNeurons.Experiments.Results;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>
 /// Identifies a checkpoint by content: the SHA-256 of each weights file, and as the model's digest

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RelationNeurons.IO;
 
-namespace RelationNeurons.Experiments.Results;
+namespace RelationNeurons.IO;
 
 /// <summary>A top-level result file; its version lets a reader refuse files from a newer tool.</summary>
 public interface IVersionedResult

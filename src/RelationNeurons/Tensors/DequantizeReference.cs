@@ -1,4 +1,4 @@
-namespace RelationNeurons.Inference.Kernels;
+namespace RelationNeurons.Tensors;
 
 /// <summary>
 /// Plain scalar dequantization of ggml blocks, transcribed from ggml-quants.c

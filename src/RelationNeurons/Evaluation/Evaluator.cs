@@ -1,9 +1,8 @@
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Results;
 using RelationNeurons.Inference;
 using RelationNeurons.Tokenization;
 
-namespace RelationNeurons.Experiments.Evaluation;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>
 /// Greedy completion of test prompts with the engine, scored by the shared <see cref="AnswerMatcher"/>.

@@ -1,6 +1,6 @@
 using RelationNeurons.Hooks;
 
-namespace RelationNeurons.Experiments.Evaluation;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>
 /// Units forced to fixed values at every position, during the prompt and during generation.

@@ -1,10 +1,10 @@
 using RelationNeurons.Analysis;
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Runners;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>
 /// Evaluates every condition the chosen experiments need (stored per condition in

@@ -1,6 +1,6 @@
 using RelationNeurons.Data;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>Splits the relation set into identification and test prompts (<c>prompts/</c>).</summary>
 public sealed class PromptsStage : IRunStage

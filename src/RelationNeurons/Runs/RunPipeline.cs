@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RelationNeurons.Experiments.Results;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>What happened to one stage in this invocation.</summary>
 public sealed record StageOutcome(string Stage, bool Skipped, double Seconds, IReadOnlyList<string> Outputs);

@@ -1,8 +1,9 @@
 using RelationNeurons.Data;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Reporting;
+using RelationNeurons.IO;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>Writes <c>summary.json</c> (model, settings, stage timings, how to reproduce) and the report.</summary>
 public sealed class ReportStage : IRunStage

@@ -2,7 +2,7 @@ using RelationNeurons.Experiments.Results;
 using RelationNeurons.Inference;
 using RelationNeurons.Tokenization;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>Progress inside a stage: a fraction in [0, 1] and an optional line of detail.</summary>
 public readonly record struct StageProgress(double Fraction, string? Detail = null);

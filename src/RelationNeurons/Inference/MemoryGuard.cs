@@ -1,7 +1,6 @@
 using System.Globalization;
-using RelationNeurons.Inference;
 
-namespace RelationNeurons.Models;
+namespace RelationNeurons.Inference;
 
 /// <summary>Memory this process may still take, and where the figure came from.</summary>
 public readonly record struct AvailableMemory(long Bytes, string Source);

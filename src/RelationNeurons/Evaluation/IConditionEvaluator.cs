@@ -1,7 +1,6 @@
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Results;
 
-namespace RelationNeurons.Experiments.Evaluation;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>Evaluates test prompts under one condition; the experiment runners depend only on this.</summary>
 public interface IConditionEvaluator

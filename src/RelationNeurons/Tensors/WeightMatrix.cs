@@ -1,4 +1,4 @@
-namespace RelationNeurons.Inference.Kernels;
+namespace RelationNeurons.Tensors;
 
 /// <summary>
 /// Storage type of a weight matrix as it sits in the (memory-mapped) checkpoint. The ggml block

@@ -1,7 +1,7 @@
 using RelationNeurons.Data;
 using RelationNeurons.Experiments.Results;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>Where each stage of a run keeps its outputs inside the run folder.</summary>
 public sealed class RunLayout(string root)

@@ -1,4 +1,4 @@
-namespace RelationNeurons.Inference;
+namespace RelationNeurons.Hooks;
 
 /// <summary>
 /// How the rows of one forward step are laid out. Sequences are packed one after another (no

@@ -1,7 +1,7 @@
 using RelationNeurons.Analysis;
 using RelationNeurons.Data;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>
 /// The analysis stages of <c>run</c>: record (pooled responses of every unit on the

@@ -1,6 +1,6 @@
 using RelationNeurons.Data;
 
-namespace RelationNeurons.Experiments.Evaluation;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>
 /// Turns generated text into a scored continuation and decides when generation of one test

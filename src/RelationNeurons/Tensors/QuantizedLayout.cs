@@ -1,4 +1,4 @@
-namespace RelationNeurons.Inference.Kernels;
+namespace RelationNeurons.Tensors;
 
 /// <summary>
 /// Block geometry of the ggml types (ggml-common.h): every row of a quantized matrix is a run of

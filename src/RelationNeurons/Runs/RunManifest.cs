@@ -2,7 +2,7 @@ using System.Text.Json;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.IO;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>A finished stage: when, how long, and what it wrote (paths relative to the run folder).</summary>
 public sealed record StageRecord(string Stage, DateTimeOffset FinishedUtc, double Seconds, IReadOnlyList<string> Outputs);

@@ -1,4 +1,6 @@
-namespace RelationNeurons.Experiments.Results;
+using RelationNeurons.Experiments.Results;
+using RelationNeurons.IO;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>One test prompt evaluated under one condition: what the model generated and whether it counts as recall.</summary>
 public sealed record PromptOutcome(

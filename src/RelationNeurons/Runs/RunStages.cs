@@ -1,4 +1,4 @@
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>The stages of <c>run</c>, in order.</summary>
 public static class RunStages

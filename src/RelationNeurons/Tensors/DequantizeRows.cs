@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace RelationNeurons.Inference.Kernels;
+namespace RelationNeurons.Tensors;
 
 /// <summary>
 /// Vectorised row decoding for the matrix kernels: any stored row (float types, ggml blocks)

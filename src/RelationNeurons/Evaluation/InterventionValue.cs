@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RelationNeurons.Experiments.Evaluation;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>What the selected units are set to: 0 (deactivation, the default), each unit's median on positives, or a constant.</summary>
 public sealed record InterventionValue

@@ -1,4 +1,4 @@
-namespace RelationNeurons.Experiments.Evaluation;
+namespace RelationNeurons.Evaluation;
 
 /// <summary>How test prompts are completed and scored (METHOD.md, "Evaluation").</summary>
 public sealed record EvaluationOptions

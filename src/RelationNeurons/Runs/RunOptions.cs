@@ -1,9 +1,9 @@
 using System.Globalization;
 using RelationNeurons.Data;
-using RelationNeurons.Experiments.Evaluation;
+using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Runners;
 
-namespace RelationNeurons.Experiments.Pipeline;
+namespace RelationNeurons.Runs;
 
 /// <summary>
 /// Everything a run is made of. <see cref="Settings"/> is its canonical description: two runs
@@ -35,7 +35,7 @@ public sealed record RunOptions
 
     public ExperimentOptions Experiments { get; init; } = new();
     public EvaluationOptions Evaluation { get; init; } = new();
-    public IReadOnlyList<ExperimentKind> ExperimentKinds { get; init; } = Runners.ExperimentKinds.All;
+    public IReadOnlyList<ExperimentKind> ExperimentKinds { get; init; } = RelationNeurons.Experiments.Runners.ExperimentKinds.All;
 
     /// <summary>The command line that repeats this run, for the summary and the report (not a setting).</summary>
     public string? ReproduceCommand { get; init; }
@@ -75,7 +75,7 @@ public sealed record RunOptions
             ["confidence_level"] = F(e.Statistics.ConfidenceLevel),
             ["statistics_seed"] = e.Statistics.Seed.ToString(CultureInfo.InvariantCulture),
             ["max_new_tokens"] = Evaluation.MaxNewTokens.ToString(CultureInfo.InvariantCulture),
-            ["experiments"] = string.Join(",", ExperimentKinds.Select(Runners.ExperimentKinds.Name)),
+            ["experiments"] = string.Join(",", ExperimentKinds.Select(RelationNeurons.Experiments.Runners.ExperimentKinds.Name)),
         };
     }
 }

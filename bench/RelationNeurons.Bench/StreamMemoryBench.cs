@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using RelationNeurons.Analysis;
 using RelationNeurons.Inference;
 using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Bench;
 
@@ -22,7 +23,7 @@ internal static class StreamMemoryBench
     public static int Run(string[] argv)
     {
         var a = new BenchArgs(argv);
-        string model = a.Str("model", "tinyllama"), units = a.Str("units", UnitSets.Linear);
+        string model = a.Str("model", "tinyllama"), units = a.Str("units", "all");
         int prompts = a.Int("prompts", 512), batch = a.Int("batch", 16), threads = a.Int("threads", Environment.ProcessorCount);
         var modes = a.Str("modes", "stream,chunked").Split(',', StringSplitOptions.RemoveEmptyEntries);
         PerfCommon.ResolveModel(model); // write a synthetic model once, outside the measured children
@@ -55,7 +56,7 @@ internal static class StreamMemoryBench
         string dir = PerfCommon.ResolveModel(a.Str("model", "tinyllama"));
         bool stream = a.Int("stream-layers", 1) != 0;
         int count = a.Int("prompts", 512), batch = a.Int("batch", 16);
-        string units = a.Str("units", UnitSets.Linear);
+        string units = a.Str("units", "all");
         KernelOptions.MaxThreads = a.Int("threads", Environment.ProcessorCount);
         string scratch = Path.Combine(Environment.GetEnvironmentVariable("RELNEURONS_BENCH_CACHE") ?? Path.Combine(Path.GetTempPath(), "relneurons-bench"),
             $"record-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -66,7 +67,7 @@ internal static class StreamMemoryBench
             var c = model.Config;
             var ids = PerfCommon.Prompts(count, c.VocabSize);
             var prompts = ids.Select((p, i) => new RecordPrompt(p, new PromptLabel($"r{i % 8}", "en", $"f{i}"))).ToList();
-            Recorder.Record(model, prompts, scratch, new RecordOptions { Units = units, BatchPrompts = batch, StreamLayers = stream });
+            Recorder.Record(model, prompts, scratch, new RecordOptions { Units = ProtocolNames.ParseUnits(units), BatchPrompts = batch, StreamLayers = stream });
             double seconds = watch.Elapsed.TotalSeconds;
             // Processor time is what the two modes cost under a shared machine's changing load; wall time is what a user waits.
             using var self = Process.GetCurrentProcess();

@@ -8,6 +8,7 @@ using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Inference;
 using Spectre.Console;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Cli.Verbs;
 
@@ -27,24 +28,25 @@ internal static class EvaluateVerb
         var neurons = new Option<string?>("--neurons") { Description = "neuron sets file (selection's neuron_sets.json)" };
         var relation = new Option<string?>("--relation") { Description = "relation whose set is applied (with --neurons)" };
         var language = new Option<string?>("--language") { Description = "language the set was found in (default: the only one the relation has)" };
-        var set = new Option<string>("--set") { Description = "'top' (the relation's set) or 'random:K' (its K-th layer-matched random set)", DefaultValueFactory = _ => "top" };
+        var set = new Option<string>("--set") { Description = "'top' (the relation's set) or 'random:K' (its K-th random set, drawn as --random says)", DefaultValueFactory = _ => "top" };
         var value = new Option<string>("--value") { Description = "value forced on the units: zero, on_p50 (median on positives) or a number", DefaultValueFactory = _ => "zero" };
         var seed = new Option<ulong>("--seed") { Description = "base seed of random sets", DefaultValueFactory = _ => 0UL };
-        var maxNew = new Option<int>("--max-new-tokens") { Description = "most tokens generated per prompt", DefaultValueFactory = _ => 8 };
+        var protocol = new ProtocolArguments();
         var output = new Option<string>("--out") { Description = "EvaluationResult JSON file to write", Required = true };
         var json = new Option<bool>("--json") { Description = "print the accuracy table as JSON on stdout" };
         var command = new Command("evaluate", "greedy completion and scoring of test prompts, optionally with a neuron set deactivated")
         {
-            model, prompts, neurons, relation, language, set, value, seed, maxNew, output, json,
+            model, prompts, neurons, relation, language, set, value, seed, protocol.Protocol, protocol.Match, protocol.MaxNewTokens, protocol.Random, output, json,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var promptList = PromptFile.Read(parse.GetValue(prompts)!);
             if (promptList.Count == 0) throw new UserInputException($"{parse.GetValue(prompts)}: no prompts");
             using var m = LlamaModel.Load(parse.GetValue(model)!);
+            var p = protocol.Resolve(parse);
             var (condition, intervention) = Condition(parse.GetValue(neurons), parse.GetValue(relation), parse.GetValue(language),
-                parse.GetValue(set)!, InterventionValue.Parse(parse.GetValue(value)!), parse.GetValue(seed), m, promptList);
-            var evaluator = new Evaluator(m, Evaluator.LoadTokenizer(m), new EvaluationOptions { MaxNewTokens = Positive(parse.GetValue(maxNew)) });
+                parse.GetValue(set)!, InterventionValue.Parse(parse.GetValue(value)!), parse.GetValue(seed), p.Random, m, promptList);
+            var evaluator = new Evaluator(m, Evaluator.LoadTokenizer(m), new EvaluationOptions { MaxNewTokens = p.MaxNewTokens, Match = p.Match });
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = evaluator.Evaluate(condition, promptList, intervention);
             string file = Path.GetFullPath(parse.GetValue(output)!);
@@ -57,10 +59,9 @@ internal static class EvaluateVerb
         return command;
     }
 
-    private static int Positive(int n) => n > 0 ? n : throw new UserInputException($"--max-new-tokens must be at least 1, got {n}");
 
     private static (string Condition, Intervention? Intervention) Condition(string? neuronsPath, string? relation, string? language, string set,
-        InterventionValue value, ulong seed, LlamaModel model, IReadOnlyList<Prompt> prompts)
+        InterventionValue value, ulong seed, RandomBaseline randomKind, LlamaModel model, IReadOnlyList<Prompt> prompts)
     {
         if (neuronsPath is null)
         {
@@ -83,7 +84,7 @@ internal static class EvaluateVerb
             throw new UserInputException($"--set '{set}': expected random:K with K ≥ 1");
         if (!random && set != "top") throw new UserInputException($"--set '{set}': expected 'top' or 'random:K'");
         var planner = new ConditionPlanner(new ExperimentInputs(model.Config, prompts, sets),
-            new ExperimentOptions { RandomSeeds = Math.Max(1, k), Seed = seed, Value = value });
+            new ExperimentOptions { RandomSeeds = Math.Max(1, k), Random = randomKind, Seed = seed, Value = value });
         var request = random ? planner.Random(relation, language, k) : planner.Deactivated(relation, language);
         return (request.Label, request.Intervention);
     }

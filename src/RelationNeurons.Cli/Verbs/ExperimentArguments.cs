@@ -6,12 +6,11 @@ using RelationNeurons.Experiments.Statistics;
 
 namespace RelationNeurons.Cli.Verbs;
 
-/// <summary>The experiment options shared by `experiment` and `run` (their cost knobs: seeds and cumulativity points).</summary>
+/// <summary>The experiment options shared by `experiment` and `run`: the protocol's choices and the cost knobs (cumulativity points, resamples).</summary>
 internal sealed class ExperimentArguments
 {
     private static readonly ExperimentOptions Defaults = new();
 
-    public Option<int> RandomSeeds { get; } = new("--random-seeds") { Description = "layer-matched random sets per relation set", DefaultValueFactory = _ => Defaults.RandomSeeds };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "base seed of the random sets", DefaultValueFactory = _ => 0UL };
     public Option<string> Scales { get; } = new("--cumulativity-scales")
     {
@@ -27,18 +26,23 @@ internal sealed class ExperimentArguments
     public Option<string?> CumulativityLanguages { get; } = new("--cumulativity-languages") { Description = "comma-separated languages that get cumulativity curves (default: all)" };
     public Option<string> Value { get; } = new("--value") { Description = "value forced on the units: zero, on_p50 or a number", DefaultValueFactory = _ => "zero" };
     public Option<int> Resamples { get; } = new("--resamples") { Description = "bootstrap and permutation resamples", DefaultValueFactory = _ => StatisticsSettings.Default.BootstrapResamples };
-    public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "most tokens generated per test prompt", DefaultValueFactory = _ => 8 };
     public Option<int> Parallel { get; } = new("--parallel") { Description = "conditions evaluated at once", DefaultValueFactory = _ => 1 };
 
-    public IEnumerable<Option> All => [RandomSeeds, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, MaxNewTokens, Parallel];
+    public ProtocolArguments Protocol { get; } = new();
 
+    public IEnumerable<Option> All => [.. Protocol.All, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, Parallel];
+
+    /// <summary>The experiments' options with the protocol's choices (random baselines, sweep) applied.</summary>
     public ExperimentOptions Experiments(ParseResult parse)
     {
+        var protocol = Protocol.Resolve(parse);
         int resamples = parse.GetValue(Resamples);
         if (resamples < 1) throw new UserInputException($"--resamples must be at least 1, got {resamples}");
         var options = new ExperimentOptions
         {
-            RandomSeeds = parse.GetValue(RandomSeeds),
+            RandomSeeds = protocol.RandomSeeds,
+            Random = protocol.Random,
+            Sweep = protocol.Sweep,
             Seed = parse.GetValue(Seed),
             CumulativityScales = ParseScales(parse.GetValue(Scales)!),
             CumulativityMaxUnitShare = parse.GetValue(MaxUnitShare),
@@ -54,9 +58,8 @@ internal sealed class ExperimentArguments
 
     public EvaluationOptions Evaluation(ParseResult parse)
     {
-        int n = parse.GetValue(MaxNewTokens);
-        if (n < 1) throw new UserInputException($"--max-new-tokens must be at least 1, got {n}");
-        return new EvaluationOptions { MaxNewTokens = n };
+        var protocol = Protocol.Resolve(parse);
+        return new EvaluationOptions { MaxNewTokens = protocol.MaxNewTokens, Match = protocol.Match };
     }
 
     /// <summary>Parses "1/16,0.5,2,16": decimals or fractions p/q.</summary>

@@ -22,7 +22,7 @@ internal static class RecordVerb
         var model = new Option<string>("--model") { Description = "model folder or Hub id", Required = true };
         var prompts = new Option<string>("--prompts") { Description = "identification prompts: a JSONL file or a folder with identification.jsonl (made by `relneurons prompts`)", Required = true };
         var output = new Option<string>("--out") { Description = "record folder to write (re-running the same command resumes it)", Required = true };
-        var units = new Option<string>("--units") { Description = "linear (every linear projection output, the paper's) or mlp (mlp.hook_post)", DefaultValueFactory = _ => UnitSets.Linear };
+        var protocol = new ProtocolArguments();
         var pooling = new Option<string>("--pooling") { Description = "mean (BOS included, the reference's), mean-excluding-bos, max or last", DefaultValueFactory = _ => "mean" };
         var dtype = new Option<string>("--dtype") { Description = "f32 or f16 (half the disk)", DefaultValueFactory = _ => "f32" };
         var batch = new Option<int>("--batch") { Description = "prompts per forward pass and per resumable chunk", DefaultValueFactory = _ => 16 };
@@ -33,12 +33,12 @@ internal static class RecordVerb
         };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
         var command = new Command("record", "record every unit's pooled activation on the identification prompts")
-            { model, prompts, output, units, pooling, dtype, batch, streamLayers, json };
+            { model, prompts, output, protocol.Protocol, protocol.Units, pooling, dtype, batch, streamLayers, json };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var options = new RecordOptions
             {
-                Units = ParseUnits(parse.GetValue(units)!),
+                Units = protocol.Resolve(parse).Units,
                 Pooling = ParsePooling(parse.GetValue(pooling)!),
                 Dtype = ParseDtype(parse.GetValue(dtype)!),
                 BatchPrompts = parse.GetValue(batch),
@@ -88,12 +88,6 @@ internal static class RecordVerb
     private static string PromptsPath(string path) =>
         Directory.Exists(path) ? Path.Combine(path, PromptFile.IdentificationFileName) : path;
 
-    private static string ParseUnits(string text)
-    {
-        string t = text.Trim().ToLowerInvariant();
-        UnitSets.Kinds(t); // validates, with the list of valid names
-        return t;
-    }
 
     internal static Pooling ParsePooling(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -25,16 +25,12 @@ internal static class RunVerb
         var relationIds = new Option<string?>("--relation-ids") { Description = "comma-separated relation ids (default: all)" };
         var testSize = new Option<string>("--test-size") { Description = "test facts per relation: auto, a count, a fraction or a percentage", DefaultValueFactory = _ => "auto" };
         var maxIdent = new Option<int?>("--max-identification") { Description = "at most this many identification prompts per relation and language" };
-        var units = new Option<string>("--units") { Description = "linear (every linear projection's output) or mlp (hook_post)", DefaultValueFactory = _ => "linear" };
-        var selection = new Option<string>("--selection") { Description = "both (top N/2 and bottom N/2), top or bottom", DefaultValueFactory = _ => "both" };
-        var count = new Option<long?>("--count") { Description = "N, units per relation (default: the paper's share of all units)" };
-        var fraction = new Option<double?>("--fraction") { Description = "N as a share of all units" };
         var force = new Option<bool>("--force") { Description = "reuse a run folder made with other settings or another model, redoing every stage" };
         var streamLayers = new Option<bool>("--stream-layers") { Description = "record layer by layer so that about one layer's weights stay in memory (see `record --stream-layers`)" };
         var args = new ExperimentArguments();
         var command = new Command("run", "every stage, prompts to report, resumable (no argument: the demo model and built-in relations)")
         {
-            model, relations, output, languages, relationIds, testSize, maxIdent, units, selection, count, fraction, force, streamLayers,
+            model, relations, output, languages, relationIds, testSize, maxIdent, force, streamLayers,
         };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
@@ -49,8 +45,7 @@ internal static class RunVerb
                 RelationIds = ExperimentArguments.SplitList(parse.GetValue(relationIds)),
                 TestSize = TestSize.Parse(parse.GetValue(testSize)!),
                 MaxIdentificationPrompts = parse.GetValue(maxIdent),
-                Units = parse.GetValue(units)!, SelectionMode = parse.GetValue(selection)!,
-                SelectionCount = parse.GetValue(count), SelectionFraction = parse.GetValue(fraction),
+                Protocol = args.Protocol.Resolve(parse),
                 Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse),
                 Force = parse.GetValue(force), StreamLayers = parse.GetValue(streamLayers),
                 ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),

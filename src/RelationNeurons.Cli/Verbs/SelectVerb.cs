@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using RelationNeurons.Analysis;
 using Spectre.Console;
-using SelectionMode = RelationNeurons.Analysis.SelectionMode;
+
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Cli.Verbs;
 
@@ -22,28 +23,18 @@ internal static class SelectVerb
     {
         var expertise = new Option<string>("--expertise") { Description = "expertise folder made by `relneurons expertise`", Required = true };
         var output = new Option<string>("--out") { Description = "neuron sets JSON file to write", Required = true };
-        var mode = new Option<string>("--mode") { Description = "both (top N/2 + bottom N/2, the paper's), top or bottom", DefaultValueFactory = _ => "both" };
-        var count = new Option<long?>("--count") { Description = "N, units per relation" };
-        var fraction = new Option<double?>("--fraction")
-        {
-            Description = $"N as a share of all units (default {SelectionOptions.PaperFraction.ToString("G4", CultureInfo.InvariantCulture)} = the paper's 6000 of Llama-2-7B's 1,359,872)",
-        };
-        var randomSeeds = new Option<int>("--random-seeds") { Description = "random baseline sets per relation", DefaultValueFactory = _ => 3 };
+        var protocol = new ProtocolArguments();
         var seed = new Option<ulong>("--seed") { Description = "seed of the random baselines", DefaultValueFactory = _ => 0UL };
         var relations = new Option<string?>("--relations") { Description = "comma-separated relations (default: all in the expertise folder)" };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
         var command = new Command("select", "choose each relation's neurons by AP rank, with random baselines and overlaps")
-            { expertise, output, mode, count, fraction, randomSeeds, seed, relations, json };
+            { expertise, output, protocol.Protocol, protocol.Mode, protocol.Count, protocol.Fraction, protocol.Random, protocol.RandomSeeds, seed, relations, json };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            if (parse.GetValue(count) is not null && parse.GetValue(fraction) is not null)
-                throw new UserInputException("give --count or --fraction, not both");
+            var p = protocol.Resolve(parse);
             var options = new SelectionOptions
             {
-                Mode = ParseMode(parse.GetValue(mode)!),
-                Count = parse.GetValue(count),
-                Fraction = parse.GetValue(fraction),
-                RandomSeeds = parse.GetValue(randomSeeds),
+                Mode = p.Mode, Count = p.Count, Fraction = p.Fraction, Random = p.Random, RandomSeeds = p.RandomSeeds,
                 Seed = parse.GetValue(seed),
             };
             string dir = parse.GetValue(expertise)!, outPath = parse.GetValue(output)!;
@@ -57,13 +48,6 @@ internal static class SelectVerb
         return command;
     }
 
-    private static SelectionMode ParseMode(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "both" => SelectionMode.Both,
-        "top" => SelectionMode.Top,
-        "bottom" => SelectionMode.Bottom,
-        _ => throw new UserInputException($"--mode '{text}' is not one of: both, top, bottom"),
-    };
 
     private static SelectSummary Summarize(NeuronSets sets, string outPath, int randomSeeds)
     {

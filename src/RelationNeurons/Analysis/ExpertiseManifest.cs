@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Analysis;
 
@@ -33,7 +34,7 @@ public sealed record ExpertiseManifest
     public int Version { get; init; } = 1;
     public string? Record { get; init; }
     public string? Model { get; init; }
-    public string Units { get; init; } = UnitSets.Linear;
+    public string Units { get; init; } = ProtocolNames.Of(UnitSet.All);
     public required IReadOnlyList<string> Taps { get; init; }
     public required IReadOnlyList<int> Widths { get; init; }
     public required int Layers { get; init; }

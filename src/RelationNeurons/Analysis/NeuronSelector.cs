@@ -1,38 +1,24 @@
 using RelationNeurons.Data;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Randomness;
+using RelationNeurons.Method;
+using RelationNeurons.Hooks;
 
 namespace RelationNeurons.Analysis;
 
 public sealed record SelectionOptions
 {
-    /// <summary>
-    /// The paper's N = 6000 of Llama-2-7B's 1,359,872 linear-projection units (about 0.44 %),
-    /// used as a share so that the default scales to any model and unit set.
-    /// </summary>
-    public const double PaperFraction = 6000.0 / 1_359_872;
-
-    public SelectionMode Mode { get; init; } = SelectionMode.Both;
+    public SelectionMode Mode { get; init; } = Protocol.Paper.Mode;
     /// <summary>N as a count; wins over <see cref="Fraction"/>.</summary>
     public long? Count { get; init; }
-    /// <summary>N as a share of all units (default <see cref="PaperFraction"/>).</summary>
+    /// <summary>N as a share of all units (default: the protocol's, the paper's 3,000 of Llama-2-7B's 835,584 FFN units).</summary>
     public double? Fraction { get; init; }
     /// <summary>Random baseline sets per task.</summary>
-    public int RandomSeeds { get; init; } = 3;
+    public int RandomSeeds { get; init; } = Protocol.Paper.RandomSeeds;
+    public RandomBaseline Random { get; init; } = Protocol.Paper.Random;
     public ulong Seed { get; init; }
 
-    public long ResolveCount(long totalUnits)
-    {
-        if (Count is long c)
-        {
-            if (c <= 0) throw new UserInputException($"--count must be positive, got {c}");
-            if (c > totalUnits) throw new UserInputException($"--count {c} exceeds the {totalUnits} units scored");
-            return c;
-        }
-        double f = Fraction ?? PaperFraction;
-        if (!(f > 0 && f <= 1)) throw new UserInputException($"--fraction must be in (0, 1], got {f}");
-        return Math.Max(1, (long)Math.Round(f * totalUnits, MidpointRounding.AwayFromZero));
-    }
+    public long ResolveCount(long totalUnits) => Protocol.ResolveCount(Count, Fraction ?? Protocol.Paper.Fraction, totalUnits);
 }
 
 /// <summary>One task's AP and medians over the whole unit space, in unit order.</summary>
@@ -120,11 +106,16 @@ public static class NeuronSelector
                     task.Ap[p.Unit], task.MedianPositive[p.Unit], task.MedianNegative[p.Unit], p.End);
             }).ToList();
             var perTapLayer = CountPerTapLayer(units, chosen[^1]);
+            var ids = picks.Select(p => { var (k, l, i) = units.Decode(p.Unit); return units.Neuron(k, l, i); }).ToArray();
             var randoms = new List<RandomSet>();
-            for (int s = 0; s < options.RandomSeeds; s++)
+            for (int s = 1; s <= options.RandomSeeds; s++)
             {
-                ulong seed = SplitMix64.ForStream(options.Seed, $"random/{task.Task.Name}/{s}").NextUInt64();
-                randoms.Add(new RandomSet(seed, DrawRandom(units, perTapLayer, seed)));
+                ulong seed = RandomUnitSampler.SeedFor(options.Seed, task.Task.Relation, task.Task.Language ?? "*", s);
+                var drawn = options.Random == RandomBaseline.Uniform
+                    ? RandomUnitSampler.Uniform(units, ids.Length, seed)
+                    : RandomUnitSampler.LayerMatched(ids, units, seed);
+                randoms.Add(new RandomSet(seed, drawn.Select(u => (Unit: units.Encode(u), Id: u)).OrderBy(u => u.Unit)
+                    .Select(u => new RandomUnit(u.Id.Hook.Layer, HookPoint.SuffixOf(u.Id.Hook.Kind), u.Id.Index, u.Id.ToString())).ToList()));
             }
             sets.Add(new RelationNeuronSet
             {
@@ -138,7 +129,7 @@ public static class NeuronSelector
         return new NeuronSets
         {
             Units = "custom",
-            Mode = options.Mode, Count = n, Fraction = (double)n / units.TotalUnits, TopCount = top, BottomCount = bottom,
+            Mode = options.Mode, Random = options.Random, Count = n, Fraction = (double)n / units.TotalUnits, TopCount = top, BottomCount = bottom,
             TotalUnits = units.TotalUnits, Layers = units.Layers, Taps = units.Taps.Select(t => t.Suffix).ToList(),
             Seed = options.Seed, Relations = sets,
             Overlap = Overlap(units, sets.Select(s => s.Name).ToList(), chosen),
@@ -169,32 +160,6 @@ public static class NeuronSelector
             counts[k][l]++;
         }
         return counts;
-    }
-
-    /// <summary>Per (tap, layer), <c>count</c> distinct indices drawn uniformly by a partial Fisher–Yates shuffle.</summary>
-    private static List<RandomUnit> DrawRandom(UnitSpace units, int[][] perTapLayer, ulong seed)
-    {
-        var rng = new SplitMix64(seed);
-        var result = new List<RandomUnit>();
-        for (int k = 0; k < units.Taps.Count; k++)
-        {
-            int width = units.Taps[k].Width;
-            int[] pool = new int[width];
-            for (int l = 0; l < units.Layers; l++)
-            {
-                int count = perTapLayer[k][l];
-                if (count == 0) continue;
-                for (int i = 0; i < width; i++) pool[i] = i;
-                for (int i = 0; i < count; i++)
-                {
-                    int j = i + rng.NextInt(width - i);
-                    (pool[i], pool[j]) = (pool[j], pool[i]);
-                }
-                foreach (int index in pool.AsSpan(0, count).ToArray().Order())
-                    result.Add(new RandomUnit(l, units.Taps[k].Suffix, index, units.Neuron(k, l, index).ToString()));
-            }
-        }
-        return result;
     }
 
     private static OverlapMatrices Overlap(UnitSpace units, IReadOnlyList<string> names, IReadOnlyList<long[]> chosen)

@@ -2,17 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using RelationNeurons.Hooks;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Analysis;
 
-/// <summary>Which end of the AP ranking a selection takes.</summary>
-public enum SelectionMode
-{
-    /// <summary>Top ⌈N/2⌉ and bottom ⌊N/2⌋ (the reference scripts' <c>expertise_limited_N_both</c>).</summary>
-    Both,
-    Top,
-    Bottom,
-}
 
 /// <summary>A selected unit: where it is, its AP, its medians, and the end of the ranking it came from.</summary>
 public sealed record SelectedUnit(int Layer, string Tap, int Index, string Neuron, double Ap, double MedianPos, double MedianNeg, string End)
@@ -28,7 +21,7 @@ public sealed record RandomUnit(int Layer, string Tap, int Index, string Neuron)
     public NeuronId Id => new(new HookPoint(Layer, UnitSets.ParseSuffix(Tap)), Index);
 }
 
-/// <summary>A random baseline: as many units per (layer, tap) as the selection, drawn uniformly with one seed.</summary>
+/// <summary>A random baseline of the selection's size (<see cref="RandomUnitSampler"/>), with the seed it was drawn with.</summary>
 public sealed record RandomSet(ulong Seed, IReadOnlyList<RandomUnit> Units);
 
 /// <summary>Units selected for one task, counts per layer and per (tap, layer), and its random baselines.</summary>
@@ -69,6 +62,8 @@ public sealed record NeuronSets
     public string? Model { get; init; }
     public required string Units { get; init; }
     public required SelectionMode Mode { get; init; }
+    /// <summary>How the random baseline sets were drawn.</summary>
+    public RandomBaseline Random { get; init; } = RandomBaseline.LayerMatched;
     /// <summary>N: units per task.</summary>
     public required long Count { get; init; }
     /// <summary>N as a share of <see cref="TotalUnits"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Analysis;
 
@@ -31,7 +32,7 @@ public sealed record RecordManifest
     public int Version { get; init; } = 1;
     public string? Model { get; init; }
     /// <summary><c>linear</c>, <c>mlp</c>, or <c>custom</c> for records written by other means.</summary>
-    public string Units { get; init; } = UnitSets.Linear;
+    public string Units { get; init; } = ProtocolNames.Of(UnitSet.All);
     /// <summary>Tap suffixes in unit order (e.g. <c>attn.hook_q</c>).</summary>
     public required IReadOnlyList<string> Taps { get; init; }
     /// <summary>Units per layer of each tap, in the order of <see cref="Taps"/>.</summary>

@@ -5,6 +5,7 @@ using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.IO;
 using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Analysis;
 
@@ -13,8 +14,8 @@ public sealed record RecordPrompt(int[] Ids, PromptLabel Label);
 
 public sealed record RecordOptions
 {
-    /// <summary><see cref="UnitSets.Linear"/> (default) or <see cref="UnitSets.Mlp"/>.</summary>
-    public string Units { get; init; } = UnitSets.Linear;
+    /// <summary>The unit set (the protocol's default: the paper's FFN outputs).</summary>
+    public UnitSet Units { get; init; } = Protocol.Paper.Units;
     public Pooling Pooling { get; init; } = Pooling.Mean;
     /// <summary>F32 (default) or F16 (half the disk; values beyond ±65504 are refused).</summary>
     public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.F32;
@@ -73,7 +74,7 @@ public static class Recorder
         var manifest = new RecordManifest
         {
             Model = options.ModelName ?? model.Directory,
-            Units = options.Units,
+            Units = ProtocolNames.Of(options.Units),
             Taps = kinds.Select(HookPoint.SuffixOf).ToList(),
             Widths = kinds.Select(k => TapShapes.Width(config, k)).ToList(),
             Layers = config.NumHiddenLayers,

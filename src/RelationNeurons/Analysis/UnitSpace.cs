@@ -1,4 +1,5 @@
 using RelationNeurons.Hooks;
+using RelationNeurons.Models;
 
 namespace RelationNeurons.Analysis;
 
@@ -55,6 +56,19 @@ public sealed class UnitSpace
     }
 
     public NeuronId Neuron(int tap, int layer, int index) => new(new HookPoint(layer, Taps[tap].Kind), index);
+
+    /// <summary>The unit number of a neuron; a user error when the neuron is outside this unit set.</summary>
+    public long Encode(NeuronId neuron)
+    {
+        int tap = TapIndex(neuron.Hook.Kind);
+        if (tap < 0 || (uint)neuron.Hook.Layer >= (uint)Layers || (uint)neuron.Index >= (uint)Taps[tap].Width)
+            throw new UserInputException($"neuron {neuron} is outside the unit set ({string.Join(", ", Taps.Select(t => t.Suffix))} × {Layers} layers)");
+        return Encode(tap, neuron.Hook.Layer, neuron.Index);
+    }
+
+    /// <summary>The units of <paramref name="kinds"/> in every layer of a model.</summary>
+    public static UnitSpace For(LlamaConfig config, IEnumerable<TapKind> kinds) =>
+        new(config.NumHiddenLayers, kinds.Distinct().Select(k => new TapWidth(k, TapShapes.Width(config, k))).ToList());
 
     /// <summary>Units of one tap kind in one layer.</summary>
     public long Offset(int tap, int layer) => Encode(tap, layer, 0);

@@ -1,10 +1,15 @@
+using RelationNeurons.Method;
+
 namespace RelationNeurons.Evaluation;
 
 /// <summary>How test prompts are completed and scored (METHOD.md, "Evaluation").</summary>
 public sealed record EvaluationOptions
 {
-    /// <summary>Most tokens generated per prompt.</summary>
-    public int MaxNewTokens { get; init; } = 8;
+    /// <summary>Most tokens generated per prompt (the paper's 2).</summary>
+    public int MaxNewTokens { get; init; } = Protocol.Paper.MaxNewTokens;
+
+    /// <summary>When a continuation is right (the paper's: a prefix of the answer).</summary>
+    public AnswerMatch Match { get; init; } = Protocol.Paper.Match;
 
     /// <summary>
     /// Stop a sequence as soon as the answer matcher says its outcome is settled. The score is

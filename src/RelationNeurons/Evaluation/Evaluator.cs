@@ -65,7 +65,7 @@ public sealed class Evaluator : IConditionEvaluator
         for (int i = 0; i < prompts.Count; i++)
         {
             var p = prompts[i];
-            string text = ContinuationScorer.FirstLine(Decode(generated[i].NewIds, eos));
+            string text = scorers[i].Scored(Decode(generated[i].NewIds, eos));
             outcomes[i] = new PromptOutcome(p.Relation, p.Language, p.FactId, p.Text, text, scorers[i].IsCorrect(text));
         }
         return EvaluationResult.Create(condition, outcomes);
@@ -137,7 +137,7 @@ public sealed class Evaluator : IConditionEvaluator
         lock (_cacheLock)
         {
             if (!_scorers.TryGetValue(key, out var scorer))
-                _scorers[key] = scorer = new ContinuationScorer(_matcher, p.Answers, p.Language);
+                _scorers[key] = scorer = new ContinuationScorer(_matcher, p.Answers, p.Language, Options.Match);
             return scorer;
         }
     }

@@ -23,14 +23,17 @@ public sealed class SplitMix64
     }
 
     /// <summary>Uniform in [0, bound), unbiased (draws past the largest multiple of bound are rejected).</summary>
-    public int NextInt(int bound)
+    public int NextInt(int bound) => (int)NextLong(bound);
+
+    /// <summary>Uniform in [0, bound), unbiased, for bounds past int (unit spaces of large models).</summary>
+    public long NextLong(long bound)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bound);
         ulong b = (ulong)bound;
         ulong limit = ulong.MaxValue - ulong.MaxValue % b;
         ulong x;
         do x = NextUInt64(); while (x >= limit);
-        return (int)(x % b);
+        return (long)(x % b);
     }
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>

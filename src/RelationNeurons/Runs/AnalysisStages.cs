@@ -27,7 +27,7 @@ public static class AnalysisStages
                 new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
             var options = new RecordOptions
             {
-                Units = context.Options.Units, ModelName = context.Options.Model, PromptsFile = layout.IdentificationPrompts,
+                Units = context.Options.Protocol.Units, ModelName = context.Options.Model, PromptsFile = layout.IdentificationPrompts,
                 StreamLayers = context.Options.StreamLayers,
             };
             Recorder.Record(context.Model, toRecord, layout.Record, options,
@@ -59,16 +59,10 @@ public static class AnalysisStages
         public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
         {
             var o = context.Options;
-            var mode = o.SelectionMode.Trim().ToLowerInvariant() switch
-            {
-                "both" => SelectionMode.Both,
-                "top" => SelectionMode.Top,
-                "bottom" => SelectionMode.Bottom,
-                _ => throw new UserInputException($"--selection '{o.SelectionMode}' is not one of: both, top, bottom"),
-            };
+            var p = o.Protocol;
             var sets = NeuronSelector.SelectFromFolder(context.Layout.Expertise, new SelectionOptions
             {
-                Mode = mode, Count = o.SelectionCount, Fraction = o.SelectionFraction, Seed = o.Experiments.Seed,
+                Mode = p.Mode, Count = p.Count, Fraction = p.Fraction, RandomSeeds = p.RandomSeeds, Random = p.Random, Seed = o.Experiments.Seed,
             });
             Directory.CreateDirectory(context.Layout.Selection);
             sets.Save(context.Layout.NeuronSets);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Runs;
 
@@ -37,4 +38,31 @@ public sealed record RunManifest(
         old.Keys.Union(now.Keys).Order(StringComparer.Ordinal)
             .Where(k => old.GetValueOrDefault(k) != now.GetValueOrDefault(k))
             .Select(k => $"{k}: {old.GetValueOrDefault(k) ?? "(unset)"} → {now.GetValueOrDefault(k) ?? "(unset)"}").ToArray();
+
+    /// <summary>Whether settings were written before the protocol was a setting (all runs then used the Kojima et al. choices).</summary>
+    public static bool IsLegacy(IReadOnlyDictionary<string, string> settings) => !settings.ContainsKey("protocol");
+
+    /// <summary>
+    /// The settings of a folder made before the protocol was a setting, in today's names: the
+    /// protocol choices of then were <see cref="Protocol.Kojima"/>'s (units <c>linear</c> is <c>all</c>;
+    /// selection and its N become <c>mode</c> and <c>k</c>). Today's settings pass unchanged.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Upgrade(IReadOnlyDictionary<string, string> old)
+    {
+        if (!IsLegacy(old)) return old;
+        var s = new SortedDictionary<string, string>(old.ToDictionary(), StringComparer.Ordinal);
+        if (s.GetValueOrDefault("units") == "linear") s["units"] = ProtocolNames.Of(UnitSet.All);
+        if (s.Remove("selection", out string? mode)) s["mode"] = mode;
+        s.Remove("selection_count", out string? count);
+        s.Remove("selection_fraction", out string? fraction);
+        var kojima = Protocol.Kojima with
+        {
+            Count = count is null or "fraction" ? null : long.Parse(count, System.Globalization.CultureInfo.InvariantCulture),
+            Fraction = fraction is null or "paper" ? Protocol.KojimaFraction : double.Parse(fraction, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in kojima.Settings()) s.TryAdd(key, value);
+        s.TryAdd("pooling", "mean");
+        s.TryAdd("negative_scope", "same_language");
+        return s;
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using RelationNeurons.Data;
 using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Runners;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Runs;
 
@@ -24,17 +25,26 @@ public sealed record RunOptions
     public TestSize TestSize { get; init; } = TestSize.Auto;
     public int? MaxIdentificationPrompts { get; init; }
 
-    /// <summary>Unit set: <c>linear</c> (every linear projection's output, METHOD.md's default) or <c>mlp</c>.</summary>
-    public string Units { get; init; } = "linear";
-    /// <summary>Selection: <c>both</c> (top N/2 and bottom N/2), <c>top</c> or <c>bottom</c>.</summary>
-    public string SelectionMode { get; init; } = "both";
-    /// <summary>N as a count (null: <see cref="SelectionFraction"/>).</summary>
-    public long? SelectionCount { get; init; }
-    /// <summary>N as a share of all units (null: the paper's 6000 of Llama-2-7B's 1,359,872).</summary>
-    public double? SelectionFraction { get; init; }
+    /// <summary>Every choice of the method (units, validation, negatives, selection, answers, random baselines, sweep).</summary>
+    public Protocol Protocol { get; init; } = Protocol.Paper;
 
-    public ExperimentOptions Experiments { get; init; } = new();
-    public EvaluationOptions Evaluation { get; init; } = new();
+    private readonly ExperimentOptions _experiments = new();
+    private readonly EvaluationOptions _evaluation = new();
+
+    /// <summary>The experiments' own knobs; the protocol's choices (random baselines, sweep) always come from <see cref="Protocol"/>.</summary>
+    public ExperimentOptions Experiments
+    {
+        get => _experiments with { RandomSeeds = Protocol.RandomSeeds, Random = Protocol.Random, Sweep = Protocol.Sweep };
+        init => _experiments = value;
+    }
+
+    /// <summary>Decoding; the answer criterion and token budget always come from <see cref="Protocol"/>.</summary>
+    public EvaluationOptions Evaluation
+    {
+        get => _evaluation with { MaxNewTokens = Protocol.MaxNewTokens, Match = Protocol.Match };
+        init => _evaluation = value;
+    }
+
     public IReadOnlyList<ExperimentKind> ExperimentKinds { get; init; } = RelationNeurons.Experiments.Runners.ExperimentKinds.All;
 
     /// <summary>The command line that repeats this run, for the summary and the report (not a setting).</summary>
@@ -51,7 +61,7 @@ public sealed record RunOptions
         string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
         string List<T>(IEnumerable<T>? items) => items is null ? "all" : string.Join(",", items.Select(i => i?.ToString()).Order(StringComparer.Ordinal));
         var e = Experiments;
-        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["relations"] = Path.GetFullPath(Relations),
             ["languages"] = List(Languages),
@@ -59,11 +69,8 @@ public sealed record RunOptions
             ["split_seed"] = SplitSeed.ToString(CultureInfo.InvariantCulture),
             ["test_size"] = TestSize.ToString(),
             ["max_identification_prompts"] = MaxIdentificationPrompts?.ToString(CultureInfo.InvariantCulture) ?? "all",
-            ["units"] = Units,
-            ["selection"] = SelectionMode,
-            ["selection_count"] = SelectionCount?.ToString(CultureInfo.InvariantCulture) ?? "fraction",
-            ["selection_fraction"] = SelectionFraction is { } f ? F(f) : "paper",
-            ["random_seeds"] = e.RandomSeeds.ToString(CultureInfo.InvariantCulture),
+            ["pooling"] = "mean",
+            ["negative_scope"] = "same_language",
             ["seed"] = e.Seed.ToString(CultureInfo.InvariantCulture),
             ["cumulativity_scales"] = string.Join(",", e.CumulativityScales.Select(F)),
             ["cumulativity_max_unit_share"] = F(e.CumulativityMaxUnitShare),
@@ -74,8 +81,9 @@ public sealed record RunOptions
             ["permutation_resamples"] = e.Statistics.PermutationResamples.ToString(CultureInfo.InvariantCulture),
             ["confidence_level"] = F(e.Statistics.ConfidenceLevel),
             ["statistics_seed"] = e.Statistics.Seed.ToString(CultureInfo.InvariantCulture),
-            ["max_new_tokens"] = Evaluation.MaxNewTokens.ToString(CultureInfo.InvariantCulture),
             ["experiments"] = string.Join(",", ExperimentKinds.Select(RelationNeurons.Experiments.Runners.ExperimentKinds.Name)),
         };
+        foreach (var (key, value) in Protocol.Settings()) settings[key] = value;
+        return settings;
     }
 }

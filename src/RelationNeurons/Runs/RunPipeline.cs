@@ -35,11 +35,15 @@ public sealed class RunPipeline(IReadOnlyList<IRunStage> stages)
         var manifest = RunManifest.TryLoad(layout.Manifest);
         if (manifest is not null)
         {
-            var diffs = RunManifest.Differences(manifest.Options, settings).ToList();
+            var diffs = RunManifest.Differences(RunManifest.Upgrade(manifest.Options), settings).ToList();
             if (manifest.Model.WeightsSha256 != fingerprint.WeightsSha256)
                 diffs.Insert(0, $"model: {manifest.Model.Name} ({manifest.Model.WeightsSha256[..12]}) → {fingerprint.Name} ({fingerprint.WeightsSha256[..12]})");
             if (diffs.Count > 0)
             {
+                if (!options.Force && RunManifest.IsLegacy(manifest.Options))
+                    throw new UserInputException($"{layout.Root} holds a run made under the old defaults (the Kojima et al. protocol, before the " +
+                        $"paper's became the default; differences: {string.Join("; ", diffs)}); resume it with --protocol kojima, " +
+                        "or start afresh with another --out or --force");
                 if (!options.Force)
                     throw new UserInputException($"{layout.Root} holds a run with other settings ({string.Join("; ", diffs)}); " +
                         "choose another --out, or pass --force to redo every stage there");

@@ -32,7 +32,7 @@ public class AnalysisVerbsTests
         using (var doc = JsonDocument.Parse(stdout))
         {
             Assert.Equal(6, doc.RootElement.GetProperty("count").GetInt64());
-            Assert.Equal("both", doc.RootElement.GetProperty("mode").GetString());
+            Assert.Equal("top", doc.RootElement.GetProperty("mode").GetString());
         }
         var sets = NeuronSets.Load(tmp["sets.json"]);
         Assert.All(sets.Relations, r => Assert.Equal(6, r.Units.Count));

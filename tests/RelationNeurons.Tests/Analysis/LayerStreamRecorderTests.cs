@@ -4,6 +4,7 @@ using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
 using Xunit.Abstractions;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Analysis;
 
@@ -41,15 +42,15 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(UnitSets.Mlp, Pooling.Mean)]
-    [InlineData(UnitSets.Mlp, Pooling.MeanExcludingBos)]
-    [InlineData(UnitSets.Mlp, Pooling.Max)]
-    [InlineData(UnitSets.Mlp, Pooling.Last)]
-    [InlineData(UnitSets.Linear, Pooling.Mean)]
-    [InlineData(UnitSets.Linear, Pooling.MeanExcludingBos)]
-    [InlineData(UnitSets.Linear, Pooling.Max)]
-    [InlineData(UnitSets.Linear, Pooling.Last)]
-    public void StreamedRecordIsByteIdenticalToChunkedRecord(string units, Pooling pooling)
+    [InlineData(UnitSet.Mlp, Pooling.Mean)]
+    [InlineData(UnitSet.Mlp, Pooling.MeanExcludingBos)]
+    [InlineData(UnitSet.Mlp, Pooling.Max)]
+    [InlineData(UnitSet.Mlp, Pooling.Last)]
+    [InlineData(UnitSet.All, Pooling.Mean)]
+    [InlineData(UnitSet.All, Pooling.MeanExcludingBos)]
+    [InlineData(UnitSet.All, Pooling.Max)]
+    [InlineData(UnitSet.All, Pooling.Last)]
+    public void StreamedRecordIsByteIdenticalToChunkedRecord(UnitSet units, Pooling pooling)
     {
         if (StoriesFixture.Require(output) is not { } folder) return;
         using var model = LlamaModel.Load(folder);
@@ -63,9 +64,9 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(UnitSets.Linear, Pooling.Mean)]
-    [InlineData(UnitSets.Mlp, Pooling.MeanExcludingBos)]
-    public void StreamedRecordMatchesChunkedRecordThatSharesPromptPrefixes(string units, Pooling pooling)
+    [InlineData(UnitSet.All, Pooling.Mean)]
+    [InlineData(UnitSet.Mlp, Pooling.MeanExcludingBos)]
+    public void StreamedRecordMatchesChunkedRecordThatSharesPromptPrefixes(UnitSet units, Pooling pooling)
     {
         if (StoriesFixture.Require(output) is not { } folder) return;
         using var model = LlamaModel.Load(folder);
@@ -90,7 +91,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = 17 });
         using var tmp = new TempDirectory();
         var prompts = Prompts(19, seed: 4);
-        var options = new RecordOptions { Units = UnitSets.Linear, Dtype = SafetensorsDtype.F16, BatchPrompts = 6 };
+        var options = new RecordOptions { Units = UnitSet.All, Dtype = SafetensorsDtype.F16, BatchPrompts = 6 };
         Recorder.Record(model, prompts, tmp["chunked"], options);
         Recorder.Record(model, prompts, tmp["stream"], options with { StreamLayers = true });
         AssertSameFiles(tmp["chunked"], tmp["stream"]);
@@ -103,7 +104,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(17, seed: 2);
-        var options = new RecordOptions { Units = UnitSets.Linear, Pooling = Pooling.Mean, BatchPrompts = 4 };
+        var options = new RecordOptions { Units = UnitSet.All, Pooling = Pooling.Mean, BatchPrompts = 4 };
         Recorder.Record(model, prompts, tmp["chunked"], options);
 
         var streamed = options with { StreamLayers = true };
@@ -138,7 +139,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(11, seed: 6);
-        var options = new RecordOptions { Units = UnitSets.Mlp, Pooling = Pooling.Max, BatchPrompts = 3 };
+        var options = new RecordOptions { Units = UnitSet.Mlp, Pooling = Pooling.Max, BatchPrompts = 3 };
         Recorder.Record(model, prompts, tmp["reference"], options);
         foreach (bool streamFirst in new[] { true, false })
         {
@@ -160,7 +161,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(9, seed: 3);
-        var options = new RecordOptions { Units = UnitSets.Mlp, BatchPrompts = 4, StreamLayers = true };
+        var options = new RecordOptions { Units = UnitSet.Mlp, BatchPrompts = 4, StreamLayers = true };
         using (var cts = new CancellationTokenSource())
         {
             var stopper = new SyncProgress(p => { if (p.LayersDone == 3) cts.Cancel(); });

@@ -1,5 +1,6 @@
 using RelationNeurons.Analysis;
 using RelationNeurons.Hooks;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Analysis;
 
@@ -58,8 +59,13 @@ public class NeuronSelectorTests
         var big = new UnitSpace(32, [new TapWidth(TapKind.Q, 4096), new TapWidth(TapKind.K, 4096), new TapWidth(TapKind.V, 4096),
             new TapWidth(TapKind.AttnOut, 4096), new TapWidth(TapKind.MlpPre, 11008), new TapWidth(TapKind.MlpPreLinear, 11008), new TapWidth(TapKind.MlpOut, 4096)]);
         Assert.Equal(1_359_872, big.TotalUnits);
-        Assert.Equal(6000, new SelectionOptions().ResolveCount(big.TotalUnits));
-        Assert.Equal(1554, new SelectionOptions().ResolveCount(32 * 11008)); // --units mlp on Llama-2-7B
+        // The paper's k = 3,000 of Llama-2-7B's 835,584 FFN units, scaled to other unit counts.
+        Assert.Equal(3000, new SelectionOptions().ResolveCount(32 * (11008 + 11008 + 4096)));
+        Assert.Equal(4882, new SelectionOptions().ResolveCount(big.TotalUnits)); // --units all
+        Assert.Equal(1265, new SelectionOptions().ResolveCount(32 * 11008)); // --units mlp on Llama-2-7B
+        Assert.Equal(4706, new SelectionOptions().ResolveCount(40 * (13824 + 13824 + 5120))); // Llama-2-13B: 1,310,720 units
+        // Kojima et al.'s 6,000 (top 3,000 + bottom 3,000) of the 1,359,872 linear units.
+        Assert.Equal(6000, new SelectionOptions { Mode = SelectionMode.Both, Fraction = Protocol.Kojima.Fraction }.ResolveCount(big.TotalUnits));
         Assert.Equal(1, new SelectionOptions().ResolveCount(Space.TotalUnits));
         Assert.Throws<UserInputException>(() => new SelectionOptions { Count = Space.TotalUnits + 1 }.ResolveCount(Space.TotalUnits));
         Assert.Throws<UserInputException>(() => new SelectionOptions { Fraction = 1.5 }.ResolveCount(100));
@@ -69,7 +75,7 @@ public class NeuronSelectorTests
     public void RandomBaselinesMatchPerLayerAndTapCounts()
     {
         var sets = NeuronSelector.Select(Space, [Task("a", RandomAp(2)), Task("b", RandomAp(3))],
-            new SelectionOptions { Count = 20, RandomSeeds = 3, Seed = 9 });
+            new SelectionOptions { Count = 20, RandomSeeds = 3, Random = RandomBaseline.LayerMatched, Seed = 9 });
         foreach (var set in sets.Relations)
         {
             Assert.Equal(3, set.Random.Count);
@@ -86,10 +92,25 @@ public class NeuronSelectorTests
         }
         // Same seed, same draw; another seed, another draw.
         var again = NeuronSelector.Select(Space, [Task("a", RandomAp(2)), Task("b", RandomAp(3))],
-            new SelectionOptions { Count = 20, RandomSeeds = 3, Seed = 9 });
+            new SelectionOptions { Count = 20, RandomSeeds = 3, Random = RandomBaseline.LayerMatched, Seed = 9 });
         Assert.Equal(sets.Relations[0].Random[1].Units, again.Relations[0].Random[1].Units);
-        var other = NeuronSelector.Select(Space, [Task("a", RandomAp(2))], new SelectionOptions { Count = 20, RandomSeeds = 1, Seed = 10 });
+        var other = NeuronSelector.Select(Space, [Task("a", RandomAp(2))], new SelectionOptions { Count = 20, RandomSeeds = 1, Random = RandomBaseline.LayerMatched, Seed = 10 });
         Assert.NotEqual(sets.Relations[0].Random[0].Units, other.Relations[0].Random[0].Units);
+    }
+
+    [Fact]
+    public void UniformRandomSetsAreTheOnesTheExperimentsDraw()
+    {
+        var sets = NeuronSelector.Select(Space, [Task("a", RandomAp(2))], new SelectionOptions { Count = 20, RandomSeeds = 2, Seed = 9 });
+        var set = sets.Relations[0];
+        Assert.Equal(RandomBaseline.Uniform, sets.Random);
+        for (int s = 0; s < 2; s++)
+        {
+            ulong seed = RandomUnitSampler.SeedFor(9, set.Relation, set.Language ?? "*", s + 1);
+            Assert.Equal(seed, set.Random[s].Seed);
+            var drawn = RandomUnitSampler.Uniform(Space, 20, seed).Select(n => n.ToString()).Order(StringComparer.Ordinal);
+            Assert.Equal(drawn, set.Random[s].Units.Select(u => u.Neuron).Order(StringComparer.Ordinal));
+        }
     }
 
     [Fact]
@@ -122,7 +143,7 @@ public class NeuronSelectorTests
         Assert.Equal("custom", sets.Units);
         sets.Save(tmp["sets.json"]);
         string json = File.ReadAllText(tmp["sets.json"]);
-        Assert.Contains("\"mode\": \"both\"", json);
+        Assert.Contains("\"mode\": \"top\"", json);
         Assert.Contains("\"per_tap_layer\"", json);
         Assert.DoesNotContain("\"neurons\"", json);
         var back = NeuronSets.Load(tmp["sets.json"]);

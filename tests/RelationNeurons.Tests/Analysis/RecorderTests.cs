@@ -4,6 +4,7 @@ using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
 using Xunit.Abstractions;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Analysis;
 
@@ -43,7 +44,7 @@ public sealed class RecorderTests(ITestOutputHelper output)
         return result;
     }
 
-    private static void AssertRecordMatchesPerPromptForward(LlamaModel model, string dir, List<RecordPrompt> prompts, string unitSet, Pooling pooling)
+    private static void AssertRecordMatchesPerPromptForward(LlamaModel model, string dir, List<RecordPrompt> prompts, UnitSet unitSet, Pooling pooling)
     {
         var record = RecordFolder.Open(dir);
         Assert.Equal(prompts.Count, record.Labels.Count);
@@ -81,11 +82,11 @@ public sealed class RecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(10);
-        var manifest = Recorder.Record(model, prompts, tmp["rec"], new RecordOptions { BatchPrompts = 4 });
+        var manifest = Recorder.Record(model, prompts, tmp["rec"], new RecordOptions { Units = UnitSet.All, BatchPrompts = 4 });
         Assert.Equal(["attn.hook_q", "attn.hook_k", "attn.hook_v", "hook_attn_out", "mlp.hook_pre", "mlp.hook_pre_linear", "hook_mlp_out"], manifest.Taps);
         Assert.Equal([64, 32, 32, 64, 172, 172, 64], manifest.Widths);
         Assert.False(Directory.Exists(Path.Combine(tmp["rec"], Recorder.ChunkFolder)));
-        AssertRecordMatchesPerPromptForward(model, tmp["rec"], prompts, UnitSets.Linear, Pooling.Mean);
+        AssertRecordMatchesPerPromptForward(model, tmp["rec"], prompts, UnitSet.All, Pooling.Mean);
     }
 
     [Theory]
@@ -98,8 +99,8 @@ public sealed class RecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(7, seed: 11);
-        Recorder.Record(model, prompts, tmp["rec"], new RecordOptions { Units = UnitSets.Mlp, Pooling = pooling, BatchPrompts = 3 });
-        AssertRecordMatchesPerPromptForward(model, tmp["rec"], prompts, UnitSets.Mlp, pooling);
+        Recorder.Record(model, prompts, tmp["rec"], new RecordOptions { Units = UnitSet.Mlp, Pooling = pooling, BatchPrompts = 3 });
+        AssertRecordMatchesPerPromptForward(model, tmp["rec"], prompts, UnitSet.Mlp, pooling);
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public sealed class RecorderTests(ITestOutputHelper output)
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(9);
-        var options = new RecordOptions { Units = UnitSets.Mlp, BatchPrompts = 2, Dtype = SafetensorsDtype.F16 };
+        var options = new RecordOptions { Units = UnitSet.Mlp, BatchPrompts = 2, Dtype = SafetensorsDtype.F16 };
         Recorder.Record(model, prompts, tmp["whole"], options);
 
         // Stop after the second batch.
@@ -144,7 +145,8 @@ public sealed class RecorderTests(ITestOutputHelper output)
         using var tmp = new TempDirectory();
         Recorder.Record(model, Prompts(30), tmp["rec"], new RecordOptions { BatchPrompts = 8 });
         var expertise = ExpertiseRunner.Run(tmp["rec"], tmp["exp"]);
-        Assert.Equal(5 * (64 + 32 + 32 + 64 + 172 + 172 + 64), expertise.TotalUnits);
+        // The default unit set is the paper's: gate, up and down outputs of every layer.
+        Assert.Equal(5 * (172 + 172 + 64), expertise.TotalUnits);
         var sets = NeuronSelector.SelectFromFolder(tmp["exp"], new SelectionOptions { Count = 50 });
         Assert.All(sets.Relations, r => Assert.Equal(50, r.Units.Count));
     }

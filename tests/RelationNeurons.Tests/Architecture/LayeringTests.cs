@@ -20,7 +20,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
     [
         ("foundation", ["RelationNeurons", "RelationNeurons.IO", "RelationNeurons.Randomness"]),
         ("tensors", ["RelationNeurons.Tensors"]),
-        ("data and tokenizers", ["RelationNeurons.Data", "RelationNeurons.Tokenization"]),
+        ("data, tokenizers, the method's choices", ["RelationNeurons.Data", "RelationNeurons.Tokenization", "RelationNeurons.Method"]),
         ("models", ["RelationNeurons.Models"]),
         ("hooks", ["RelationNeurons.Hooks"]),
         ("inference", ["RelationNeurons.Inference"]),

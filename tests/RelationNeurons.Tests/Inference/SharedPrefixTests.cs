@@ -3,6 +3,7 @@ using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
 using Xunit.Abstractions;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Inference;
 
@@ -121,7 +122,7 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
         foreach (var (name, share) in new[] { ("shared", true), ("whole", false) })
         {
             using var model = LlamaModel.Load(folder, new EngineOptions { SharePromptPrefixes = share });
-            Recorder.Record(model, prompts, Path.Combine(dir.Path, name), new RecordOptions { BatchPrompts = 5, Units = UnitSets.Mlp });
+            Recorder.Record(model, prompts, Path.Combine(dir.Path, name), new RecordOptions { BatchPrompts = 5, Units = UnitSet.Mlp });
         }
         foreach (var file in Directory.GetFiles(Path.Combine(dir.Path, "whole"), "layer_*.safetensors"))
             Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(dir.Path, "shared", Path.GetFileName(file))));

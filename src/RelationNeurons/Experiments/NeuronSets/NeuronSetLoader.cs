@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RelationNeurons.Analysis;
 using RelationNeurons.Hooks;
 
 namespace RelationNeurons.Experiments.NeuronSets;
@@ -57,7 +58,10 @@ public static class NeuronSetLoader
                 sets.Add(new RankedNeuronSet(relation, language, ranked.Select(r => r.Item1).ToArray(),
                     medians.All(float.IsFinite) ? medians : null));
             }
-            return new NeuronSetCollection(sets, mode);
+            var taps = root.TryGetProperty("taps", out var t) && t.ValueKind == JsonValueKind.Array
+                ? t.EnumerateArray().Select(x => UnitSets.ParseSuffix(x.GetString()!)).ToArray()
+                : null;
+            return new NeuronSetCollection(sets, mode, taps);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -22,7 +22,7 @@ public sealed class NeuronSetCollection
 {
     private readonly Dictionary<(string Relation, string Language), RankedNeuronSet> _byKey = new();
 
-    public NeuronSetCollection(IEnumerable<RankedNeuronSet> sets, string selection = "top")
+    public NeuronSetCollection(IEnumerable<RankedNeuronSet> sets, string selection = "top", IReadOnlyList<TapKind>? taps = null)
     {
         Selection = selection;
         var list = new List<RankedNeuronSet>();
@@ -37,7 +37,12 @@ public sealed class NeuronSetCollection
             list.Add(s);
         }
         Sets = list;
+        // A file that does not name its unit set is taken to hold the taps its neurons use.
+        Taps = taps ?? list.SelectMany(l => l.Neurons).Select(n => n.Hook.Kind).Distinct().Order().ToArray();
     }
+
+    /// <summary>The taps of the unit set the sets were selected from (what a uniform random baseline draws over).</summary>
+    public IReadOnlyList<TapKind> Taps { get; }
 
     /// <summary>The selection's name (e.g. <c>top</c>, <c>both</c>), used in condition labels.</summary>
     public string Selection { get; }

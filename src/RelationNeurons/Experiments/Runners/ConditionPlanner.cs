@@ -3,6 +3,8 @@ using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
+using RelationNeurons.Analysis;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Experiments.Runners;
 
@@ -26,7 +28,11 @@ public sealed class ConditionPlanner
         Options = options;
         TestLanguages = inputs.TestPrompts.Select(p => p.Language).Distinct().Order(StringComparer.Ordinal).ToArray();
         Seeds = ExperimentOptions.SeedValues(options.RandomSeeds);
+        Units = UnitSpace.For(inputs.Config, inputs.Sets.Taps);
     }
+
+    /// <summary>The unit set the neuron sets were selected from: what uniform random sets and the k sweep count over.</summary>
+    public UnitSpace Units { get; }
 
     public ExperimentInputs Inputs { get; }
     public ExperimentOptions Options { get; }
@@ -55,7 +61,7 @@ public sealed class ConditionPlanner
             MakeIntervention(set, set.Neurons, set.MedianOnPositives));
     }
 
-    /// <summary>A layer-matched random set of the size of r's set found in A.</summary>
+    /// <summary>A random set (<see cref="ExperimentOptions.Random"/>) of the size of r's set found in A.</summary>
     public ConditionRequest Random(string relation, string language, long seed)
     {
         var set = Inputs.Sets.Get(relation, language);
@@ -82,7 +88,7 @@ public sealed class ConditionPlanner
     }
 
     /// <summary>
-    /// The random counterpart of a prefix: layer-matched to the prefix and nested across prefixes;
+    /// The random counterpart of a prefix, nested across prefixes (<see cref="RandomUnitSampler"/>);
     /// at N it is r's random set of the same seed (<see cref="Random"/>).
     /// </summary>
     public ConditionRequest RandomPrefix(string relation, string language, int count, long seed)
@@ -114,7 +120,7 @@ public sealed class ConditionPlanner
         if (_sweeps.TryGetValue((relation, language), out var known)) return known;
         var set = Inputs.Sets.Get(relation, language);
         var result = set;
-        int want = Options.CumulativityScales.Max(s => ScaledCount(s, set.Count));
+        int want = SweepTargets(set.Count).Max();
         if (Inputs.Ranking is { } ranking && ExpertiseRanking.IsRankingMode(Inputs.Sets.Selection))
         {
             int cap = (int)Math.Min(int.MaxValue, Math.Max(set.Count, (long)Math.Floor(Options.CumulativityMaxUnitShare * ranking.TotalUnits)));
@@ -142,13 +148,21 @@ public sealed class ConditionPlanner
         int available = CumulativityRanking(relation, language).Count;
         var result = new List<(double, int)>();
         var seen = new HashSet<int>();
-        foreach (double scale in Options.CumulativityScales.Order())
+        foreach (int target in SweepTargets(size).Order())
         {
-            int n = Math.Clamp(ScaledCount(scale, size), 1, available);
+            int n = Math.Clamp(target, 1, available);
             if (seen.Add(n)) result.Add(((double)n / size, n));
         }
         return result;
     }
+
+    /// <summary>The sweep's unit counts before they are capped by the ranking: the paper's k values scaled to the unit set, or scales × N.</summary>
+    private IEnumerable<int> SweepTargets(int size) => Options.Sweep switch
+    {
+        CumulativitySweep.KSweep => Protocol.ScaledKSweep(Units.TotalUnits).Select(k => (int)Math.Min(int.MaxValue, k)),
+        CumulativitySweep.Scales => Options.CumulativityScales.Select(s => ScaledCount(s, size)),
+        _ => throw new ArgumentOutOfRangeException(nameof(Options.Sweep), Options.Sweep, "unknown sweep"),
+    };
 
     private static int ScaledCount(double scale, int size) =>
         (int)Math.Min(int.MaxValue, Math.Round(scale * size, MidpointRounding.AwayFromZero));
@@ -169,8 +183,8 @@ public sealed class ConditionPlanner
             _counterparts[(set.Relation, set.Language, set.Count)] = bySeed = new NeuronId[Seeds.Count][];
         int i = (int)seed - 1;
         if (i < 0 || i >= bySeed.Length) throw new ArgumentOutOfRangeException(nameof(seed), $"seed {seed} is not in 1..{bySeed.Length}");
-        return bySeed[i] ??= LayerMatchedSampler.Counterparts(set.Neurons, Inputs.Config,
-            LayerMatchedSampler.SeedFor(Options.Seed, set.Relation, set.Language, seed));
+        return bySeed[i] ??= RandomUnitSampler.Draw(Options.Random, set.Neurons, set.Count, Units,
+            RandomUnitSampler.SeedFor(Options.Seed, set.Relation, set.Language, seed));
     }
 
     private Intervention MakeIntervention(RankedNeuronSet set, IReadOnlyList<NeuronId> units, IReadOnlyList<float>? ownMedians)

@@ -21,7 +21,8 @@ public sealed class EvaluationStore(string? folder, string salt)
         new(Path.Combine(runFolder, RunFiles.EvaluationsFolder), salt);
 
     /// <summary>What, besides a condition itself, decides its outcomes: the model's weights and the decoding settings.</summary>
-    public static string Salt(string weightsSha256, Evaluation.EvaluationOptions options) => $"{weightsSha256}/{options.MaxNewTokens}";
+    public static string Salt(string weightsSha256, Evaluation.EvaluationOptions options) =>
+        $"{weightsSha256}/{options.MaxNewTokens}/{Method.ProtocolNames.Of(options.Match)}";
 
     public bool TryLoad(ConditionRequest request, out EvaluationResult result)
     {

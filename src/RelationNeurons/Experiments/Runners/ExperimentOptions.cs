@@ -1,5 +1,6 @@
 using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Experiments.Runners;
 
@@ -9,14 +10,20 @@ namespace RelationNeurons.Experiments.Runners;
 /// </summary>
 public sealed record ExperimentOptions
 {
-    /// <summary>Random baselines per relation set (seeds 1..n), each a layer-matched set of the same size.</summary>
-    public int RandomSeeds { get; init; } = 3;
+    /// <summary>Random baselines per relation set (seeds 1..n), each a set of the same size drawn as <see cref="Random"/> says.</summary>
+    public int RandomSeeds { get; init; } = Protocol.Paper.RandomSeeds;
+
+    /// <summary>How random baseline sets are drawn (<see cref="RandomUnitSampler"/>).</summary>
+    public RandomBaseline Random { get; init; } = Protocol.Paper.Random;
+
+    /// <summary>The points of the cumulativity curve: the paper's k sweep, or <see cref="CumulativityScales"/>.</summary>
+    public CumulativitySweep Sweep { get; init; } = Protocol.Paper.Sweep;
 
     /// <summary>Base seed for drawing the random sets.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>
-    /// Points of the cumulativity sweep as multiples of the relation's selection size N: from a
+    /// With <see cref="CumulativitySweep.Scales"/>: points of the cumulativity sweep as multiples of the relation's selection size N: from a
     /// handful of units (N/16) to many (16·N), taken from the relation's full expertise ranking
     /// beyond N (the clean model, 0 units, is added). Each point is rounded to at least one unit
     /// and capped at <see cref="CumulativityMaxUnitShare"/> of all units.

@@ -1,6 +1,8 @@
 using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Hooks;
+using RelationNeurons.Data;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
@@ -8,11 +10,14 @@ public class EvaluatorTests
 {
     private static readonly MicroWorld World = MicroWorld.Instance;
 
+    /// <summary>The micro world's one-letter answers need the word-boundary criterion and more than 2 tokens.</summary>
+    private static readonly EvaluationOptions Kojima = new() { MaxNewTokens = 8, Match = AnswerMatch.Answer };
+
     [Fact]
     public void CleanModelRecallsTheAnswersItWasGivenAndMissesTheMadeUpOnes()
     {
         using var model = World.LoadModel();
-        var evaluator = new Evaluator(model, World.LoadTokenizer());
+        var evaluator = new Evaluator(model, World.LoadTokenizer(), Kojima);
         var prompts = World.AllPrompts;
         var result = evaluator.Evaluate(ConditionLabel.Clean, prompts, null);
         Assert.Equal(prompts.Count, result.Outcomes.Count);
@@ -32,15 +37,33 @@ public class EvaluatorTests
         var tokenizer = World.LoadTokenizer();
         var prompts = World.AllPrompts;
         var intervention = Intervention.Deactivate(Enumerable.Range(0, 48).Select(i => new NeuronId(new HookPoint(1, TapKind.MlpPost), i)).ToArray());
-        var early = new Evaluator(model, tokenizer).Evaluate("x", prompts, intervention);
-        var full = new Evaluator(model, tokenizer, new EvaluationOptions { StopWhenDecided = false }).Evaluate("x", prompts, intervention);
+        var early = new Evaluator(model, tokenizer, Kojima).Evaluate("x", prompts, intervention);
+        var full = new Evaluator(model, tokenizer, Kojima with { StopWhenDecided = false }).Evaluate("x", prompts, intervention);
         Assert.Equal(full.Outcomes.Select(o => o.Correct), early.Outcomes.Select(o => o.Correct));
         // Early stopping is what makes evaluation cheap: it must actually cut some continuations.
         Assert.True(early.Outcomes.Sum(o => o.Generated.Length) < full.Outcomes.Sum(o => o.Generated.Length));
 
-        var alone = new Evaluator(model, tokenizer);
+        var alone = new Evaluator(model, tokenizer, Kojima);
         for (int i = 0; i < prompts.Count; i += 7)
             Assert.Equal(early.Outcomes[i], alone.Evaluate("x", [prompts[i]], intervention).Outcomes[0]);
+    }
+
+    [Fact]
+    public void ThePapersPrefixCriterionStopsEarlyOnlyOnceWrongAndBatchesLikeSingle()
+    {
+        using var model = World.LoadModel();
+        var tokenizer = World.LoadTokenizer();
+        var prompts = World.AllPrompts;
+        var paper = new EvaluationOptions();
+        Assert.Equal((2, AnswerMatch.PrefixOfAnswer), (paper.MaxNewTokens, paper.Match));
+        var early = new Evaluator(model, tokenizer, paper).Evaluate("x", prompts, null);
+        var full = new Evaluator(model, tokenizer, paper with { StopWhenDecided = false }).Evaluate("x", prompts, null);
+        Assert.Equal(full.Outcomes.Select(o => o.Correct), early.Outcomes.Select(o => o.Correct));
+        for (int i = 0; i < prompts.Count; i++)
+            Assert.Equal(AnswerPrefix.IsCorrect(full.Outcomes[i].Generated, prompts[i].Answers), full.Outcomes[i].Correct);
+        var alone = new Evaluator(model, tokenizer, paper);
+        for (int i = 0; i < prompts.Count; i += 7)
+            Assert.Equal(early.Outcomes[i], alone.Evaluate("x", [prompts[i]], null).Outcomes[0]);
     }
 
     [Fact]
@@ -50,9 +73,9 @@ public class EvaluatorTests
         var tokenizer = World.LoadTokenizer();
         var prompts = World.AllPrompts;
         var neurons = Enumerable.Range(0, 48).SelectMany(i => new[] { new NeuronId(new HookPoint(0, TapKind.MlpPost), i), new NeuronId(new HookPoint(2, TapKind.MlpPost), i) }).ToArray();
-        var result = new Evaluator(model, tokenizer, new EvaluationOptions { StopWhenDecided = false })
+        var result = new Evaluator(model, tokenizer, Kojima with { StopWhenDecided = false })
             .Evaluate("deact", prompts, Intervention.Deactivate(neurons));
-        var clean = new Evaluator(model, tokenizer).Evaluate(ConditionLabel.Clean, prompts, null);
+        var clean = new Evaluator(model, tokenizer, Kojima).Evaluate(ConditionLabel.Clean, prompts, null);
         var direct = model.Generate(prompts.Select(p => tokenizer.Encode(p.Text, true)).ToArray(), 8, new HookSet().Deactivate(neurons));
         for (int i = 0; i < prompts.Count; i++)
         {

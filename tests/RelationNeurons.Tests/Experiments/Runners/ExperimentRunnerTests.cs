@@ -5,12 +5,17 @@ using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Hooks;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
 public class ExperimentRunnerTests
 {
-    private static readonly ExperimentOptions Options = new() { Statistics = new StatisticsSettings(500, 500, 0.95, 1) };
+    // The mechanics are tested on the Kojima choices these tests were written for (3 layer-matched sets, scales × N).
+    private static readonly ExperimentOptions Options = new()
+    {
+        RandomSeeds = 3, Random = RandomBaseline.LayerMatched, Sweep = CumulativitySweep.Scales, Statistics = new StatisticsSettings(500, 500, 0.95, 1),
+    };
 
     private static (IReadOnlyList<ExperimentOutcome> Outcomes, RuleWorld World, ExperimentSuite Suite) RunAll(ExperimentOptions? options = null)
     {

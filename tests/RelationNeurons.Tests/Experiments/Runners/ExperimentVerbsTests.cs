@@ -89,7 +89,7 @@ public class ExperimentVerbsTests
         try
         {
             string[] args = ["run", "--model", World.ModelFolder, "--relations", World.RelationsFolder, "--out", folder,
-                "--count", "8", "--random-seeds", "1", "--cumulativity-scales", "1/4,1/2,1,2", "--resamples", "100"];
+                "--count", "8", "--random-seeds", "1", "--sweep", "scales", "--cumulativity-scales", "1/4,1/2,1,2", "--resamples", "100"];
             var (code, stdout, stderr) = Run(args);
             Assert.True(code == 0, stderr);
             Assert.Contains("report.html", stdout);

@@ -5,6 +5,7 @@ using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Inference;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
@@ -21,7 +22,7 @@ public class FullRunTests
         {
             var options = new RunOptions
             {
-                Model = World.ModelFolder, Relations = World.RelationsFolder, OutFolder = folder, SelectionCount = 12,
+                Model = World.ModelFolder, Relations = World.RelationsFolder, OutFolder = folder, Protocol = Protocol.Kojima with { Count = 12, RandomSeeds = 2 },
                 Experiments = new ExperimentOptions { RandomSeeds = 2, Statistics = new StatisticsSettings(200, 200, 0.95, 1) },
             };
             using var m = LlamaModel.Load(World.ModelFolder);

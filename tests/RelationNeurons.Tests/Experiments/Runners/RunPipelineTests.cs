@@ -6,6 +6,7 @@ using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
@@ -36,7 +37,8 @@ public class RunPipelineTests
     private static RunOptions Options(string folder) => new()
     {
         Model = World.ModelFolder, Relations = World.RelationsFolder, OutFolder = folder,
-        Experiments = new ExperimentOptions { RandomSeeds = 2, Statistics = new StatisticsSettings(200, 200, 0.95, 1) },
+        Protocol = Protocol.Paper with { RandomSeeds = 2 },
+        Experiments = new ExperimentOptions { Statistics = new StatisticsSettings(200, 200, 0.95, 1) },
     };
 
     private static ModelFingerprint Fingerprint()
@@ -81,7 +83,7 @@ public class RunPipelineTests
             Assert.True(File.Exists(Path.Combine(folder, RunFiles.Inter)));
 
             // Other settings are refused, unless forced.
-            var other = Options(folder) with { Experiments = Options(folder).Experiments with { RandomSeeds = 3 } };
+            var other = Options(folder) with { Protocol = Options(folder).Protocol with { RandomSeeds = 3 } };
             var error = Assert.Throws<UserInputException>(() => pipeline.Run(other, Fingerprint()));
             Assert.Contains("random_seeds: 2 → 3", error.Message);
             var forced = pipeline.Run(other with { Force = true }, Fingerprint());

@@ -1,4 +1,10 @@
+using System.Globalization;
 using RelationNeurons.Bench;
+
+// Formatting and parsing must not follow the machine's locale (LANG=de_DE would print "0,5" and
+// read "0.5" as 5): the process uses ICU for Unicode normalisation, but the invariant culture.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 // Verb-style runner: `dotnet run -c Release --project bench/RelationNeurons.Bench -- <verb> [options]`.
 // Each benchmark is one class; add it to the table below with one line.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using RelationNeurons.Data.Unicode;
 
 namespace RelationNeurons.Data;
 
@@ -142,9 +141,9 @@ public sealed class AnswerMatcher
     private (string Full, string Stripped) NormalizeForms(string text, string? language)
     {
         // NFKD, fold case, drop marks if asked, compose again: NFKC of the folded text.
-        string d = UnicodeNormalizer.Nfkd(text).ToLowerInvariant();
+        string d = UnicodeText.Normalize(text, NormalizationForm.FormKD).ToLowerInvariant();
         if (Options.StripAccents) d = RemoveAccents(d);
-        string s = UnicodeNormalizer.ComposeDecomposed(d);
+        string s = UnicodeText.Normalize(d, NormalizationForm.FormC);
 
         var sb = new StringBuilder(s.Length);
         bool pendingSpace = false;

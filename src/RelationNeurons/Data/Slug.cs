@@ -12,7 +12,7 @@ public static class Slug
 {
     public static string From(string text)
     {
-        string decomposed = Unicode.UnicodeNormalizer.Nfkd(text);
+        string decomposed = UnicodeText.Normalize(text, NormalizationForm.FormKD);
         var sb = new StringBuilder(decomposed.Length);
         bool pendingSeparator = false;
         foreach (char raw in decomposed)

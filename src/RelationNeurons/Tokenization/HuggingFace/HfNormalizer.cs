@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RelationNeurons.Data;
 
 namespace RelationNeurons.Tokenization.HuggingFace;
 
@@ -27,13 +28,13 @@ internal abstract class HfNormalizer
             case "Replace":
                 var (pattern, isRegex) = j.Pattern(e, where);
                 return new ReplaceNormalizer(pattern, isRegex, j.String(j.Required(e, "content", where), $"{where}.content"), j.Source);
-            case "NFC": return new UnicodeNormalizer(NormalizationForm.FormC);
-            case "NFD" or "NFKC" or "NFKD":
-                // Under InvariantGlobalization .NET's string.Normalize leaves non-ASCII text unchanged;
-                // NFC of ordinary (already composed) text is unaffected, the other forms are not.
-                if (!UnicodeNormalizer.Available)
-                    throw j.Error($"{where}: normalizer '{type}' needs Unicode normalization, which this build of the runtime lacks (InvariantGlobalization)");
-                return new UnicodeNormalizer(type switch { "NFD" => NormalizationForm.FormD, "NFKC" => NormalizationForm.FormKC, _ => NormalizationForm.FormKD });
+            case "NFC" or "NFD" or "NFKC" or "NFKD":
+                if (!UnicodeText.NormalizationAvailable)
+                    throw j.Error($"{where}: normalizer '{type}' needs Unicode normalization, which the runtime lacks in globalization-invariant mode (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT)");
+                return new UnicodeNormalizer(type switch
+                {
+                    "NFC" => NormalizationForm.FormC, "NFD" => NormalizationForm.FormD, "NFKC" => NormalizationForm.FormKC, _ => NormalizationForm.FormKD,
+                });
             case "Lowercase": return new LowercaseNormalizer();
             case "Strip":
                 return new StripNormalizer(j.OptionalBool(e, "strip_left", where, true), j.OptionalBool(e, "strip_right", where, true));
@@ -85,10 +86,7 @@ internal sealed class ReplaceNormalizer : HfNormalizer
 
 internal sealed class UnicodeNormalizer(NormalizationForm form) : HfNormalizer
 {
-    /// <summary>Whether string.Normalize really normalizes here (it does nothing to non-ASCII text under InvariantGlobalization).</summary>
-    public static bool Available { get; } = "\uFB01".Normalize(NormalizationForm.FormKC) == "fi";
-
-    public override string Apply(string text) => text.Normalize(form);
+    public override string Apply(string text) => UnicodeText.Normalize(text, form);
 }
 
 internal sealed class LowercaseNormalizer : HfNormalizer

@@ -2,25 +2,17 @@ using System.Text.Json;
 
 namespace RelationNeurons.Tests.Tokenization;
 
-/// <summary>Finds ../shared/fixtures/llama2-tokenizer from the test's working directory upward.</summary>
+/// <summary>The repository's tests/fixtures/llama2-tokenizer (see <see cref="RepositoryFixtures"/>) and its golden.json.</summary>
 internal static class TokenizerFixtures
 {
     public sealed record GoldenCase(string Text, int[] Ids, string[] Pieces);
 
-    public static string? Llama2Folder { get; } = Find();
+    public const string Llama2Name = "llama2-tokenizer";
 
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "fixtures", "llama2-tokenizer"), Path.Combine(dir.FullName, "..", "shared", "fixtures", "llama2-tokenizer") })
-                if (File.Exists(Path.Combine(candidate, "tokenizer.model"))) return Path.GetFullPath(candidate);
-        }
-        return null;
-    }
+    public static string? Llama2Folder { get; } = RepositoryFixtures.Find(Llama2Name, "tokenizer.model");
 
     public static string RequireLlama2Folder() =>
-        Llama2Folder ?? throw new InvalidOperationException("fixture ../shared/fixtures/llama2-tokenizer not found; these tests need it");
+        Llama2Folder ?? throw new InvalidOperationException(RepositoryFixtures.MissingReason(Llama2Name, "tokenizer.model") + "; these tests need it");
 
     public static IReadOnlyList<GoldenCase> GoldenCases()
     {

@@ -3,7 +3,10 @@ namespace RelationNeurons.Tests;
 /// <summary>
 /// The repository the tests were built from (the folder holding <c>RelationNeurons.slnx</c>, found
 /// by walking up from the test assembly's folder) and its reference fixtures under
-/// <c>tests/fixtures</c> (see tests/fixtures/README.md).
+/// <c>tests/fixtures</c> (see tests/fixtures/README.md). A test that needs a fixture calls
+/// <see cref="Require"/> (or a fixture class's Require) and is marked <c>[SkippableFact]</c> or
+/// <c>[SkippableTheory]</c> (package Xunit.SkippableFact): without the fixture it is reported as
+/// skipped, with the reason, never as passed.
 /// </summary>
 internal static class RepositoryFixtures
 {
@@ -26,6 +29,10 @@ internal static class RepositoryFixtures
         string folder = Path.Combine(Root, "tests", "fixtures", name);
         return File.Exists(Path.Combine(folder, requiredFile)) ? folder : null;
     }
+
+    /// <summary>The fixture folder; when it is missing, skips the calling test (a <see cref="SkipException"/>) saying why.</summary>
+    public static string Require(string name, string requiredFile) =>
+        Find(name, requiredFile) ?? throw new SkipException(MissingReason(name, requiredFile));
 
     public static string MissingReason(string name, string requiredFile) => Root is null
         ? $"fixture tests/fixtures/{name} not found: no {SolutionFile} in {AppContext.BaseDirectory} or any folder above it"

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Models;
 
 /// <summary>
 /// The repository's tests/fixtures/stories260k (see <see cref="RepositoryFixtures"/>) and its
-/// golden.json. Tests return early (with a message) when the fixtures are not there.
+/// golden.json. Tests that use it are [SkippableFact]/[SkippableTheory]: skipped, with the reason,
+/// when the fixture is not there.
 /// </summary>
 internal static class StoriesFixture
 {
@@ -27,15 +27,11 @@ internal static class StoriesFixture
     /// <summary>The fixture folder, or null when the repository has none.</summary>
     public static string? Folder { get; } = RepositoryFixtures.Find(Name, "model.safetensors");
 
-    /// <summary>The fixture folder, or null after writing a note to the test output.</summary>
-    public static string? Require(ITestOutputHelper output)
-    {
-        if (Folder is null) output.WriteLine(RepositoryFixtures.MissingReason(Name, "model.safetensors") + "; test skipped");
-        return Folder;
-    }
+    /// <summary>The fixture folder; skips the calling test (with the reason) when it is missing.</summary>
+    public static string Require() => Folder ?? RepositoryFixtures.Require(Name, "model.safetensors");
 
     private static readonly Lazy<Golden?> LazyGolden = new(() => Folder is null ? null : Golden.Load(Path.Combine(Folder, "golden.json")));
-    public static Golden GoldenValues => LazyGolden.Value ?? throw new InvalidOperationException("fixtures missing");
+    public static Golden GoldenValues => LazyGolden.Value ?? throw new SkipException(RepositoryFixtures.MissingReason(Name, "golden.json"));
 }
 
 internal sealed class Golden

@@ -34,7 +34,7 @@ public class HfTokenizerJsonTests
 
     public static TheoryData<int> Cases() => TokenizerFixtures.GoldenIndices();
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void SentencePieceStyleJsonMatchesReferenceIds(int index)
     {
@@ -46,7 +46,7 @@ public class HfTokenizerJsonTests
         Assert.Equal(golden.Text, tok.Decode(tok.Encode(golden.Text, addBos: true)));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void MetaspaceStyleJsonMatchesModelPath(int index)
     {
@@ -66,7 +66,7 @@ public class HfTokenizerJsonTests
         Assert.Equal(golden.Text, tok.Decode(ids));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ReadsMergesInPairForm()
     {
         var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
@@ -78,7 +78,7 @@ public class HfTokenizerJsonTests
             Assert.Equal(golden.Ids, tok.Encode(golden.Text, addBos: false));
     }
 
-    [Fact]
+    [SkippableFact]
     public void SentencePieceStyleAddsBosByDefaultAndRecognisesSpecialTokens()
     {
         var tok = Llama2Hf.Value;
@@ -91,7 +91,7 @@ public class HfTokenizerJsonTests
         Assert.Equal("The The", tok.Decode([1, 450, 1, 450]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void TokenizerConfigOverridesBos()
     {
         var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value, """{"add_bos_token": false, "bos_token": {"content": "<s>"}, "eos_token": "</s>"}""");

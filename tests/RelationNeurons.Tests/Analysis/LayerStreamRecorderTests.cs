@@ -3,7 +3,6 @@ using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Analysis;
@@ -12,7 +11,7 @@ namespace RelationNeurons.Tests.Analysis;
 /// <c>record --stream-layers</c> on stories260k: the files must be byte for byte those of the
 /// chunked recorder, also after an interruption between layers.
 /// </summary>
-public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
+public sealed class LayerStreamRecorderTests
 {
     private static List<RecordPrompt> Prompts(int count, int seed = 9, bool allBos = false)
     {
@@ -41,7 +40,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
                 $"{name} differs between the chunked and the layer-streamed record");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(UnitSet.Mlp, Pooling.Mean)]
     [InlineData(UnitSet.Mlp, Pooling.MeanExcludingBos)]
     [InlineData(UnitSet.Mlp, Pooling.Max)]
@@ -52,7 +51,7 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
     [InlineData(UnitSet.All, Pooling.Last)]
     public void StreamedRecordIsByteIdenticalToChunkedRecord(UnitSet units, Pooling pooling)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(23);
@@ -63,12 +62,12 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         AssertSameFiles(tmp["chunked"], tmp["stream"]);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(UnitSet.All, Pooling.Mean)]
     [InlineData(UnitSet.Mlp, Pooling.MeanExcludingBos)]
     public void StreamedRecordMatchesChunkedRecordThatSharesPromptPrefixes(UnitSet units, Pooling pooling)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         Assert.True(model.Options.SharePromptPrefixes);
         using var tmp = new TempDirectory();
@@ -83,10 +82,10 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         AssertSameFiles(tmp["chunked"], tmp["stream"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void StreamedRecordMatchesWithHalfFloatsAndStepsSplitByTheTokenBudget()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         // A token budget below a batch's tokens splits every batch into several forward steps.
         using var model = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = 17 });
         using var tmp = new TempDirectory();
@@ -97,10 +96,10 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         AssertSameFiles(tmp["chunked"], tmp["stream"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void InterruptedStreamedRecordResumesAtTheNextLayerWithIdenticalOutput()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(17, seed: 2);
@@ -132,10 +131,10 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         AssertSameFiles(tmp["chunked"], tmp["stream"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RecordStartedInOneModeFinishesInTheOther()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(11, seed: 6);
@@ -154,10 +153,10 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void StreamedResumeStateFromOtherSettingsIsNotUsed()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(9, seed: 3);
@@ -171,10 +170,10 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
         Assert.Throws<UserInputException>(() => Recorder.Record(model, Prompts(9, seed: 8), tmp["stream"], options));
     }
 
-    [Fact]
+    [SkippableFact]
     public void LayerStreamGivesTheForwardPassResidualAndReleasesPages()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var prompts = Prompts(6, seed: 1).Select(p => p.Ids).ToList();
         var stream = new LayerStream(model);
@@ -210,17 +209,15 @@ public sealed class LayerStreamRecorderTests(ITestOutputHelper output)
 
 /// <summary>`record --stream-layers` end to end on the demo model: the same folder as without.</summary>
 [Collection("Console")]
-public sealed class RecordVerbStreamLayersTests(ITestOutputHelper output)
+public sealed class RecordVerbStreamLayersTests
 {
-    [Fact]
+    [SkippableFact]
     public void StreamLayersFlagWritesTheSameRecord()
     {
-        if (RelationNeurons.Data.BuiltInPaths.FindModels() is not { } models || !Directory.Exists(Path.Combine(models, "relfacts-demo")))
-        {
-            output.WriteLine("models/relfacts-demo not found; skipped");
-            return;
-        }
-        string demo = Path.Combine(models, "relfacts-demo");
+        string? models = RelationNeurons.Data.BuiltInPaths.FindModels();
+        Skip.If(models is null || !Directory.Exists(Path.Combine(models, "relfacts-demo")),
+            $"models/relfacts-demo not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
+        string demo = Path.Combine(models!, "relfacts-demo");
         using var tmp = new TempDirectory();
         string[] subjects = ["Paris", "Berlin", "Rome", "Madrid", "Lisbon", "Vienna", "Oslo"];
         var prompts = subjects.Select((s, i) => new RelationNeurons.Data.Prompt

@@ -3,13 +3,12 @@ using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Analysis;
 
 /// <summary>Recording on stories260k (no tokenizer: prompts are token ids).</summary>
-public sealed class RecorderTests(ITestOutputHelper output)
+public sealed class RecorderTests
 {
     private static List<RecordPrompt> Prompts(int count, int seed = 5)
     {
@@ -75,10 +74,10 @@ public sealed class RecorderTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void MeanPooledLinearUnitsEqualPerPromptForwardMeans()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(10);
@@ -89,13 +88,13 @@ public sealed class RecorderTests(ITestOutputHelper output)
         AssertRecordMatchesPerPromptForward(model, tmp["rec"], prompts, UnitSet.All, Pooling.Mean);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(Pooling.MeanExcludingBos)]
     [InlineData(Pooling.Max)]
     [InlineData(Pooling.Last)]
     public void OtherPoolingsOnMlpNeurons(Pooling pooling)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(7, seed: 11);
@@ -103,10 +102,10 @@ public sealed class RecorderTests(ITestOutputHelper output)
         AssertRecordMatchesPerPromptForward(model, tmp["rec"], prompts, UnitSet.Mlp, pooling);
     }
 
-    [Fact]
+    [SkippableFact]
     public void InterruptedRecordResumesToTheSameFiles()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         var prompts = Prompts(9);
@@ -137,10 +136,10 @@ public sealed class RecorderTests(ITestOutputHelper output)
         Assert.Equal(SafetensorsDtype.F16, layer.Get("blocks.0.mlp.hook_post").Dtype);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RecordThenExpertiseThenSelect()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         using var tmp = new TempDirectory();
         Recorder.Record(model, Prompts(30), tmp["rec"], new RecordOptions { BatchPrompts = 8 });

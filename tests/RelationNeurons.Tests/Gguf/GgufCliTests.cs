@@ -1,13 +1,12 @@
 using System.Text.Json;
 using RelationNeurons.Models.Safetensors;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 using RelationNeurons.Tests.Cli;
 
 namespace RelationNeurons.Tests.Gguf;
 
 /// <summary>`export-gguf` and `--model file.gguf` through the real program (a child process).</summary>
-public sealed class GgufCliTests(ITestOutputHelper output) : IDisposable
+public sealed class GgufCliTests : IDisposable
 {
     private readonly string _dir = GgufTestModels.TempFolder("cli");
 
@@ -16,10 +15,10 @@ public sealed class GgufCliTests(ITestOutputHelper output) : IDisposable
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
         => CliHarness.Process(args);
 
-    [Fact]
+    [SkippableFact]
     public void StoriesExportedAndUsedThroughTheVerbs()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         var golden = StoriesFixture.GoldenValues;
         string f32 = Path.Combine(_dir, "s-f32.gguf"), q8 = Path.Combine(_dir, "s-q8.gguf");
 

@@ -11,10 +11,10 @@ public sealed class GgufExportTests(ITestOutputHelper output)
 {
     private static readonly int[][] StoryPrompts = [[1, 461, 401, 378, 455], [1], [1, 283, 264, 283, 452, 288, 13, 431]];
 
-    [Fact]
+    [SkippableFact]
     public void StoriesF32ExportGivesTheSameLogitsAndGreedyIds()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         string dir = GgufTestModels.TempFolder("stories-f32");
         try
         {
@@ -39,10 +39,10 @@ public sealed class GgufExportTests(ITestOutputHelper output)
         finally { GgufTestModels.Delete(dir); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void StoriesQ8_0ExportIsWithinQuantizationErrorAndExactOnItsOwnWeights()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         string dir = GgufTestModels.TempFolder("stories-q8");
         try
         {
@@ -118,15 +118,13 @@ public sealed class GgufExportTests(ITestOutputHelper output)
         finally { GgufTestModels.Delete(dir); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void DemoModelExportGivesTheSameLogitsIdsAndText()
     {
-        if (RelationNeurons.Data.BuiltInPaths.FindModels() is not { } models || !Directory.Exists(Path.Combine(models, "relfacts-demo")))
-        {
-            output.WriteLine("models/relfacts-demo not found; skipped");
-            return;
-        }
-        string demo = Path.Combine(models, "relfacts-demo");
+        string? models = RelationNeurons.Data.BuiltInPaths.FindModels();
+        Skip.If(models is null || !Directory.Exists(Path.Combine(models, "relfacts-demo")),
+            $"models/relfacts-demo not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}");
+        string demo = Path.Combine(models!, "relfacts-demo");
         string dir = GgufTestModels.TempFolder("demo");
         try
         {

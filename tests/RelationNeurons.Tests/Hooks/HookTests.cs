@@ -1,16 +1,15 @@
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Hooks;
 
-public sealed class HookTests(ITestOutputHelper output)
+public sealed class HookTests
 {
-    [Fact]
+    [SkippableFact]
     public void WritersRunBeforeReadersAndDuringGeneration()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var hook = new HookPoint(2, TapKind.MlpPost);
         var seen = new List<(bool Prefill, int Rows, bool Zeroed)>();
@@ -28,10 +27,10 @@ public sealed class HookTests(ITestOutputHelper output)
         Assert.Equal([(true, 3, true), (false, 1, true), (false, 1, true), (false, 1, true)], seen);
     }
 
-    [Fact]
+    [SkippableFact]
     public void QueryTapIsBeforeRotaryEmbedding()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         // At layer 0 q depends only on the token, so a repeated token gives identical pre-RoPE rows.
         var q = new ActivationCapture();
@@ -43,10 +42,10 @@ public sealed class HookTests(ITestOutputHelper output)
         Assert.Equal(model.Config.KeyValueWidth, k.Width);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ResidualTapsChainAndWritersPropagate()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var post1 = new ActivationCapture();
         var pre2 = new ActivationCapture();
@@ -66,10 +65,10 @@ public sealed class HookTests(ITestOutputHelper output)
         Assert.NotEqual(model.Forward(ids).LastLogits(0).ToArray(), ablated.LastLogits(0).ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void EveryTapHasItsWidthAndLayout()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var hooks = new HookSet();
         var widths = new Dictionary<TapKind, int>();

@@ -1,24 +1,23 @@
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Inference;
 
 /// <summary>Batched runs give bit-identical results to one-by-one runs; KV-cache decoding equals full recompute.</summary>
-public sealed class BatchingTests(ITestOutputHelper output)
+public sealed class BatchingTests
 {
     private static readonly int[][] Prompts = StoriesFixture.MixedPrompts;
 
     private static readonly HookPoint Post1 = new(1, TapKind.MlpPost);
     private static readonly HookPoint Q3 = new(3, TapKind.Q);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(2048)]
     [InlineData(9)] // forces several steps, one prompt of 12 tokens alone
     public void BatchedForwardEqualsOneByOne(int maxBatchTokens)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = maxBatchTokens });
         var post = new ActivationCapture();
         var q = new ActivationCapture();
@@ -37,10 +36,10 @@ public sealed class BatchingTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void BatchedGenerationEqualsOneByOneWithAndWithoutAblation()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var ablation = new HookSet().Deactivate(NeuronId.ParseList("L1.N3,L1.N40,L2.N7,L4.N100"));
         foreach (var hooks in new[] { null, ablation })
@@ -55,10 +54,10 @@ public sealed class BatchingTests(ITestOutputHelper output)
         Assert.Contains(Enumerable.Range(0, Prompts.Length), i => !plain[i].NewIds.SequenceEqual(ablated[i].NewIds));
     }
 
-    [Fact]
+    [SkippableFact]
     public void GenerationSplitIntoGroupsReusesTheCacheAndGivesTheSameIds()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var whole = LlamaModel.Load(folder);
         using var split = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = 9, MaxKvCacheBytes = 1 });
         var expected = whole.Generate(Prompts, 6);
@@ -66,10 +65,10 @@ public sealed class BatchingTests(ITestOutputHelper output)
         for (int i = 0; i < Prompts.Length; i++) Assert.Equal(expected[i].NewIds, actual[i].NewIds);
     }
 
-    [Fact]
+    [SkippableFact]
     public void KvCacheDecodingEqualsFullRecompute()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var lastLayer = new HookPoint(model.Config.NumHiddenLayers - 1, TapKind.ResidPost);
         var duringGeneration = new ActivationCapture();
@@ -86,10 +85,10 @@ public sealed class BatchingTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void StopPredicateAndEosEndSequencesEarly()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var free = model.Generate(Prompts, 10);
         // Stop each sequence once it has produced 3 tokens, except sequence 1 which runs on.

@@ -1,12 +1,11 @@
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Inference;
 
 /// <summary>The engine against stories260k's golden.json (llama2.c greedy ids, PyTorch float32 logits).</summary>
-public sealed class GoldenTests(ITestOutputHelper output)
+public sealed class GoldenTests
 {
     private const float Tolerance = 1e-4f;
 
@@ -22,10 +21,10 @@ public sealed class GoldenTests(ITestOutputHelper output)
         Assert.True(worst <= tolerance, $"{what}: max |diff| {worst} at {at} (expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? actual[at] : 0)})");
     }
 
-    [Fact]
+    [SkippableFact]
     public void GreedyFromBosMatchesLlama2c()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         var golden = StoriesFixture.GoldenValues;
         using var model = LlamaModel.Load(folder);
         var result = model.Generate([1], golden.GreedyFromBos.Length - 1);
@@ -35,10 +34,10 @@ public sealed class GoldenTests(ITestOutputHelper output)
         Assert.Equal(golden.GreedyFromBos[..40], model.Generate([1], 39).AllIds);
     }
 
-    [Fact]
+    [SkippableFact]
     public void LogitsMatchReferenceAtEveryPosition()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         var golden = StoriesFixture.GoldenValues;
         using var model = LlamaModel.Load(folder);
         var result = model.Forward(golden.InputIds, logits: LogitsSelection.AllPositions);
@@ -47,10 +46,10 @@ public sealed class GoldenTests(ITestOutputHelper output)
         AssertClose(golden.Logits[^1], result.LastLogits(0), Tolerance, "last");
     }
 
-    [Fact]
+    [SkippableFact]
     public void MlpPostOfLayer2MatchesReference()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         var golden = StoriesFixture.GoldenValues;
         using var model = LlamaModel.Load(folder);
         var capture = new ActivationCapture();
@@ -60,10 +59,10 @@ public sealed class GoldenTests(ITestOutputHelper output)
             AssertClose(golden.MlpLayer2[p], capture.Row(0, p), Tolerance, $"position {p}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void AblationMatchesReference()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         var golden = StoriesFixture.GoldenValues;
         using var model = LlamaModel.Load(folder);
         var neurons = golden.AblationNeurons.SelectMany(p => p.Value.Select(i => new NeuronId(new HookPoint(p.Key, TapKind.MlpPost), i)));

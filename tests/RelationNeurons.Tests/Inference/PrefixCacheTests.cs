@@ -1,12 +1,11 @@
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Inference;
 
 /// <summary>Runs resumed from a clean prefix cache give bit-identical ids, logits and activations to full runs.</summary>
-public sealed class PrefixCacheTests(ITestOutputHelper output)
+public sealed class PrefixCacheTests
 {
     private static readonly int[][] Prompts = StoriesFixture.MixedPrompts;
 
@@ -22,11 +21,11 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         "blocks.4.hook_resid_post[2],blocks.4.hook_mlp_out[9]",
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Interventions))]
     public void ResumedGenerationEqualsFullGeneration(string units)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder, new EngineOptions { MaxBatchTokens = 16 }); // several groups
         var prefix = model.BuildPrefixCache(Prompts, 10);
         Assert.Equal(Prompts.Length, prefix.Count);
@@ -47,11 +46,11 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Interventions))]
     public void ResumedForwardGivesTheSameLogitsAndActivations(string units)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var prefix = model.BuildPrefixCache(Prompts);
         var post3 = new HookPoint(3, TapKind.MlpPost);
@@ -66,10 +65,10 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void InterventionsThatChangeTheContinuationAreCovered()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var prefix = model.BuildPrefixCache(Prompts, 10);
         // The test above compares runs that depart from the clean continuation (decode rows computed in full).
@@ -80,10 +79,10 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void TheSavedStateIsWhatTheResumedRunUses()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var prefix = model.BuildPrefixCache(Prompts, 6);
         var hooks = Hooks("L2.N5,L3.N9");
@@ -101,10 +100,10 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         Assert.Equal(Prompts.Length, reader.Sequences.Count());
     }
 
-    [Fact]
+    [SkippableFact]
     public void PromptsMissingFromTheCacheAndDuplicatesAreComputedCorrectly()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var prefix = model.BuildPrefixCache(Prompts[..2], 8);
         int[][] mixed = [Prompts[3], Prompts[0], Prompts[4], Prompts[1], Prompts[0], [1, 99, 98]];
@@ -117,10 +116,10 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         for (int i = 0; i < mixed.Length; i++) Assert.Equal(fullLogits.Logits(i), resumedLogits.Logits(i));
     }
 
-    [Fact]
+    [SkippableFact]
     public void KeptLayersAndTheMemoryBudgetChooseTheResumePoint()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var some = model.BuildPrefixCache(Prompts, 8, options: new PrefixCacheOptions { Layers = [3, 1] });
         Assert.Equal(new[] { 1, 3 }, some.Layers);
@@ -154,10 +153,10 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void AStopPredicateShortensTheCleanPathAndLongerRunsContinueInFull()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var prefix = model.BuildPrefixCache(Prompts, 10, stop: (_, ids) => ids.Length == 2);
         Assert.All(prefix.Clean, r => Assert.Equal(2, r.NewIds.Length));
@@ -168,10 +167,10 @@ public sealed class PrefixCacheTests(ITestOutputHelper output)
         for (int i = 0; i < Prompts.Length; i++) Assert.Equal(full[i].NewIds, resumed[i].NewIds);
     }
 
-    [Fact]
+    [SkippableFact]
     public void UnionMergesCachesOfTheSameModelAndLayers()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var a = model.BuildPrefixCache(Prompts[..2], 4);
         var b = model.BuildPrefixCache(Prompts[1..], 4);

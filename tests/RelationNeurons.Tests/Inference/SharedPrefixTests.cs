@@ -2,7 +2,6 @@ using RelationNeurons.Analysis;
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Models;
-using Xunit.Abstractions;
 using RelationNeurons.Method;
 
 namespace RelationNeurons.Tests.Inference;
@@ -11,7 +10,7 @@ namespace RelationNeurons.Tests.Inference;
 /// Running the tokens all prompts of a step share once (EngineOptions.SharePromptPrefixes) gives
 /// bit-identical logits and pooled activations to running every prompt whole.
 /// </summary>
-public sealed class SharedPrefixTests(ITestOutputHelper output)
+public sealed class SharedPrefixTests
 {
     // Four tokens in common (BOS + a "template"), then each prompt's own; one prompt has a single token of its own.
     private static readonly int[][] Template =
@@ -45,11 +44,11 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
 
     private static int[][] Set(string name) => name == nameof(Template) ? Template : BosOnly;
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void PooledActivationsAreBitIdenticalWithAndWithoutSharing(string set, Pooling pooling)
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         var prompts = Set(set);
         using var shared = LlamaModel.Load(folder);
         using var whole = LlamaModel.Load(folder, new EngineOptions { SharePromptPrefixes = false });
@@ -62,10 +61,10 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
         for (int t = 0; t < Taps.Length; t++) Assert.Equal(wholeOut[t], sharedOut[t]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void EachStepUsesItsOwnPromptsBosFlagWhenExcludingBos()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         // Two steps (token budget): the first's prompts start with BOS, the second's with another shared token.
         int[][] prompts =
         [
@@ -81,10 +80,10 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
         for (int t = 0; t < Taps.Length; t++) Assert.Equal(wholeOut[t], sharedOut[t]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void LastLogitsAreBitIdenticalToOneByOne()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var counter = new PrefixStepCounter();
         var batched = model.Forward(Template, new HookSet().AddReader(new HookPoint(2, TapKind.V), counter));
@@ -93,10 +92,10 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
             Assert.Equal(model.Forward(Template[i]).LastLogits(0).ToArray(), batched.LastLogits(i).ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void NoSharingWhenAReaderWantsWholePromptsOrLogitsOfEveryPosition()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         var counter = new PrefixStepCounter();
         var capture = new ActivationCapture();
@@ -113,10 +112,10 @@ public sealed class SharedPrefixTests(ITestOutputHelper output)
         Assert.Equal(0, alone.SharedSteps);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RecordFilesAreIdenticalWithAndWithoutSharing()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var dir = new Analysis.TempDirectory();
         var prompts = Template.Concat(BosOnly).Select((ids, i) => new RecordPrompt(ids, new PromptLabel($"r{i % 3}", "en", $"f{i}", null))).ToList();
         foreach (var (name, share) in new[] { ("shared", true), ("whole", false) })

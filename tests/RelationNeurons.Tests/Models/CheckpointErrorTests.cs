@@ -3,12 +3,11 @@ using System.Text;
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Models;
 
 /// <summary>Every user-caused checkpoint or hook problem ends in one <see cref="UserInputException"/> naming the problem.</summary>
-public sealed class CheckpointErrorTests(ITestOutputHelper output)
+public sealed class CheckpointErrorTests
 {
     private static UserInputException LoadFails(string folder) =>
         Assert.Throws<UserInputException>(() => { using var m = LlamaModel.Load(folder); });
@@ -20,10 +19,10 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("does not exist", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MissingConfigField()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         string config = File.ReadAllText(Path.Combine(folder, "config.json")).Replace("\"intermediate_size\": 172,", "");
         FixtureCopies.Write(folder, tmp.Path, FixtureCopies.ReadAll(folder), configJson: config);
@@ -37,19 +36,19 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("config.json not found", LoadFails(tmp.Path).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void NoSafetensors()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         File.Copy(Path.Combine(folder, "config.json"), Path.Combine(tmp.Path, "config.json"));
         Assert.Contains("no model.safetensors", LoadFails(tmp.Path).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TruncatedFile()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         File.Copy(Path.Combine(folder, "config.json"), Path.Combine(tmp.Path, "config.json"));
         var bytes = File.ReadAllBytes(Path.Combine(folder, "model.safetensors"));
@@ -59,10 +58,10 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("truncated", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void HeaderLengthPastEnd()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         File.Copy(Path.Combine(folder, "config.json"), Path.Combine(tmp.Path, "config.json"));
         var bytes = new byte[64];
@@ -71,10 +70,10 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("runs past the end of the file", LoadFails(tmp.Path).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void OffsetsOutOfRange()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         File.Copy(Path.Combine(folder, "config.json"), Path.Combine(tmp.Path, "config.json"));
         byte[] header = Encoding.UTF8.GetBytes("{\"model.norm.weight\":{\"dtype\":\"F32\",\"shape\":[64],\"data_offsets\":[0,256]}}");
@@ -87,10 +86,10 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("past the end of the data", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void WrongDtype()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         var tensors = FixtureCopies.ReadAll(folder).Select(t => t.Name == "model.layers.1.self_attn.k_proj.weight" ? t with { Dtype = SafetensorsDtype.I32 } : t);
         FixtureCopies.Write(folder, tmp.Path, tensors);
@@ -99,10 +98,10 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("model.safetensors", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void WrongShape()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         var tensors = FixtureCopies.ReadAll(folder).Select(t => t.Name == "model.layers.3.mlp.down_proj.weight" ? t with { Shape = [172, 64] } : t);
         FixtureCopies.Write(folder, tmp.Path, tensors);
@@ -110,29 +109,29 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("'model.layers.3.mlp.down_proj.weight' has shape [172, 64] but config.json implies [64, 172]", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MissingTensor()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         FixtureCopies.Write(folder, tmp.Path, FixtureCopies.ReadAll(folder).Where(t => t.Name != "lm_head.weight"));
         Assert.Contains("tensor 'lm_head.weight' not found", LoadFails(tmp.Path).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ProjectionBiasIsRefused()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         var tensors = FixtureCopies.ReadAll(folder).Append(new TensorSpec("model.layers.0.mlp.up_proj.bias", SafetensorsDtype.F32, new float[172], [172]));
         FixtureCopies.Write(folder, tmp.Path, tensors);
         Assert.Contains("'model.layers.0.mlp.up_proj.bias' found; projections with bias are not supported", LoadFails(tmp.Path).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MissingShardAndTensorMisplacedByIndex()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var tmp = new TempFolder();
         FixtureCopies.Write(folder, tmp.Path, FixtureCopies.ReadAll(folder), shards: 2);
         string index = Path.Combine(tmp.Path, "model.safetensors.index.json");
@@ -149,10 +148,10 @@ public sealed class CheckpointErrorTests(ITestOutputHelper output)
         Assert.Contains("shard 'model-00002-of-00002.safetensors'", LoadFails(tmp.Path).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void BadHooksAndTokens()
     {
-        if (StoriesFixture.Require(output) is not { } folder) return;
+        string folder = StoriesFixture.Require();
         using var model = LlamaModel.Load(folder);
         Assert.Contains("unknown hook name", Assert.Throws<UserInputException>(() => HookPoint.Parse("blocks.1.mlp.hook_middle")).Message);
 

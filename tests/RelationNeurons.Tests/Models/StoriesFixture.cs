@@ -1,16 +1,14 @@
 using System.Text.Json;
-using Xunit.Abstractions;
 
 namespace RelationNeurons.Tests.Models;
 
 /// <summary>
-/// Locates ../shared/fixtures/stories260k by walking up from the test assembly and reads its
-/// golden.json. Tests return early (with a message) when the fixtures are not there.
+/// The repository's tests/fixtures/stories260k (see <see cref="RepositoryFixtures"/>) and its
+/// golden.json. Tests that use it are [SkippableFact]/[SkippableTheory]: skipped, with the reason,
+/// when the fixture is not there.
 /// </summary>
 internal static class StoriesFixture
 {
-    public static string? FixturesRoot { get; } = FindFixtures();
-
     /// <summary>
     /// Five prompts in stories260k's vocabulary, BOS first, of 1 to 12 tokens (one of BOS alone):
     /// the mix the batching and prefix-cache tests compare one-by-one runs against.
@@ -24,27 +22,16 @@ internal static class StoriesFixture
         [1, 13, 431, 431, 293, 430, 417, 363, 416, 315, 342, 88],
     ];
 
-    public static string? Folder => FixturesRoot is null ? null : Path.Combine(FixturesRoot, "stories260k");
+    public const string Name = "stories260k";
 
-    private static string? FindFixtures()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (Directory.Exists(Path.Combine(candidate, "stories260k"))) return candidate;
-        }
-        return null;
-    }
+    /// <summary>The fixture folder, or null when the repository has none.</summary>
+    public static string? Folder { get; } = RepositoryFixtures.Find(Name, "model.safetensors");
 
-    /// <summary>The fixture folder, or null after writing a note to the test output.</summary>
-    public static string? Require(ITestOutputHelper output)
-    {
-        if (Folder is null) output.WriteLine("shared/fixtures/stories260k not found next to the repository; test skipped");
-        return Folder;
-    }
+    /// <summary>The fixture folder; skips the calling test (with the reason) when it is missing.</summary>
+    public static string Require() => Folder ?? RepositoryFixtures.Require(Name, "model.safetensors");
 
     private static readonly Lazy<Golden?> LazyGolden = new(() => Folder is null ? null : Golden.Load(Path.Combine(Folder, "golden.json")));
-    public static Golden GoldenValues => LazyGolden.Value ?? throw new InvalidOperationException("fixtures missing");
+    public static Golden GoldenValues => LazyGolden.Value ?? throw new SkipException(RepositoryFixtures.MissingReason(Name, "golden.json"));
 }
 
 internal sealed class Golden

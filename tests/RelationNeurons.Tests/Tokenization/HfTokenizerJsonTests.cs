@@ -33,7 +33,7 @@ public class HfTokenizerJsonTests
 
     public static TheoryData<int> Cases() => TokenizerFixtures.GoldenIndices();
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void SentencePieceStyleJsonMatchesReferenceIds(int index)
     {
@@ -45,7 +45,7 @@ public class HfTokenizerJsonTests
         Assert.Equal(golden.Text, tok.Decode(tok.Encode(golden.Text, addBos: true)));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void MetaspaceStyleJsonMatchesModelPath(int index)
     {
@@ -65,7 +65,7 @@ public class HfTokenizerJsonTests
         Assert.Equal(golden.Text, tok.Decode(ids));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ReadsMergesInPairForm()
     {
         var root = JsonNode.Parse(Llama2TokenizerJson.Value)!.AsObject();
@@ -77,7 +77,7 @@ public class HfTokenizerJsonTests
             Assert.Equal(golden.Ids, tok.Encode(golden.Text, addBos: false));
     }
 
-    [Fact]
+    [SkippableFact]
     public void SentencePieceStyleAddsBosByDefaultAndRecognisesSpecialTokens()
     {
         var tok = Llama2Hf.Value;
@@ -90,7 +90,7 @@ public class HfTokenizerJsonTests
         Assert.Equal("The The", tok.Decode([1, 450, 1, 450]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void TokenizerConfigOverridesBos()
     {
         var tok = HfTokenizerJsonReader.Parse(Llama2TokenizerJson.Value, """{"add_bos_token": false, "bos_token": {"content": "<s>"}, "eos_token": "</s>"}""");

@@ -41,6 +41,8 @@ public class ReferenceTokenizerTests
 
     private static SentencePieceModel SentencePieceVariant(string name)
     {
+        // The trained model is committed here; every other variant is built from the Llama 2 fixture.
+        if (name == "sp_trained") return SentencePieceModelReader.Load(Path.Combine(ReferenceFolder, "trained", "tokenizer.model"));
         var llama2 = Llama2.Value;
         List<SentencePieceEntry> UnigramPieces() => llama2.Pieces.Select((p, i) =>
             p.Type == PieceType.Normal ? p with { Score = -(float)Math.Log(i + 2) * 1.3f - 0.001f * p.Piece.Length } : p).ToList();
@@ -55,7 +57,6 @@ public class ReferenceTokenizerTests
             "sp_unigram" => llama2 with { ModelType = SentencePieceModelType.Unigram, Pieces = UnigramPieces() },
             "sp_unigram_nofallback" => llama2 with { ModelType = SentencePieceModelType.Unigram, ByteFallback = false, Pieces = WithoutBytes(UnigramPieces()) },
             "sp_bpe_nofallback" => llama2 with { ByteFallback = false, Pieces = WithoutBytes(llama2.Pieces) },
-            "sp_trained" => SentencePieceModelReader.Load(Path.Combine(ReferenceFolder, "trained", "tokenizer.model")),
             "sp_user" => llama2 with { Pieces = WithUserDefined(llama2.Pieces) },
             "sp_unigram_user" => llama2 with { ModelType = SentencePieceModelType.Unigram, Pieces = WithUserDefined(UnigramPieces()) },
             _ => throw new ArgumentException(name),
@@ -92,7 +93,7 @@ public class ReferenceTokenizerTests
 
     private static int[][] Ids(JsonElement e) => e.EnumerateArray().Select(a => a.EnumerateArray().Select(x => x.GetInt32()).ToArray()).ToArray();
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sp_llama2")]
     [InlineData("sp_llama2_extra_ws")]
     [InlineData("sp_unigram")]
@@ -114,7 +115,7 @@ public class ReferenceTokenizerTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("llama2sp")]
     [InlineData("llama2meta")]
     [InlineData("trained")]
@@ -152,7 +153,7 @@ public class ReferenceTokenizerTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sp_user")]
     [InlineData("sp_unigram_user")]
     public void UserDefinedPiecesMatchTheReferenceLibrary(string variant)
@@ -169,7 +170,7 @@ public class ReferenceTokenizerTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sp_llama2")]
     [InlineData("sp_trained")]
     [InlineData("sp_unigram")]

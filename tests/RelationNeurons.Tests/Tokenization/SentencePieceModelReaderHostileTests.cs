@@ -35,7 +35,7 @@ public class SentencePieceModelReaderHostileTests
         Assert.Equal(model with { Pieces = back.Pieces, PrecompiledCharsmap = back.PrecompiledCharsmap }, back);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Llama2ModelRoundTripsThroughWriter()
     {
         var path = Path.Combine(TokenizerFixtures.RequireLlama2Folder(), "tokenizer.model");

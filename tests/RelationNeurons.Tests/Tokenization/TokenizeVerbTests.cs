@@ -8,7 +8,7 @@ namespace RelationNeurons.Tests.Tokenization;
 
 public class TokenizeVerbTests
 {
-    [Fact]
+    [SkippableFact]
     public void ResultSerializesAsIdsAndPieces()
     {
         var tok = TokenizerLoader.Load(TokenizerFixtures.RequireLlama2Folder());

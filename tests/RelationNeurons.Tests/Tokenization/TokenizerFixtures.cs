@@ -2,25 +2,17 @@ using System.Text.Json;
 
 namespace RelationNeurons.Tests.Tokenization;
 
-/// <summary>Finds ../shared/fixtures/llama2-tokenizer from the test's working directory upward.</summary>
+/// <summary>The repository's tests/fixtures/llama2-tokenizer (see <see cref="RepositoryFixtures"/>) and its golden.json.</summary>
 internal static class TokenizerFixtures
 {
     public sealed record GoldenCase(string Text, int[] Ids, string[] Pieces);
 
-    public static string? Llama2Folder { get; } = Find();
+    public const string Llama2Name = "llama2-tokenizer";
 
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "fixtures", "llama2-tokenizer"), Path.Combine(dir.FullName, "..", "shared", "fixtures", "llama2-tokenizer") })
-                if (File.Exists(Path.Combine(candidate, "tokenizer.model"))) return Path.GetFullPath(candidate);
-        }
-        return null;
-    }
+    public static string? Llama2Folder { get; } = RepositoryFixtures.Find(Llama2Name, "tokenizer.model");
 
-    public static string RequireLlama2Folder() =>
-        Llama2Folder ?? throw new InvalidOperationException("fixture ../shared/fixtures/llama2-tokenizer not found; these tests need it");
+    /// <summary>The fixture folder; skips the calling test (with the reason) when it is missing, also from inside a Lazy.</summary>
+    public static string RequireLlama2Folder() => Llama2Folder ?? RepositoryFixtures.Require(Llama2Name, "tokenizer.model");
 
     public static IReadOnlyList<GoldenCase> GoldenCases()
     {
@@ -34,6 +26,7 @@ internal static class TokenizerFixtures
     public static TheoryData<int> GoldenIndices()
     {
         var data = new TheoryData<int>();
+        // Without the fixture, one case that GoldenCases() reports as skipped (a theory needs at least one row).
         if (Llama2Folder is null) { data.Add(-1); return data; }
         for (int i = 0; i < GoldenCases().Count; i++) data.Add(i);
         return data;

@@ -53,10 +53,10 @@ public class MatMulTests
         if (KernelOptions.HardwareLevel >= SimdLevel.Vector512) yield return SimdLevel.Vector512;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Reduce16GivesEachAccumulatorsCanonicalReductionBitForBit()
     {
-        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return;
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, "this CPU has no AVX-512F");
         var r = new Random(5);
         for (int trial = 0; trial < 200; trial++)
         {
@@ -254,10 +254,10 @@ public class MatMulTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public unsafe void F16AndBF16VectorWideningIsExactForEveryBitPattern()
     {
-        if (KernelOptions.HardwareLevel < SimdLevel.Vector256) return;
+        Skip.If(KernelOptions.HardwareLevel < SimdLevel.Vector256, $"SIMD level {KernelOptions.HardwareLevel}: no 256-bit vectors to test");
         var all = new ushort[65536];
         for (int i = 0; i < all.Length; i++) all[i] = (ushort)i;
         fixed (ushort* p = all)

@@ -21,13 +21,13 @@ public static class AnalysisStages
         public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
         {
             var layout = context.Layout;
-            var prompts = PromptFile.Read(layout.IdentificationPrompts);
+            var prompts = PromptFile.Read(layout.ValidatedPrompts);
             var tokenizer = context.Tokenizer;
             var toRecord = prompts.Select(p => new RecordPrompt(tokenizer.Encode(p.Text, tokenizer.AddBosByDefault),
                 new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
             var options = new RecordOptions
             {
-                Units = context.Options.Protocol.Units, ModelName = context.Options.Model, PromptsFile = layout.IdentificationPrompts,
+                Units = context.Options.Protocol.Units, ModelName = context.Options.Model, PromptsFile = layout.ValidatedPrompts,
                 StreamLayers = context.Options.StreamLayers,
             };
             Recorder.Record(context.Model, toRecord, layout.Record, options,

@@ -11,6 +11,9 @@ public sealed class RunLayout(string root)
     public string Prompts => Path.Combine(Root, "prompts");
     public string TestPrompts => Path.Combine(Prompts, PromptFile.TestFileName);
     public string IdentificationPrompts => Path.Combine(Prompts, PromptFile.IdentificationFileName);
+    public string Validation => Path.Combine(Root, "validation");
+    /// <summary>The detection prompts that go on to the record stage (all of them when validation is off).</summary>
+    public string ValidatedPrompts => Path.Combine(Validation, "detection.jsonl");
     public string Record => Path.Combine(Root, "record");
     public string Expertise => Path.Combine(Root, "expertise");
     public string Selection => Path.Combine(Root, "selection");

@@ -64,7 +64,7 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
 
     private static string[] RunArgs(string model, string relations, string o) =>
     [
-        "run", "--model", model, "--relations", relations, "--out", o, "--random-seeds", "2", "--resamples", "100",
+        "run", "--model", model, "--relations", relations, "--out", o, "--protocol", "kojima", "--random-seeds", "2", "--resamples", "100",
         "--max-new-tokens", "3", "--cumulativity-scales", "0.5,1", "--cumulativity-random-seeds", "1",
     ];
 

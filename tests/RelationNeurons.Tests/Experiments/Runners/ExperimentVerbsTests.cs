@@ -93,7 +93,7 @@ public class ExperimentVerbsTests
             var (code, stdout, stderr) = Run(args);
             Assert.True(code == 0, stderr);
             Assert.Contains("report.html", stdout);
-            Assert.Contains("[6/6] report", stderr);
+            Assert.Contains("[7/7] report", stderr);
             Assert.True(File.Exists(Path.Combine(folder, "report.html")));
             var summary = ResultJson.Load<RunSummary>(Path.Combine(folder, RunFiles.Summary));
             Assert.Contains("--count 8", summary.ReproduceCommand);
@@ -103,7 +103,7 @@ public class ExperimentVerbsTests
 
             (code, _, stderr) = Run(args);
             Assert.True(code == 0, stderr);
-            Assert.Equal(6, stderr.Split('\n').Count(l => l.Contains("done earlier, skipped")));
+            Assert.Equal(7, stderr.Split('\n').Count(l => l.Contains("done earlier, skipped")));
 
             (code, _, stderr) = Run([.. args[..^2], "--resamples", "50"]);
             Assert.Equal(2, code);

@@ -28,7 +28,7 @@ public class FullRunTests
             using var m = LlamaModel.Load(World.ModelFolder);
             var fingerprint = ModelFingerprinter.Compute(World.ModelFolder, m.Directory, m.FilePaths);
             var outcome = new RunPipeline(RunStages.Create(AnalysisStages.Create(options))).Run(options, fingerprint);
-            Assert.Equal(["prompts", "record", "expertise", "select", "experiments", "report"], outcome.Stages.Select(s => s.Stage));
+            Assert.Equal(["prompts", "validation", "record", "expertise", "select", "experiments", "report"], outcome.Stages.Select(s => s.Stage));
             foreach (string f in new[] { RunFiles.Intra, RunFiles.Inter, RunFiles.Cumulativity, RunFiles.Overlap, RunFiles.CrossLingual, RunFiles.Summary, "report.html", "report.md" })
                 Assert.True(File.Exists(Path.Combine(folder, f)), f);
 

@@ -37,7 +37,8 @@ public class RunPipelineTests
     private static RunOptions Options(string folder) => new()
     {
         Model = World.ModelFolder, Relations = World.RelationsFolder, OutFolder = folder,
-        Protocol = Protocol.Paper with { RandomSeeds = 2 },
+        // The micro world's one-letter answers need the word-boundary criterion: the Kojima choices.
+        Protocol = Protocol.Kojima with { RandomSeeds = 2 },
         Experiments = new ExperimentOptions { Statistics = new StatisticsSettings(200, 200, 0.95, 1) },
     };
 
@@ -56,7 +57,7 @@ public class RunPipelineTests
             var select = new FixedSelectionStage();
             var pipeline = new RunPipeline(RunStages.Create([select]));
             var outcome = pipeline.Run(Options(folder), Fingerprint());
-            Assert.Equal(["prompts", "select", "experiments", "report"], outcome.Stages.Select(s => s.Stage));
+            Assert.Equal(["prompts", "validation", "select", "experiments", "report"], outcome.Stages.Select(s => s.Stage));
             Assert.All(outcome.Stages, s => Assert.False(s.Skipped));
             foreach (string f in new[] { RunFiles.Intra, RunFiles.Inter, RunFiles.Cumulativity, RunFiles.Overlap, RunFiles.CrossLingual, RunFiles.Summary, "report.html", "report.md", RunManifest.FileName })
                 Assert.True(File.Exists(Path.Combine(folder, f)), f);
@@ -68,7 +69,7 @@ public class RunPipelineTests
             var cross = ResultJson.Load<CrossLingualResult>(Path.Combine(folder, RunFiles.CrossLingual));
             Assert.Equal(MicroWorld.Languages, cross.Languages);
             var summary = ResultJson.Load<RunSummary>(Path.Combine(folder, RunFiles.Summary));
-            Assert.Equal(["prompts", "select", "experiments"], summary.Timings.Select(t => t.Stage));
+            Assert.Equal(["prompts", "validation", "select", "experiments"], summary.Timings.Select(t => t.Stage));
             Assert.Equal(outcome.Manifest.Model.WeightsSha256, summary.Model.WeightsSha256);
 
             // Same settings again: every stage is skipped.
@@ -79,7 +80,7 @@ public class RunPipelineTests
             // A lost output makes its stage and every later one run again.
             File.Delete(Path.Combine(folder, RunFiles.Inter));
             var repaired = pipeline.Run(Options(folder), Fingerprint());
-            Assert.Equal([true, true, false, false], repaired.Stages.Select(s => s.Skipped));
+            Assert.Equal([true, true, true, false, false], repaired.Stages.Select(s => s.Skipped));
             Assert.True(File.Exists(Path.Combine(folder, RunFiles.Inter)));
 
             // Other settings are refused, unless forced.

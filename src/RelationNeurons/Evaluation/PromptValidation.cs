@@ -1,0 +1,42 @@
+using RelationNeurons.Data;
+
+namespace RelationNeurons.Evaluation;
+
+/// <summary>Detection prompts of one relation in one language, before and after validation.</summary>
+public sealed record ValidationCount(string Relation, string Language, int Before, int After);
+
+/// <summary>What validation kept: the prompts the unmodified model answers right, in their order, and the counts.</summary>
+public sealed record ValidationResult(IReadOnlyList<Prompt> Kept, IReadOnlyList<ValidationCount> Counts, IReadOnlyList<PromptOutcome> Outcomes)
+{
+    /// <summary>Relation–language pairs the model knows no fact of (nothing kept): they get no neurons.</summary>
+    public IReadOnlyList<ValidationCount> Emptied => Counts.Where(c => c.Before > 0 && c.After == 0).ToList();
+}
+
+/// <summary>
+/// The paper's validation of the detection prompts (§2.1, METHOD.md §1): the unmodified model
+/// answers every identification prompt with the evaluation's settings (greedy, the protocol's
+/// token budget and answer criterion), and only the prompts it answers right go on to the
+/// expertise stage. Prompts are evaluated in chunks so that a caller can show progress and stop.
+/// </summary>
+public static class PromptValidation
+{
+    public static ValidationResult Run(IConditionEvaluator evaluator, IReadOnlyList<Prompt> prompts,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default, int chunk = 512)
+    {
+        var outcomes = new List<PromptOutcome>(prompts.Count);
+        for (int first = 0; first < prompts.Count; first += chunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var part = prompts.Skip(first).Take(chunk).ToArray();
+            outcomes.AddRange(evaluator.Evaluate("validation", part, null).Outcomes);
+            progress?.Report((first + part.Length, prompts.Count));
+        }
+        var kept = prompts.Where((_, i) => outcomes[i].Correct).ToList();
+        var counts = prompts.Select((p, i) => (p.Relation, p.Language, outcomes[i].Correct))
+            .GroupBy(x => (x.Relation, x.Language))
+            .OrderBy(g => g.Key.Relation, StringComparer.Ordinal).ThenBy(g => g.Key.Language, StringComparer.Ordinal)
+            .Select(g => new ValidationCount(g.Key.Relation, g.Key.Language, g.Count(), g.Count(x => x.Correct)))
+            .ToList();
+        return new ValidationResult(kept, counts, outcomes);
+    }
+}

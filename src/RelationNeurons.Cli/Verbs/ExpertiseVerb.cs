@@ -25,9 +25,11 @@ internal static class ExpertiseVerb
         var topCsv = new Option<int>("--top-csv") { Description = "rows in each relation's top-units CSV (0: none)", DefaultValueFactory = _ => 100 };
         var relations = new Option<string?>("--relations") { Description = "comma-separated relations to write (all relations still serve as negatives)" };
         var threads = new Option<int>("--threads") { Description = "worker threads (default: all cores)", DefaultValueFactory = _ => -1 };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the negative samples", DefaultValueFactory = _ => 0UL };
+        var protocol = new ProtocolArguments();
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
         var command = new Command("expertise", "score every recorded unit for every relation by average precision (layer by layer)")
-            { record, output, allLanguages, topCsv, relations, threads, json };
+            { record, output, allLanguages, protocol.Protocol, protocol.Negatives, seed, topCsv, relations, threads, json };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             int top = parse.GetValue(topCsv);
@@ -38,6 +40,9 @@ internal static class ExpertiseVerb
                 TopCsv = top,
                 MaxThreads = parse.GetValue(threads) is > 0 and var t ? t : -1,
                 Relations = SplitList(parse.GetValue(relations)),
+                Negatives = protocol.Resolve(parse).Negatives,
+                NegativesPerPositive = protocol.Resolve(parse).NegativesPerPositive,
+                Seed = parse.GetValue(seed),
             };
             string recordDir = parse.GetValue(record)!, outDir = parse.GetValue(output)!;
             var watch = Stopwatch.StartNew();

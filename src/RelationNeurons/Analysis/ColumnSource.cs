@@ -60,4 +60,26 @@ internal abstract unsafe class ColumnSource
             }
         }
     }
+
+    /// <summary>The same matrix restricted to <paramref name="rows"/> (ascending prompt indices), in that order.</summary>
+    public ColumnSource Subset(int[] rows) => new RowSubset(this, rows);
+
+    private sealed class RowSubset(ColumnSource inner, int[] rows) : ColumnSource(rows.Length, inner.Columns)
+    {
+        public override void Gather(int first, int count, Span<float> destination)
+        {
+            float[] all = System.Buffers.ArrayPool<float>.Shared.Rent(count * inner.Rows);
+            try
+            {
+                inner.Gather(first, count, all.AsSpan(0, count * inner.Rows));
+                for (int c = 0; c < count; c++)
+                {
+                    var from = all.AsSpan(c * inner.Rows, inner.Rows);
+                    var to = destination.Slice(c * rows.Length, rows.Length);
+                    for (int r = 0; r < rows.Length; r++) to[r] = from[rows[r]];
+                }
+            }
+            finally { System.Buffers.ArrayPool<float>.Shared.Return(all); }
+        }
+    }
 }

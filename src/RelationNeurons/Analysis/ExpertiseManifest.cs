@@ -13,6 +13,11 @@ public sealed record ExpertiseTaskEntry
     public string? Language { get; init; }
     public required int Positives { get; init; }
     public required int Negatives { get; init; }
+    /// <summary>With sampled negatives: the record rows (prompt indices, 0-based, as in labels.jsonl) of the positives and of the sampled negatives, so AP can be recomputed elsewhere.</summary>
+    public IReadOnlyList<int>? PositivePrompts { get; init; }
+    public IReadOnlyList<int>? NegativePrompts { get; init; }
+    /// <summary>Set when fewer negatives were available than the protocol asks for (all were taken).</summary>
+    public string? NegativesNote { get; init; }
     /// <summary>The safetensors file with <c>ap.&lt;tap&gt;</c>, <c>median_pos.&lt;tap&gt;</c>, <c>median_neg.&lt;tap&gt;</c>.</summary>
     public required string File { get; init; }
     public string? TopCsv { get; init; }
@@ -41,6 +46,9 @@ public sealed record ExpertiseManifest
     public required long TotalUnits { get; init; }
     public required int Prompts { get; init; }
     public required NegativeScope Scope { get; init; }
+    /// <summary>"4x" (N × positives, sampled) or "all".</summary>
+    public string Negatives { get; init; } = "all";
+    public ulong NegativeSeed { get; init; }
     public Pooling Pooling { get; init; }
     public required IReadOnlyList<ExpertiseTaskEntry> Tasks { get; init; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using RelationNeurons.IO;
 using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Analysis;
 
@@ -13,6 +14,11 @@ public sealed record ExpertiseOptions
     public int MaxThreads { get; init; } = -1;
     /// <summary>Only these relations' files are written (all are still used as negatives); null: all.</summary>
     public IReadOnlyList<string>? Relations { get; init; }
+    /// <summary>A relation's negatives: a seeded sample of <see cref="NegativesPerPositive"/> × its positives (the paper's), or all.</summary>
+    public NegativeSampling Negatives { get; init; } = Protocol.Paper.Negatives;
+    public int NegativesPerPositive { get; init; } = Protocol.Paper.NegativesPerPositive;
+    /// <summary>Seed of the negative samples (each task draws from its own stream).</summary>
+    public ulong Seed { get; init; }
 }
 
 /// <summary>Where scoring is: layers finished out of all.</summary>
@@ -35,6 +41,10 @@ public static class ExpertiseRunner
         var units = record.Units;
         int[] selected = SelectTasks(plan, options.Relations);
 
+        // With sampled negatives every task is scored over its own prompts (positives + its sample).
+        var samples = options.Negatives == NegativeSampling.Sampled
+            ? selected.Select(t => NegativeSample.Draw(plan, record.Labels, t, options.NegativesPerPositive, options.Seed)).ToArray()
+            : null;
         // results[task][tap] = (ap, medianPos, medianNeg), each [layers × width]
         var results = selected.Select(_ => units.Taps.Select(t => new TaskTapResult(units.Layers * t.Width)).ToArray()).ToArray();
         long done = 0;
@@ -45,13 +55,18 @@ public static class ExpertiseRunner
             for (int k = 0; k < units.Taps.Count; k++)
             {
                 int width = units.Taps[k].Width;
-                var scores = new ExpertiseScores(plan.Tasks, width);
                 int tap = k, l = layer;
-                ExpertiseScorer.ScoreInto(record.Columns(file, k, layer), plan, scores, options.MaxThreads,
-                    i => units.Neuron(tap, l, i).ToString());
+                string Name(int i) => units.Neuron(tap, l, i).ToString();
+                var columns = record.Columns(file, k, layer);
+                ExpertiseScores? shared = null;
+                if (samples is null)
+                {
+                    shared = new ExpertiseScores(plan.Tasks, width);
+                    ExpertiseScorer.ScoreInto(columns, plan, shared, options.MaxThreads, Name);
+                }
                 for (int s = 0; s < selected.Length; s++)
                 {
-                    int t = selected[s];
+                    var (scores, t) = shared is not null ? (shared, selected[s]) : (Score(columns, samples![s], width, options.MaxThreads, Name), samples![s].Task);
                     var target = results[s][k];
                     var ap = scores.ApOf(t);
                     for (int i = 0; i < width; i++) target.Ap[layer * width + i] = (float)ap[i];
@@ -68,7 +83,7 @@ public static class ExpertiseRunner
         var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int s = 0; s < selected.Length; s++)
         {
-            var task = plan.Tasks[selected[s]];
+            var task = samples is null ? plan.Tasks[selected[s]] : plan.Tasks[selected[s]] with { Negatives = samples[s].Negatives.Length };
             string stem = ExpertiseManifest.FileStem(task.Name);
             if (!stems.Add(stem)) throw new UserInputException($"relation names '{task.Name}' and another map to the same file name '{stem}'");
             var writer = new SafetensorsWriter()
@@ -100,6 +115,8 @@ public static class ExpertiseRunner
             {
                 Name = task.Name, Relation = task.Relation, Language = task.Language,
                 Positives = task.Positives, Negatives = task.Negatives,
+                PositivePrompts = samples?[s].PositivePrompts, NegativePrompts = samples?[s].Negatives,
+                NegativesNote = samples?[s].Note,
                 File = file, TopCsv = csv,
                 BestUnit = units.Neuron(bt, bl, bi).ToString(),
                 BestAp = results[s][bt].Ap[bl * units.Taps[bt].Width + bi],
@@ -116,11 +133,21 @@ public static class ExpertiseRunner
             TotalUnits = units.TotalUnits,
             Prompts = record.Labels.Count,
             Scope = options.Scope,
+            Negatives = options.Negatives == NegativeSampling.Sampled ? $"{options.NegativesPerPositive.ToString(CultureInfo.InvariantCulture)}x" : "all",
+            NegativeSeed = options.Seed,
             Pooling = record.Manifest.Pooling,
             Tasks = entries,
         };
         manifest.Save(outputDirectory);
         return manifest;
+    }
+
+    /// <summary>One task scored alone over its own prompts (its positives and its sampled negatives).</summary>
+    private static ExpertiseScores Score(ColumnSource columns, NegativeSample sample, int width, int maxThreads, Func<int, string> name)
+    {
+        var scores = new ExpertiseScores(sample.Plan.Tasks, width);
+        ExpertiseScorer.ScoreInto(columns.Subset(sample.Rows), sample.Plan, scores, maxThreads, name);
+        return scores;
     }
 
     private sealed class TaskTapResult(int size)

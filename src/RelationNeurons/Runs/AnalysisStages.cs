@@ -45,9 +45,12 @@ public static class AnalysisStages
         public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
         {
             var layout = context.Layout;
-            ExpertiseRunner.Run(layout.Record, layout.Expertise, new ExpertiseOptions(),
-                new Forward<ExpertiseProgress>(p => progress.Report(new StageProgress((double)p.LayersDone / Math.Max(1, p.Layers),
-                    $"layer {p.LayersDone}/{p.Layers}"))), cancellationToken);
+            var p = context.Options.Protocol;
+            var options = new ExpertiseOptions { Negatives = p.Negatives, NegativesPerPositive = p.NegativesPerPositive, Seed = context.Options.Experiments.Seed };
+            var manifest = ExpertiseRunner.Run(layout.Record, layout.Expertise, options,
+                new Forward<ExpertiseProgress>(e => progress.Report(new StageProgress((double)e.LayersDone / Math.Max(1, e.Layers),
+                    $"layer {e.LayersDone}/{e.Layers}"))), cancellationToken);
+            foreach (var t in manifest.Tasks.Where(t => t.NegativesNote is not null)) context.Notes.Add($"expertise: {t.NegativesNote}");
             return [Relative(context, Path.Combine(layout.Expertise, ExpertiseManifest.FileName))];
         }
     }

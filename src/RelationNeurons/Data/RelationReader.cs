@@ -207,7 +207,7 @@ public static class RelationReader
         var samples = new List<RelationSample>(arr.Count);
         var indexById = new Dictionary<string, int>(StringComparer.Ordinal);   // fact id -> index in samples
         var derivedBySubject = new Dictionary<string, int>(StringComparer.Ordinal);
-        var explicitBySubject = new Dictionary<string, int>(StringComparer.Ordinal);
+        var explicitByFact = new Dictionary<(string Subject, string Object), int>();
         for (int i = 0; i < arr.Count; i++)
         {
             if (arr[i] is not JsonObject s) throw new UserInputException($"{source}: samples[{i}] is not an object");
@@ -248,13 +248,13 @@ public static class RelationReader
                 if (explicitId.Length == 0) throw new UserInputException($"{where}: 'id' is empty");
                 if (indexById.TryGetValue(explicitId, out int prev))
                     throw new UserInputException($"{where}: duplicate fact id '{explicitId}' (already used by the fact with subject \"{samples[prev].Subject}\")");
-                // One fact per subject: further objects of a subject are its answers, and a
-                // subject split over two facts could land in both the test and the identification split.
-                if (explicitBySubject.TryGetValue(subject, out int sameSubject))
+                // The same subject and object under two ids is one fact counted twice. (A subject
+                // with another object is a fact of its own; the splitter keeps such facts together.)
+                if (explicitByFact.TryGetValue((subject, obj), out int same))
                     throw new UserInputException(
-                        $"{where}: duplicate fact: subject \"{subject}\" is already fact '{samples[sameSubject].Id}'; give one fact several answers instead");
+                        $"{where}: duplicate fact: subject \"{subject}\" with object \"{obj}\" is already fact '{samples[same].Id}'");
                 indexById.Add(explicitId, samples.Count);
-                explicitBySubject.Add(subject, samples.Count);
+                explicitByFact.Add((subject, obj), samples.Count);
                 samples.Add(new RelationSample(explicitId, subject, obj, answers) { Split = split });
                 return;
             }
@@ -262,18 +262,15 @@ public static class RelationReader
             // No id (LRE): the id is the subject's slug. LRE lists a subject once per accepted
             // object for many-valued relations (and, in a few files, the same row twice); those
             // rows are one fact with several answers.
-            if (derivedBySubject.TryGetValue(subject, out int same))
+            if (derivedBySubject.TryGetValue(subject, out int row))
             {
-                if (split != samples[same].Split)
+                if (split != samples[row].Split)
                     throw new UserInputException($"{where}: split '{split ?? "(none)"}' differs from the split of the earlier row of subject \"{subject}\"");
-                var merged = samples[same].Answers.ToList();
+                var merged = samples[row].Answers.ToList();
                 foreach (var a in answers) if (!merged.Contains(a, StringComparer.Ordinal)) merged.Add(a);
-                samples[same] = samples[same] with { Answers = merged };
+                samples[row] = samples[row] with { Answers = merged };
                 return;
             }
-            if (explicitBySubject.TryGetValue(subject, out int explicitSame))
-                throw new UserInputException(
-                    $"{where}: duplicate fact: subject \"{subject}\" is already fact '{samples[explicitSame].Id}'; give one fact several answers instead");
             string baseId = Slug.From(subject);
             if (baseId.Length == 0) baseId = $"fact_{i}";
             string factId = baseId;

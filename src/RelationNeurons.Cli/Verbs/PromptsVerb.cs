@@ -94,6 +94,7 @@ internal static class PromptsVerb
             table.AddRow(Markup.Escape(r.Relation), r.Language, r.IdentificationFacts.ToString(), r.IdentificationPrompts.ToString(),
                 r.TestFacts.ToString(), r.TestPrompts.ToString());
         AnsiConsole.Write(table);
+        Console.WriteLine(BuiltInPaths.DescribeRelationSet(s.Relations));
         Console.WriteLine($"seed {s.Seed}, test size {s.TestSize}, test templates {s.TestTemplates}");
         Console.WriteLine($"wrote {s.IdentificationPrompts} identification prompts to {s.IdentificationFile}");
         Console.WriteLine($"wrote {s.TestPrompts} test prompts to {s.TestFile}");

@@ -72,32 +72,39 @@ internal static class RelationsVerb
 
     private static void Print(RelationSetSummary summary)
     {
-        // Ids and counts never wrap; the free-text name goes last and takes what width is left.
+        // Ids and counts never wrap. On a narrow console the optional columns go, name first, so
+        // that the table never collapses.
         bool anyFixed = summary.Relations.Any(r => r.FixedTestFacts is not null);
+        bool several = summary.Languages.Count > 1;
+        var columns = new List<(string Header, bool Optional, Func<RelationRow, string> Cell)>
+        {
+            ("relation", false, r => Markup.Escape(r.Id)),
+            ("kind", true, r => Markup.Escape(r.Kind ?? "")),
+            ("tmpl", true, r => r.Templates.ToString()),
+        };
+        foreach (string lang in summary.Languages)
+            columns.Add((lang, false, r => r.Facts.TryGetValue(lang, out int n) ? n.ToString() : "[grey]–[/]"));
+        if (several) columns.Add(("all", false, r => r.CommonFacts.ToString()));
+        columns.Add(("rows", false, r => r.SourceSamples.ToString()));
+        if (anyFixed) columns.Add(("test", false, r => r.FixedTestFacts?.ToString() ?? "[grey]–[/]"));
+        columns.Add(("name", true, r => Markup.Escape(r.Name)));
+
+        int Width(IEnumerable<(string Header, bool Optional, Func<RelationRow, string> Cell)> cs) =>
+            1 + cs.Sum(c => 3 + Math.Max(c.Header.Length, summary.Relations.Select(r => Markup.Remove(c.Cell(r)).Length).DefaultIfEmpty(0).Max()));
+        foreach (string drop in (string[])["name", "kind", "tmpl"])
+            if (Width(columns) > AnsiConsole.Profile.Width) columns.RemoveAll(c => c.Optional && c.Header == drop);
+
         var table = new Table().Title($"[bold]{Markup.Escape(summary.Source)}[/]").Caption(
             "facts per language; 'all': fact ids present in every language; 'rows': sample rows in the source data" +
             (anyFixed ? "; 'test': test facts fixed by the files" : ""));
-        table.AddColumn(new TableColumn("relation").NoWrap());
-        table.AddColumn(new TableColumn("kind").NoWrap());
-        table.AddColumn(new TableColumn("tmpl").RightAligned().NoWrap());
-        foreach (string lang in summary.Languages) table.AddColumn(new TableColumn(lang).RightAligned().NoWrap());
-        bool several = summary.Languages.Count > 1;
-        if (several) table.AddColumn(new TableColumn("all").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("rows").RightAligned().NoWrap());
-        if (anyFixed) table.AddColumn(new TableColumn("test").RightAligned().NoWrap());
-        table.AddColumn("name");
-        foreach (var row in summary.Relations)
+        foreach (var c in columns)
         {
-            var cells = new List<string> { Markup.Escape(row.Id), Markup.Escape(row.Kind ?? ""), row.Templates.ToString() };
-            foreach (string lang in summary.Languages)
-                cells.Add(row.Facts.TryGetValue(lang, out int n) ? n.ToString() : "[grey]–[/]");
-            if (several) cells.Add(row.CommonFacts.ToString());
-            cells.Add(row.SourceSamples.ToString());
-            if (anyFixed) cells.Add(row.FixedTestFacts?.ToString() ?? "[grey]–[/]");
-            cells.Add(Markup.Escape(row.Name));
-            table.AddRow(cells.ToArray());
+            var column = new TableColumn(c.Header).NoWrap();
+            table.AddColumn(c.Header is "relation" or "kind" or "name" ? column : column.RightAligned());
         }
+        foreach (var row in summary.Relations) table.AddRow(columns.Select(c => c.Cell(row)).ToArray());
         AnsiConsole.Write(table);
         Console.WriteLine($"{summary.Relations.Count} relations, {summary.Languages.Count} languages ({string.Join(", ", summary.Languages)})");
+        Console.WriteLine(BuiltInPaths.DescribeRelationSet(summary.Source));
     }
 }

@@ -55,6 +55,20 @@ public static class BuiltInPaths
         return RelationSetNames.Contains(value, StringComparer.Ordinal) ? RequireRelations(value) : value;
     }
 
+    /// <summary>The name of the built-in relation set at <paramref name="path"/>, or null when it is not one.</summary>
+    public static string? RelationSetName(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        return RelationSetNames.FirstOrDefault(name =>
+            FindRelations(name) is { } dir && string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)), full, StringComparison.Ordinal));
+    }
+
+    /// <summary>One line for people: which built-in relation set a path is, and which is the default.</summary>
+    public static string DescribeRelationSet(string path) =>
+        RelationSetName(path) is { } name
+            ? $"built-in relation set '{name}'{(name == DefaultRelations ? " (the default)" : "")}; built-in sets: {string.Join(", ", RelationSetNames)} (--relations NAME), default '{DefaultRelations}'"
+            : $"relation set {path}; built-in sets: {string.Join(", ", RelationSetNames)} (--relations NAME), default '{DefaultRelations}'";
+
     public static string RequireModels() =>
         FindModels() ?? throw new UserInputException(
             $"no built-in models folder found ({ModelsRelative} above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory})");

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes data/relations/<lang>/<relation_id>.json from the tables in this folder.
+"""Writes data/relations/demo/<lang>/<relation_id>.json from the tables in this folder.
 
 Usage: python3 tools/relations/generate.py [lang ...]   (default: en de fr es)
 
@@ -22,7 +22,7 @@ import data_person  # noqa: E402
 import data_place  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "data", "relations")
+OUT = os.path.join(ROOT, "data", "relations", "demo")
 
 ORDER = [
     "country_capital", "country_currency", "country_language", "company_ceo", "company_headquarters",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Checks the built-in relation files in data/relations/<lang>/<relation_id>.json.
+"""Checks the demo relation files in data/relations/demo/<lang>/<relation_id>.json.
 
-Usage: python3 tools/relations/validate.py [data/relations]
+Usage: python3 tools/relations/validate.py [data/relations/demo]
 Exit code 0 when every check passes, 1 otherwise (each problem printed on its own line).
 
 Checks: every file parses; id/name/language/kind present and consistent with the path; every
@@ -92,7 +92,7 @@ def check_file(path, lang, rid, problems):
 
 def main(argv):
     root = argv[0] if argv else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                             "data", "relations")
+                                             "data", "relations", "demo")
     root = os.path.abspath(root)
     problems = []
     langs = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))

@@ -12,9 +12,9 @@ internal static class PromptsVerb
 {
     public static Command Create()
     {
-        var relations = new Option<string?>("--relations") { Description = "relation file or folder (default: the built-in data/relations)" };
+        var relations = new Option<string?>("--relations") { Description = RelationsVerb.RelationsOptionDescription };
         var output = new Option<string>("--out") { Description = "folder for identification.jsonl and test.jsonl", Required = true };
-        var seed = new Option<ulong>("--seed") { Description = "seed of the split", DefaultValueFactory = _ => 0UL };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the split (relations whose files fix their split, such as the built-in 'paper' set, keep it)", DefaultValueFactory = _ => 0UL };
         var testSize = new Option<string>("--test-size")
         {
             Description = "test facts per relation: 'auto' (50 when ≥ 100 facts, else 25 %), a count (50), a fraction (0.2) or a percentage (20%)",
@@ -22,7 +22,7 @@ internal static class PromptsVerb
         };
         var testTemplates = new Option<TestTemplates>("--test-templates")
         {
-            Description = "templates used for test prompts: First (one prompt per test fact) or All",
+            Description = "templates used for test prompts: First (one prompt per test fact), All, or Alternative (the files' alternative_templates, e.g. the paper's P^eva-2 in English)",
             DefaultValueFactory = _ => TestTemplates.First,
         };
         var maxIdentification = new Option<int?>("--max-identification") { Description = "at most this many identification prompts per relation and language" };
@@ -35,7 +35,7 @@ internal static class PromptsVerb
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            string source = parse.GetValue(relations) ?? BuiltInPaths.RequireRelations();
+            string source = BuiltInPaths.ResolveRelations(parse.GetValue(relations));
             var options = new PromptSplitOptions
             {
                 Seed = parse.GetValue(seed),
@@ -94,6 +94,7 @@ internal static class PromptsVerb
             table.AddRow(Markup.Escape(r.Relation), r.Language, r.IdentificationFacts.ToString(), r.IdentificationPrompts.ToString(),
                 r.TestFacts.ToString(), r.TestPrompts.ToString());
         AnsiConsole.Write(table);
+        Console.WriteLine(BuiltInPaths.DescribeRelationSet(s.Relations));
         Console.WriteLine($"seed {s.Seed}, test size {s.TestSize}, test templates {s.TestTemplates}");
         Console.WriteLine($"wrote {s.IdentificationPrompts} identification prompts to {s.IdentificationFile}");
         Console.WriteLine($"wrote {s.TestPrompts} test prompts to {s.TestFile}");

@@ -19,7 +19,7 @@ internal static class RunVerb
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = $"model folder or Hub id (default: the embedded demo model models/{DemoModelName})" };
-        var relations = new Option<string?>("--relations") { Description = "relation file or folder (default: the built-in data/relations)" };
+        var relations = new Option<string?>("--relations") { Description = RelationsVerb.RelationsOptionDescription };
         var output = new Option<string?>("--out") { Description = "run folder (default: runs/<model name>); an existing run with the same settings is resumed" };
         var languages = new Option<string?>("--languages") { Description = "comma-separated languages (default: all)" };
         var relationIds = new Option<string?>("--relation-ids") { Description = "comma-separated relation ids (default: all)" };
@@ -36,7 +36,7 @@ internal static class RunVerb
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
             string modelPath = parse.GetValue(model) ?? DemoModel();
-            string relationsPath = parse.GetValue(relations) ?? BuiltInPaths.RequireRelations();
+            string relationsPath = BuiltInPaths.ResolveRelations(parse.GetValue(relations));
             string outFolder = parse.GetValue(output) ?? Path.Combine("runs", ModelName(modelPath));
             var options = new RunOptions
             {

@@ -15,7 +15,7 @@ internal static class TrainVerb
 {
     public static Command Create()
     {
-        var relations = new Option<string?>("--relations") { Description = "relation file or folder (default: the built-in data/relations)" };
+        var relations = new Option<string?>("--relations") { Description = RelationsVerb.RelationsOptionDescription };
         var output = new Option<string>("--out") { Description = "output model folder", DefaultValueFactory = _ => "models/relfacts-demo" };
         var defaults = new TrainingRunOptions { RelationsPath = "", OutputFolder = "" };
         var layers = new Option<int>("--layers") { Description = "decoder blocks", DefaultValueFactory = _ => defaults.Layers };
@@ -52,7 +52,7 @@ internal static class TrainVerb
             if (!(rate > 0)) throw new UserInputException($"--lr must be positive, got {rate}");
             var options = defaults with
             {
-                RelationsPath = parse.GetValue(relations) ?? BuiltInPaths.RequireRelations(),
+                RelationsPath = BuiltInPaths.ResolveRelations(parse.GetValue(relations)),
                 OutputFolder = parse.GetValue(output)!,
                 Layers = Positive(layers), Hidden = Positive(hidden), Heads = Positive(heads), KeyValueHeads = Positive(kvHeads),
                 Intermediate = Positive(intermediate), Vocab = Positive(vocab),

@@ -7,6 +7,12 @@ public enum TestTemplates
     First,
     /// <summary>Every template: one prompt per test fact and template.</summary>
     All,
+    /// <summary>
+    /// The relation's <c>alternative_templates</c> (never used for identification): the same test
+    /// facts in another wording (the paper's P^eva-2). Their <c>template_index</c> counts on after
+    /// the <c>prompt_templates</c>.
+    /// </summary>
+    Alternative,
 }
 
 /// <summary>Options of <see cref="PromptSplitter"/>; the defaults follow METHOD.md.</summary>

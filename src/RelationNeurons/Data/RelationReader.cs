@@ -60,6 +60,17 @@ public static class RelationReader
             else seen.Add(r.Key, r.SourcePath!);
         }
 
+        // Cross-language check: a split fixed by the files must be the same in every language.
+        if (problems.Count == 0)
+        {
+            var set = new RelationSet(relations) { Source = path };
+            foreach (string id in set.RelationIds)
+            {
+                try { PromptSplitter.FixedTestFacts(id, set.InAllLanguages(id)); }
+                catch (UserInputException e) { problems.Add(e.Message); }
+            }
+        }
+
         if (problems.Count == 1) throw new UserInputException(problems[0]);
         if (problems.Count > 1)
         {
@@ -128,8 +139,11 @@ public static class RelationReader
             && dv.TryGetValue(out string? domain) && !string.IsNullOrWhiteSpace(domain))
             kind = domain; // LRE: the subject's domain plays the role of our kind
 
-        var templates = ReadTemplates(root, source);
-        var samples = ReadSamples(root, source);
+        var templates = ReadTemplates(root, source, "prompt_templates", required: true);
+        var alternative = ReadTemplates(root, source, "alternative_templates", required: false);
+        var (samples, rows) = ReadSamples(root, source);
+        var sentences = ReadObjectSentences(root, source);
+        int sourceSamples = ReadSourceSamples(root, source) ?? rows;
 
         return new Relation
         {
@@ -138,7 +152,10 @@ public static class RelationReader
             Language = language,
             Kind = kind,
             PromptTemplates = templates,
+            AlternativeTemplates = alternative,
             Samples = samples,
+            ObjectSentences = sentences,
+            SourceSamples = sourceSamples,
             SourcePath = source,
         };
     }
@@ -155,27 +172,31 @@ public static class RelationReader
     private static bool IsValidRelationId(string id) =>
         id.Length > 0 && id.All(c => char.IsLetterOrDigit(c) || c is '_' or '-');
 
-    private static IReadOnlyList<string> ReadTemplates(JsonObject root, string source)
+    private static IReadOnlyList<string> ReadTemplates(JsonObject root, string source, string field, bool required)
     {
-        if (root["prompt_templates"] is not JsonArray arr)
-            throw new UserInputException(root.ContainsKey("prompt_templates")
-                ? $"{source}: 'prompt_templates' must be an array of strings"
-                : $"{source}: missing 'prompt_templates'");
-        if (arr.Count == 0) throw new UserInputException($"{source}: 'prompt_templates' is empty");
+        if (root[field] is not JsonArray arr)
+        {
+            if (!required && root[field] is null) return [];
+            throw new UserInputException(root.ContainsKey(field)
+                ? $"{source}: '{field}' must be an array of strings"
+                : $"{source}: missing '{field}'");
+        }
+        if (arr.Count == 0) throw new UserInputException($"{source}: '{field}' is empty");
         var templates = new List<string>(arr.Count);
         for (int i = 0; i < arr.Count; i++)
         {
             if (arr[i] is not JsonValue v || !v.TryGetValue(out string? t))
-                throw new UserInputException($"{source}: prompt_templates[{i}] is not a string");
+                throw new UserInputException($"{source}: {field}[{i}] is not a string");
             int slots = SlotCount(t);
             if (slots != 1)
-                throw new UserInputException($"{source}: prompt_templates[{i}] \"{t}\" has {slots} '{{}}' slots; a template needs exactly one, for the subject");
+                throw new UserInputException($"{source}: {field}[{i}] \"{t}\" has {slots} '{{}}' slots; a template needs exactly one, for the subject");
             templates.Add(t);
         }
         return templates;
     }
 
-    private static IReadOnlyList<RelationSample> ReadSamples(JsonObject root, string source)
+    /// <summary>The facts of a file, and the number of sample rows they were read from.</summary>
+    private static (IReadOnlyList<RelationSample> Samples, int Rows) ReadSamples(JsonObject root, string source)
     {
         if (root["samples"] is not JsonArray arr)
             throw new UserInputException(root.ContainsKey("samples")
@@ -186,10 +207,21 @@ public static class RelationReader
         var samples = new List<RelationSample>(arr.Count);
         var indexById = new Dictionary<string, int>(StringComparer.Ordinal);   // fact id -> index in samples
         var derivedBySubject = new Dictionary<string, int>(StringComparer.Ordinal);
+        var explicitByFact = new Dictionary<(string Subject, string Object), int>();
         for (int i = 0; i < arr.Count; i++)
         {
+            if (arr[i] is not JsonObject s) throw new UserInputException($"{source}: samples[{i}] is not an object");
+            try { ReadSample(s, i); }
+            catch (UserInputException e) when (Describe(s) is { Length: > 0 } fact && !e.Message.Contains(fact, StringComparison.Ordinal))
+            {
+                throw new UserInputException($"{e.Message} (the sample with {fact})");
+            }
+        }
+        return (samples, arr.Count);
+
+        void ReadSample(JsonObject s, int i)
+        {
             string where = $"{source}: samples[{i}]";
-            if (arr[i] is not JsonObject s) throw new UserInputException($"{where} is not an object");
             string subject = RequiredText(s, "subject", where);
             string obj = RequiredText(s, "object", where);
             var answers = new List<string> { obj };
@@ -205,6 +237,9 @@ public static class RelationReader
                     if (!answers.Contains(a, StringComparer.Ordinal)) answers.Add(a);
                 }
             }
+            string? split = OptionalString(s, "split", where);
+            if (split is not (null or PromptSplit.Test or PromptSplit.Identification))
+                throw new UserInputException($"{where}: split '{split}' is neither '{PromptSplit.Test}' nor '{PromptSplit.Identification}'");
 
             string? explicitId = OptionalString(s, "id", where);
             if (explicitId is not null)
@@ -213,19 +248,28 @@ public static class RelationReader
                 if (explicitId.Length == 0) throw new UserInputException($"{where}: 'id' is empty");
                 if (indexById.TryGetValue(explicitId, out int prev))
                     throw new UserInputException($"{where}: duplicate fact id '{explicitId}' (already used by the fact with subject \"{samples[prev].Subject}\")");
+                // The same subject and object under two ids is one fact counted twice. (A subject
+                // with another object is a fact of its own; the splitter keeps such facts together.)
+                if (explicitByFact.TryGetValue((subject, obj), out int same))
+                    throw new UserInputException(
+                        $"{where}: duplicate fact: subject \"{subject}\" with object \"{obj}\" is already fact '{samples[same].Id}'");
                 indexById.Add(explicitId, samples.Count);
-                samples.Add(new RelationSample(explicitId, subject, obj, answers));
-                continue;
+                explicitByFact.Add((subject, obj), samples.Count);
+                samples.Add(new RelationSample(explicitId, subject, obj, answers) { Split = split });
+                return;
             }
 
             // No id (LRE): the id is the subject's slug. LRE lists a subject once per accepted
-            // object for many-valued relations; those rows are one fact with several answers.
-            if (derivedBySubject.TryGetValue(subject, out int same))
+            // object for many-valued relations (and, in a few files, the same row twice); those
+            // rows are one fact with several answers.
+            if (derivedBySubject.TryGetValue(subject, out int row))
             {
-                var merged = samples[same].Answers.ToList();
+                if (split != samples[row].Split)
+                    throw new UserInputException($"{where}: split '{split ?? "(none)"}' differs from the split of the earlier row of subject \"{subject}\"");
+                var merged = samples[row].Answers.ToList();
                 foreach (var a in answers) if (!merged.Contains(a, StringComparer.Ordinal)) merged.Add(a);
-                samples[same] = samples[same] with { Answers = merged };
-                continue;
+                samples[row] = samples[row] with { Answers = merged };
+                return;
             }
             string baseId = Slug.From(subject);
             if (baseId.Length == 0) baseId = $"fact_{i}";
@@ -233,9 +277,47 @@ public static class RelationReader
             for (int n = 2; indexById.ContainsKey(factId); n++) factId = $"{baseId}_{n}";
             indexById.Add(factId, samples.Count);
             derivedBySubject.Add(subject, samples.Count);
-            samples.Add(new RelationSample(factId, subject, obj, answers));
+            samples.Add(new RelationSample(factId, subject, obj, answers) { Split = split });
         }
-        return samples;
+    }
+
+    private static readonly string[] DescribingFields = ["id", "subject", "object"];
+
+    /// <summary>"id \"x\"", "subject \"X\"" or "object \"Y\"": names a sample in messages, when it has any of them.</summary>
+    private static string Describe(JsonObject sample)
+    {
+        foreach (string field in DescribingFields)
+            if (sample[field] is JsonValue v && v.TryGetValue(out string? text) && !string.IsNullOrWhiteSpace(text))
+                return $"{field} \"{text.Trim()}\"";
+        return "";
+    }
+
+    private static IReadOnlyList<ObjectSentence> ReadObjectSentences(JsonObject root, string source)
+    {
+        if (root["object_sentences"] is not { } node) return [];
+        if (node is not JsonArray arr) throw new UserInputException($"{source}: 'object_sentences' must be an array of objects");
+        var sentences = new List<ObjectSentence>(arr.Count);
+        for (int i = 0; i < arr.Count; i++)
+        {
+            string where = $"{source}: object_sentences[{i}]";
+            if (arr[i] is not JsonObject o) throw new UserInputException($"{where} is not an object");
+            string obj = RequiredText(o, "object", where);
+            string text = RequiredText(o, "text", where);
+            if (!text.Contains(obj, StringComparison.Ordinal))
+                throw new UserInputException($"{where}: the text \"{text}\" does not contain its object \"{obj}\"");
+            sentences.Add(new ObjectSentence(obj, text));
+        }
+        return sentences;
+    }
+
+    private static int? ReadSourceSamples(JsonObject root, string source)
+    {
+        if (root["source"] is not { } node) return null;
+        if (node is not JsonObject o) throw new UserInputException($"{source}: 'source' must be an object");
+        if (o["samples"] is not { } samplesNode) return null;
+        if (samplesNode is not JsonValue v || !v.TryGetValue(out int n) || n < 1)
+            throw new UserInputException($"{source}: 'source.samples' must be a positive integer");
+        return n;
     }
 
     private static string? OptionalString(JsonObject obj, string field, string where)

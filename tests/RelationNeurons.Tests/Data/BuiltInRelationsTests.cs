@@ -4,16 +4,17 @@ using Xunit.Abstractions;
 namespace RelationNeurons.Tests.Data;
 
 /// <summary>
-/// Checks the repository's built-in relation set (data/relations). Runs whenever that folder
-/// exists; while it does not, each test is reported as skipped with the reason.
+/// Checks the repository's demo relation set (data/relations/demo, the set the demo model was
+/// trained on). Runs whenever that folder exists; while it does not, each test is reported as
+/// skipped with the reason. The paper's set has its own tests (<see cref="PaperRelationsTests"/>).
 /// </summary>
 public class BuiltInRelationsTests(ITestOutputHelper output)
 {
     private RelationSet LoadBuiltIn()
     {
         // From the test binary upwards only: the current directory may be anywhere.
-        string? dir = BuiltInPaths.Find(BuiltInPaths.RelationsRelative, [AppContext.BaseDirectory]);
-        Skip.If(dir is null, $"data/relations not found above {AppContext.BaseDirectory}; built-in relation checks not run");
+        string? dir = BuiltInPaths.Find(Path.Combine(BuiltInPaths.RelationsRelative, BuiltInPaths.DemoRelations), [AppContext.BaseDirectory]);
+        Skip.If(dir is null, $"data/relations/demo not found above {AppContext.BaseDirectory}; built-in relation checks not run");
         output.WriteLine($"checking {dir}");
         return RelationReader.Load(dir!);
     }

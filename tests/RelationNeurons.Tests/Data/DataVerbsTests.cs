@@ -33,6 +33,47 @@ public class DataVerbsTests
     }
 
     [Fact]
+    public void RelationsJsonOfThePaperSetListsTheTwelveWithLreCountsAndSixLanguages()
+    {
+        if (BuiltInPaths.FindRelations(BuiltInPaths.PaperRelations) is null) return;
+        var (code, stdout, stderr) = Run("relations", "--relations", "paper", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var rels = doc.RootElement.GetProperty("relations").EnumerateArray().ToArray();
+        Assert.Equal(PaperRelationsTests.PaperIds, rels.Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(PaperRelationsTests.Languages, doc.RootElement.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
+        foreach (var r in rels)
+        {
+            Assert.Equal(PaperRelationsTests.Languages, r.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
+            Assert.Equal(50, r.GetProperty("fixed_test_facts").GetInt32());
+            Assert.Equal(50, r.GetProperty("common_facts").GetInt32());
+            Assert.Equal(50, r.GetProperty("facts").GetProperty("zh").GetInt32());
+            Assert.InRange(r.GetProperty("source_samples").GetInt32(), 298, 994);
+            Assert.Equal(1, r.GetProperty("alternative_templates").GetInt32());
+        }
+        var company = rels.Single(r => r.GetProperty("id").GetString() == "product_company");
+        Assert.Equal(522, company.GetProperty("source_samples").GetInt32());   // LRE rows
+        Assert.Equal(494, company.GetProperty("facts").GetProperty("en").GetInt32()); // one fact per subject
+    }
+
+    [Fact]
+    public void PromptsOfThePaperSetAreFiftyTestPromptsPerRelationAndLanguage()
+    {
+        if (BuiltInPaths.FindRelations(BuiltInPaths.PaperRelations) is null) return;
+        using var dir = new TempDir();
+        var (code, stdout, stderr) = Run("prompts", "--relations", "paper", "--out", dir.Path, "--seed", "3", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var splits = doc.RootElement.GetProperty("splits").EnumerateArray().ToArray();
+        Assert.Equal(12 * 6, splits.Length);
+        Assert.All(splits, s => Assert.Equal(50, s.GetProperty("test_prompts").GetInt32()));
+        var sets = PromptFile.ReadSets(dir.Path);
+        Assert.All(sets.Test, p => Assert.EndsWith(PaperRelationsTests.AnswerCue[p.Language], p.Text));
+        var testSubjects = sets.Test.Where(p => p.Language == "en").Select(p => p.Subject).ToHashSet();
+        Assert.DoesNotContain(sets.Identification, p => testSubjects.Contains(p.Subject));
+    }
+
+    [Fact]
     public void PromptsWritesBothFilesAndSummary()
     {
         using var dir = new TempDir();

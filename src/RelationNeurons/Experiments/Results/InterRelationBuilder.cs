@@ -20,6 +20,8 @@ public static class InterRelationBuilder
         var changeBefore = NewMatrix(n);
         var randomChangeBefore = NewMatrix(n);
         var interference = new List<InterferenceCell>();
+        var relative = Enumerable.Range(0, n).Select(_ => new double?[n]).ToArray();
+        var randomRelative = Enumerable.Range(0, n).Select(_ => new double?[n]).ToArray();
         IReadOnlyList<long>? seeds = null;
 
         for (int row = 0; row < n; row++)
@@ -49,6 +51,8 @@ public static class InterRelationBuilder
                 }
                 randomChange[row][col] = rc / rand.Count;
                 randomChangeBefore[row][col] = rcb / rand.Count;
+                relative[row][col] = RelativeDrop(accClean, change[row][col]);
+                randomRelative[row][col] = RelativeDrop(accClean, randomChange[row][col]);
 
                 if (row != col && change[row][col] > 0)
                 {
@@ -60,8 +64,11 @@ public static class InterRelationBuilder
         }
         return new InterRelationMatrix(language, relations.ToArray(), seeds ?? [],
             pairings.Select(p => p.Count).ToArray(), pairings.Select(p => OutcomePairing.Accuracy(p.CleanCorrect)).ToArray(),
-            change, randomChange, changeBefore, randomChangeBefore, interference);
+            change, randomChange, changeBefore, randomChangeBefore, interference, relative, randomRelative);
     }
+
+    /// <summary>(acc_clean − acc_after) / acc_clean, from the change acc_after − acc_clean; null when nothing was recalled clean.</summary>
+    public static double? RelativeDrop(double accuracyClean, double change) => accuracyClean > 0 ? -change / accuracyClean : null;
 
     internal static double[][] NewMatrix(int n) => Enumerable.Range(0, n).Select(_ => new double[n]).ToArray();
 }

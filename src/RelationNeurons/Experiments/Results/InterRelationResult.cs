@@ -13,8 +13,10 @@ public sealed record InterRelationResult(IReadOnlyList<InterRelationMatrix> Matr
 /// negative cell is a drop and a positive off-diagonal cell is interference.
 /// <see cref="AccuracyChangeCorrectBefore"/> counts only facts the clean model recalled (it can only
 /// fall); a column without such facts holds 0.
-/// Random matrices average over <see cref="RandomSeeds"/>, each a layer-matched random set the
-/// size of the row relation's set.
+/// Random matrices average over <see cref="RandomSeeds"/>, each a random set the size of the row
+/// relation's set. <see cref="RelativeDrop"/> is the paper's heat-map value (§4.2.2, Fig 4):
+/// (acc_clean − acc_deactivated) / acc_clean of the column relation, negative for interference;
+/// null where the clean accuracy is 0.
 /// </summary>
 public sealed record InterRelationMatrix(
     string Language,
@@ -26,7 +28,9 @@ public sealed record InterRelationMatrix(
     double[][] RandomAccuracyChange,
     double[][] AccuracyChangeCorrectBefore,
     double[][] RandomAccuracyChangeCorrectBefore,
-    IReadOnlyList<InterferenceCell> Interference)
+    IReadOnlyList<InterferenceCell> Interference,
+    double?[][]? RelativeDrop = null,
+    double?[][]? RandomRelativeDrop = null)
 {
     /// <summary>Number of off-diagonal cells where accuracy rose.</summary>
     public int InterferenceCount => Interference.Count;

@@ -88,6 +88,21 @@ public sealed class ConditionPlanner
     }
 
     /// <summary>
+    /// Only the units ranked <paramref name="from"/>+1 … <paramref name="to"/> of r's ranking
+    /// deactivated: the difference of two consecutive sweep points (the cumulativity check).
+    /// </summary>
+    public ConditionRequest Difference(string relation, string language, int from, int to)
+    {
+        var set = Inputs.Sets.Get(relation, language);
+        var ranked = to <= set.Count ? set : CumulativityRanking(relation, language);
+        if (from < 0 || to <= from || to > ranked.Count)
+            throw new ArgumentOutOfRangeException(nameof(to), $"units {from + 1}..{to} asked of the {ranked.Count} ranked for '{relation}' ({language})");
+        var units = ranked.Neurons.Skip(from).Take(to - from).ToArray();
+        return new ConditionRequest(ConditionLabel.Deactivate(ConditionLabel.InLanguage(relation, language), $"{Inputs.Sets.Selection}{from}-{to}"),
+            RelationScope(relation, language), MakeIntervention(set, units, ranked.MedianOnPositives?.Skip(from).Take(to - from).ToArray()));
+    }
+
+    /// <summary>
     /// The random counterpart of a prefix, nested across prefixes (<see cref="RandomUnitSampler"/>);
     /// at N it is r's random set of the same seed (<see cref="Random"/>).
     /// </summary>

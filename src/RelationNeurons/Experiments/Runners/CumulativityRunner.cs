@@ -6,7 +6,8 @@ namespace RelationNeurons.Experiments.Runners;
 
 /// <summary>
 /// Cumulativity: recall on r as growing prefixes of r's expertise ranking are deactivated, from a
-/// handful of units to many times r's set, beside nested layer-matched random prefixes.
+/// handful of units to many times r's set, beside nested random prefixes; and the paper's
+/// cumulativity check (Fig 6, Table 3) over each pair of consecutive points.
 /// </summary>
 public sealed class CumulativityRunner : IExperimentRunner
 {
@@ -28,6 +29,16 @@ public sealed class CumulativityRunner : IExperimentRunner
                 yield return planner.Prefix(rel, lang, count);
                 foreach (long seed in planner.CumulativitySeeds) yield return planner.RandomPrefix(rel, lang, count, seed);
             }
+        foreach (var (rel, lang) in Curves(planner))
+            foreach (var (from, to) in Ranges(planner, rel, lang))
+                yield return planner.Difference(rel, lang, from, to);
+    }
+
+    /// <summary>Consecutive sweep points (the clean model left out): the ranges of the cumulativity check.</summary>
+    private static IEnumerable<(int From, int To)> Ranges(ConditionPlanner planner, string relation, string language)
+    {
+        var counts = planner.CumulativityCounts(relation, language).Select(c => c.Count).ToArray();
+        for (int i = 1; i < counts.Length; i++) yield return (counts[i - 1], counts[i]);
     }
 
     public (IVersionedResult? Result, string? SkipReason) Build(ConditionPlanner planner, Func<ConditionRequest, EvaluationResult> evaluation)
@@ -41,10 +52,14 @@ public sealed class CumulativityRunner : IExperimentRunner
             var steps = planner.CumulativityCounts(rel, lang).Select(c => new CumulativityStep(c.Scale, c.Count,
                 evaluation(planner.Prefix(rel, lang, c.Count)),
                 planner.CumulativitySeeds.Select(s => evaluation(planner.RandomPrefix(rel, lang, c.Count, s))).ToArray())).ToArray();
-            curves.Add(CumulativityBuilder.Build(rel, lang, size, ranked, planner.TotalUnits, clean, steps));
+            var pairing = new OutcomePairing(clean, rel, lang);
+            var checks = Ranges(planner, rel, lang).Select(r => CumulativityCheckBuilder.Check(r.From, r.To,
+                pairing.Align(evaluation(planner.Prefix(rel, lang, r.From))), pairing.Align(evaluation(planner.Prefix(rel, lang, r.To))),
+                pairing.Align(evaluation(planner.Difference(rel, lang, r.From, r.To))))).ToList();
+            curves.Add(CumulativityBuilder.Build(rel, lang, size, ranked, planner.TotalUnits, clean, steps) with { Checks = checks });
         }
         return curves.Count == 0
             ? (null, "no non-empty neuron set with test prompts in a cumulativity language")
-            : (new CumulativityResult(curves), null);
+            : (new CumulativityResult(curves) { Ranges = CumulativityCheckBuilder.Summarize(curves) }, null);
     }
 }

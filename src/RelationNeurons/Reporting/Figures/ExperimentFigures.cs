@@ -23,6 +23,17 @@ public static class ExperimentFigures
 
     public static RenderedFigure InterHeatmap(InterRelationMatrix m, string folder)
     {
+        // The paper's value (Fig 4) when the result has it; results written before it show the change in points.
+        if (m.RelativeDrop is { } relative)
+        {
+            var values = relative.Select(r => r.Select(v => (v ?? 0) * 100).ToArray()).ToArray();
+            var drop = new HeatmapSpec($"Fig 4. Relative accuracy drop, relation × relation ({m.Language})", "tested relation", "deactivated neurons of",
+                "relative drop (%)", m.Relations, m.Relations, values, Diverging: true, CellFormat: "+0;-0;0");
+            var (dp, dw, dh) = HeatmapFigure.Create(drop);
+            return FigureWriter.Save(dp, folder, $"inter_{Safe(m.Language)}", $"Fig 4. Inter-relation matrix ({m.Language})",
+                "Relative accuracy drop (acc_clean − acc_deactivated) / acc_clean, in %, of the column relation when the row relation's neurons are deactivated (all test facts). Red: recall lost; blue: negative drop, recall gained (interference). A column the clean model never gets right shows 0.",
+                dw, dh);
+        }
         var spec = new HeatmapSpec($"Accuracy change, relation × relation ({m.Language})", "tested relation", "deactivated neurons of",
             "accuracy change (pp)", m.Relations, m.Relations, Scale(m.AccuracyChange, 100), Diverging: true, CellFormat: "+0;-0;0",
             NegativeIsRed: true);

@@ -193,8 +193,9 @@ public class ExperimentRunnerTests
             var store = EvaluationStore.ForRun(folder, "salt");
             var suite = new ExperimentSuite(RuleWorld.Inputs, Options, world, store);
             var outcomes = suite.Run(ExperimentKinds.All, folder);
-            // clean + 6 sets + 18 random sets + 6 curves × (3 partial prefixes (1, 3, 5) + their random prefixes); no ranking beyond the sets
-            Assert.Equal(1 + 6 + 18 + 36, world.Calls.Count);
+            // clean + 6 sets + 18 random sets + 6 curves × (3 partial prefixes (1, 3, 5) + their random prefixes); no ranking beyond the sets;
+            // + 6 curves × 3 cumulativity checks (units 2-3, 4-5, 6-10 alone)
+            Assert.Equal(1 + 6 + 18 + 36 + 18, world.Calls.Count);
             Assert.Equal(world.Calls.Count, world.Calls.Distinct().Count());
             foreach (var o in outcomes) Assert.True(File.Exists(o.File), o.Kind.ToString());
 

@@ -140,6 +140,10 @@ internal static class RunVerb
                 s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Outputs.Take(4)) + (s.Outputs.Count > 4 ? ", …" : "")));
         stdout.Write(table);
         var results = Reporting.RunResults.Load(outcome.Layout.Root);
+        if (results.Validation is { } v)
+            Console.WriteLine(v.Validated
+                ? $"validation: {v.After:N0} of {v.Before:N0} detection prompts answered right by the unmodified model go on to expertise (per relation and language: {Path.Combine(outcome.Layout.Root, Evaluation.ValidationSummary.RunPath)})"
+                : $"validation: off, all {v.Before:N0} detection prompts used");
         if (results.Intra is { } intra) stdout.Write(IntraTable(intra));
         foreach (string note in outcome.Notes) Console.WriteLine($"note: {note}");
         Console.WriteLine($"report: {Path.Combine(outcome.Layout.Root, Reporting.ReportGenerator.HtmlFile)}");

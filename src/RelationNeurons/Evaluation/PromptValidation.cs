@@ -1,9 +1,20 @@
 using RelationNeurons.Data;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Evaluation;
 
 /// <summary>Detection prompts of one relation in one language, before and after validation.</summary>
 public sealed record ValidationCount(string Relation, string Language, int Before, int After);
+
+/// <summary><c>validation/validation.json</c> (in the run folder): detection prompts per relation and language before and after validation.</summary>
+public sealed record ValidationSummary(bool Validated, string Criterion, int MaxNewTokens, int Before, int After,
+    IReadOnlyList<ValidationCount> Counts, IReadOnlyList<string> Skipped) : IVersionedResult
+{
+    public const string FileName = "validation.json";
+    /// <summary>Where a run keeps it, relative to the run folder.</summary>
+    public const string RunPath = "validation/validation.json";
+    public int SchemaVersion { get; init; } = ResultJson.CurrentSchemaVersion;
+}
 
 /// <summary>What validation kept: the prompts the unmodified model answers right, in their order, and the counts.</summary>
 public sealed record ValidationResult(IReadOnlyList<Prompt> Kept, IReadOnlyList<ValidationCount> Counts, IReadOnlyList<PromptOutcome> Outcomes)

@@ -17,6 +17,7 @@ public static class ReportBuilder
             else sections.Add(build());
         }
 
+        if (run.Validation is { } validation) sections.Add(ValidationSection.Build(validation));
         Add(run.Intra, run.Intra?.Entries.Count == 0, RunFiles.Intra, "Intra-relation deactivation", () => IntraSection.Build(run.Intra!, figuresFolder));
         Add(run.Inter, run.Inter?.Matrices.Count == 0, RunFiles.Inter, "Inter-relation effects", () => InterSection.Build(run.Inter!, figuresFolder));
         Add(run.Cumulativity, run.Cumulativity is { } c && (c.Curves.Count == 0 || c.Curves.Any(k => k.Points.Count == 0)),

@@ -1,4 +1,5 @@
 using RelationNeurons.Experiments.Results;
+using RelationNeurons.Evaluation;
 using RelationNeurons.IO;
 
 namespace RelationNeurons.Reporting;
@@ -17,6 +18,9 @@ public sealed record RunResults(
     CrossLingualResult? CrossLingual,
     IReadOnlyList<string> Missing)
 {
+    /// <summary>The validation of the detection prompts (null: a run made before it, or a folder without it).</summary>
+    public ValidationSummary? Validation { get; init; }
+
     public static readonly string[] AllFiles =
         [RunFiles.Summary, RunFiles.Intra, RunFiles.Inter, RunFiles.Cumulativity, RunFiles.Overlap, RunFiles.CrossLingual];
 
@@ -37,6 +41,9 @@ public sealed record RunResults(
             Read<CumulativityResult>(RunFiles.Cumulativity),
             Read<OverlapResult>(RunFiles.Overlap),
             Read<CrossLingualResult>(RunFiles.CrossLingual),
-            missing);
+            missing)
+        {
+            Validation = File.Exists(Path.Combine(folder, ValidationSummary.RunPath)) ? ResultJson.Load<ValidationSummary>(Path.Combine(folder, ValidationSummary.RunPath)) : null,
+        };
     }
 }

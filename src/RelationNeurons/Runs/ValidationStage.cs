@@ -4,14 +4,6 @@ using RelationNeurons.IO;
 
 namespace RelationNeurons.Runs;
 
-/// <summary><c>validation/validation.json</c>: detection prompts per relation and language before and after validation.</summary>
-public sealed record ValidationSummary(bool Validated, string Criterion, int MaxNewTokens, int Before, int After,
-    IReadOnlyList<ValidationCount> Counts, IReadOnlyList<string> Skipped) : IVersionedResult
-{
-    public const string FileName = "validation.json";
-    public int SchemaVersion { get; init; } = ResultJson.CurrentSchemaVersion;
-}
-
 /// <summary>
 /// Keeps the detection prompts the unmodified model answers right (<see cref="PromptValidation"/>),
 /// when the protocol asks for it, and writes them to <see cref="RunLayout.ValidatedPrompts"/>, which

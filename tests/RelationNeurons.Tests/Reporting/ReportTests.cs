@@ -94,7 +94,7 @@ public class ReportTests : IClassFixture<FullReportFixture>
     {
         Assert.StartsWith("# Relation-specific neurons in demo-synthetic", _f.Markdown);
         Assert.Contains("## What this shows", _f.Markdown);
-        Assert.Contains("## Intra-relation deactivation", _f.Markdown);
+        Assert.Contains("## Fig 3. Intra-relation deactivation", _f.Markdown);
         Assert.Contains("| relation | lang | neurons | facts |", _f.Markdown);
         var links = Regex.Matches(_f.Markdown, @"!\[[^\]]*\]\(([^)]+\.png)\)").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(6, links.Count);

@@ -21,6 +21,6 @@ internal static class CrossLingualSection
         foreach (var m in r.PerRelation)
             tables.Add(InterSection.Matrix($"{m.Relation}: accuracy drop, pp (clean: {string.Join(", ", r.Languages.Select((l, i) => $"{l} {Format.Percent(m.AccuracyClean[i])}"))})",
                 r.Languages, m.Drop, corner: corner));
-        return new ReportSection("crosslingual", "Cross-lingual transfer", paragraphs, [ExperimentFigures.CrossLingual(r, figures)], tables);
+        return new ReportSection("crosslingual", "Cross-lingual transfer (an extension: neurons found in each language, tested in every language)", paragraphs, [ExperimentFigures.CrossLingual(r, figures)], tables);
     }
 }

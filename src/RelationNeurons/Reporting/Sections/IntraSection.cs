@@ -17,7 +17,7 @@ internal static class IntraSection
         };
         var tables = new List<ReportTable> { Table("Facts the unmodified model recalled", r.Entries, e => e.FactsCorrectBefore, level) };
         tables.Add(Table("All test facts", r.Entries, e => e.AllFacts, level));
-        return new ReportSection("intra", "Intra-relation deactivation", paragraphs, [ExperimentFigures.IntraDrop(r, figures)], tables);
+        return new ReportSection("intra", "Fig 3. Intra-relation deactivation", paragraphs, [ExperimentFigures.IntraDrop(r, figures)], tables);
     }
 
     private static ReportTable Table(string caption, IReadOnlyList<IntraRelationEntry> entries, Func<IntraRelationEntry, IntraComparison?> pick, int level)

@@ -20,6 +20,6 @@ internal static class OverlapSection
             tables.Add(new ReportTable($"Neurons per layer ({m.Language})", ["relation", .. Enumerable.Range(0, m.LayerCount).Select(l => "L" + Format.Int(l))],
                 m.PerLayer.Select(d => (IReadOnlyList<string>)[d.Relation, .. d.Counts.Select(v => Format.Int(v))]).ToList()));
         }
-        return new ReportSection("overlap", "Neuron overlap and layer distribution", paragraphs, figureList, tables);
+        return new ReportSection("overlap", "Fig 1 and 2. Layer distribution and neuron overlap", paragraphs, figureList, tables);
     }
 }

@@ -31,7 +31,7 @@ public static class AnalysisStages
                 StreamLayers = context.Options.StreamLayers,
             };
             Recorder.Record(context.Model, toRecord, layout.Record, options,
-                new Forward<RecordProgress>(p => progress.Report(new StageProgress(p.Fraction,
+                new SyncProgress<RecordProgress>(p => progress.Report(new StageProgress(p.Fraction,
                     p.Layers > 0 ? $"layer {Math.Min(p.LayersDone + 1, p.Layers)}/{p.Layers}, {p.LayerPromptsDone:N0}/{p.Prompts:N0} prompts" : $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts"))),
                 cancellationToken);
             return [Relative(context, Path.Combine(layout.Record, RecordManifest.FileName))];
@@ -48,7 +48,7 @@ public static class AnalysisStages
             var p = context.Options.Protocol;
             var options = new ExpertiseOptions { Negatives = p.Negatives, NegativesPerPositive = p.NegativesPerPositive, Seed = context.Options.Experiments.Seed };
             var manifest = ExpertiseRunner.Run(layout.Record, layout.Expertise, options,
-                new Forward<ExpertiseProgress>(e => progress.Report(new StageProgress((double)e.LayersDone / Math.Max(1, e.Layers),
+                new SyncProgress<ExpertiseProgress>(e => progress.Report(new StageProgress((double)e.LayersDone / Math.Max(1, e.Layers),
                     $"layer {e.LayersDone}/{e.Layers}"))), cancellationToken);
             foreach (var t in manifest.Tasks.Where(t => t.NegativesNote is not null)) context.Notes.Add($"expertise: {t.NegativesNote}");
             return [Relative(context, Path.Combine(layout.Expertise, ExpertiseManifest.FileName))];
@@ -72,10 +72,5 @@ public static class AnalysisStages
             progress.Report(new StageProgress(1, $"N = {sets.Count:N0} of {sets.TotalUnits:N0} units"));
             return [Relative(context, context.Layout.NeuronSets)];
         }
-    }
-
-    private sealed class Forward<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -25,7 +25,7 @@ public sealed class ValidationStage : IRunStage
         {
             var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation with { ReuseCleanPrefix = false });
             result = PromptValidation.Run(evaluator, prompts,
-                new Forward(p => progress.Report(new StageProgress((double)p.Done / Math.Max(1, p.Total), $"{p.Done:N0}/{p.Total:N0} prompts"))),
+                new SyncProgress<(int Done, int Total)>(p => progress.Report(new StageProgress((double)p.Done / Math.Max(1, p.Total), $"{p.Done:N0}/{p.Total:N0} prompts"))),
                 cancellationToken);
         }
         else
@@ -58,10 +58,5 @@ public sealed class ValidationStage : IRunStage
         ResultJson.Save(Path.Combine(layout.Validation, ValidationSummary.FileName), summary);
         progress.Report(new StageProgress(1, $"{kept.Count:N0} of {prompts.Count:N0} detection prompts kept"));
         return [Path.GetRelativePath(layout.Root, layout.ValidatedPrompts), Path.GetRelativePath(layout.Root, Path.Combine(layout.Validation, ValidationSummary.FileName))];
-    }
-
-    private sealed class Forward(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
-    {
-        public void Report((int Done, int Total) value) => report(value);
     }
 }

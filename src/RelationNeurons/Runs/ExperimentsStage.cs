@@ -21,8 +21,10 @@ public sealed class ExperimentsStage : IRunStage
             throw new UserInputException($"{layout.NeuronSets}: no neuron sets; the selection stage writes them (relneurons select)");
         // The expertise ranking carries the cumulativity sweep beyond the selected sets.
         bool ranked = File.Exists(Path.Combine(layout.Expertise, ExpertiseManifest.FileName));
+        // Fig 3b repeats the intra-relation experiment on (a sample of) the validated detection prompts.
+        var detection = File.Exists(layout.ValidatedPrompts) ? context.Options.Experiments.SampleDetectionPrompts(PromptFile.Read(layout.ValidatedPrompts)) : null;
         var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets),
-            Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null);
+            Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null, DetectionPrompts: detection);
         var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
         var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
         var suite = new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store);

@@ -63,6 +63,7 @@ public sealed record RunManifest(
         foreach (var (key, value) in kojima.Settings()) s.TryAdd(key, value);
         s.TryAdd("pooling", "mean");
         s.TryAdd("negative_scope", "same_language");
+        s.TryAdd("detection_prompts_per_relation", "50");
         return s;
     }
 }

@@ -77,6 +77,7 @@ public sealed record RunOptions
             ["cumulativity_random_seeds"] = e.CumulativityRandomSeeds.ToString(CultureInfo.InvariantCulture),
             ["cumulativity_languages"] = List(e.CumulativityLanguages),
             ["value"] = e.Value.ToString(),
+            ["detection_prompts_per_relation"] = e.DetectionPromptsPerRelation.ToString(CultureInfo.InvariantCulture),
             ["bootstrap_resamples"] = e.Statistics.BootstrapResamples.ToString(CultureInfo.InvariantCulture),
             ["permutation_resamples"] = e.Statistics.PermutationResamples.ToString(CultureInfo.InvariantCulture),
             ["confidence_level"] = F(e.Statistics.ConfidenceLevel),

@@ -9,6 +9,7 @@ public static class IntraRelationBuilder
 {
     public const string AllFactsSubset = "all";
     public const string CorrectBeforeSubset = "correct_before";
+    public const string DetectionSubset = "detection";
 
     public static IntraRelationEntry Build(
         string relation,
@@ -17,7 +18,8 @@ public static class IntraRelationBuilder
         EvaluationResult clean,
         EvaluationResult deactivated,
         IReadOnlyList<SeededEvaluation> random,
-        StatisticsSettings settings)
+        StatisticsSettings settings,
+        string allSubset = AllFactsSubset)
     {
         if (random.Count == 0) throw new ArgumentException("at least one random-set evaluation is needed", nameof(random));
         var pairing = new OutcomePairing(clean, relation, language);
@@ -32,7 +34,7 @@ public static class IntraRelationBuilder
 
         int[] all = Enumerable.Range(0, pairing.Count).ToArray();
         int[] before = all.Where(i => cleanCorrect[i]).ToArray();
-        var allFacts = Compare(all, cleanCorrect, deact, rand, settings, relation, language, AllFactsSubset);
+        var allFacts = Compare(all, cleanCorrect, deact, rand, settings, relation, language, allSubset);
         var correctBefore = before.Length == 0 ? null : Compare(before, cleanCorrect, deact, rand, settings, relation, language, CorrectBeforeSubset);
         return new IntraRelationEntry(relation, language, neuronCount, random.Select(r => r.Seed).ToArray(), allFacts, correctBefore, facts);
     }

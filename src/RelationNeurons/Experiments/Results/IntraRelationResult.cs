@@ -25,7 +25,15 @@ public sealed record IntraRelationEntry(
     IReadOnlyList<long> RandomSeeds,
     IntraComparison AllFacts,
     IntraComparison? FactsCorrectBefore,
-    IReadOnlyList<IntraFactOutcome> Facts);
+    IReadOnlyList<IntraFactOutcome> Facts)
+{
+    /// <summary>
+    /// The paper's Fig 3b: the same comparison on the relation's validated detection prompts
+    /// (P^det, which the neurons were found on; clean accuracy 1 by construction). Null when the
+    /// run had no validated detection prompts for the relation.
+    /// </summary>
+    public IntraComparison? DetectionPrompts { get; init; }
+}
 
 /// <summary>
 /// Accuracies (fractions in [0, 1]) of one subset of test facts under the three conditions.

@@ -53,6 +53,20 @@ public sealed class ConditionPlanner
 
     public ConditionRequest Clean() => new(ConditionLabel.Clean, Inputs.TestPrompts, null);
 
+    /// <summary>The validated detection prompts of r in A (Fig 3b), empty without any.</summary>
+    public IReadOnlyList<Prompt> DetectionPromptsOf(string relation, string language) =>
+        Inputs.DetectionPrompts?.Where(p => p.Relation == relation && p.Language == language).ToArray() ?? [];
+
+    public ConditionRequest DetectionClean() => new(ConditionLabel.Clean + "/detection", Inputs.DetectionPrompts ?? [], null);
+
+    /// <summary>r's set found in A deactivated, on r's validated detection prompts in A.</summary>
+    public ConditionRequest DetectionDeactivated(string relation, string language) =>
+        new(DeactivatedLabel(relation, language) + "/detection", DetectionPromptsOf(relation, language), Deactivated(relation, language).Intervention);
+
+    public ConditionRequest DetectionRandom(string relation, string language, long seed) =>
+        new(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language) + "/detection", seed), DetectionPromptsOf(relation, language),
+            Random(relation, language, seed).Intervention);
+
     /// <summary>r's set found in A, deactivated.</summary>
     public ConditionRequest Deactivated(string relation, string language)
     {

@@ -1,4 +1,6 @@
+using RelationNeurons.Data;
 using RelationNeurons.Evaluation;
+using RelationNeurons.Randomness;
 using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.Method;
 
@@ -39,6 +41,13 @@ public sealed record ExperimentOptions
     /// <summary>Languages whose sets get a cumulativity sweep (null: every language).</summary>
     public IReadOnlyCollection<string>? CumulativityLanguages { get; init; }
 
+    /// <summary>
+    /// Validated detection prompts per relation and language on which the intra-relation
+    /// experiment is repeated (Fig 3b): a seeded sample of this many (the size of P^eva), all when
+    /// fewer; 0 takes all of them.
+    /// </summary>
+    public int DetectionPromptsPerRelation { get; init; } = 50;
+
     /// <summary>What the selected units are set to.</summary>
     public InterventionValue Value { get; init; } = InterventionValue.Zero;
 
@@ -57,7 +66,25 @@ public sealed record ExperimentOptions
             if (!(s > 0 && double.IsFinite(s))) throw new UserInputException($"cumulativity scale {s} is not a positive multiple of the set size");
         if (!(CumulativityMaxUnitShare > 0 && CumulativityMaxUnitShare <= 1))
             throw new UserInputException($"cumulativity maximum unit share {CumulativityMaxUnitShare} is not in (0, 1]");
+        if (DetectionPromptsPerRelation < 0) throw new UserInputException($"detection prompts per relation must be 0 (all) or more, got {DetectionPromptsPerRelation}");
         if (Parallelism < 1) throw new UserInputException($"parallelism must be at least 1, got {Parallelism}");
+    }
+
+    /// <summary>
+    /// The detection prompts Fig 3b is computed on: per relation and language, a seeded sample of
+    /// <see cref="DetectionPromptsPerRelation"/> in their file order (all when fewer, or when 0).
+    /// </summary>
+    public IReadOnlyList<Prompt> SampleDetectionPrompts(IReadOnlyList<Prompt> validated)
+    {
+        if (DetectionPromptsPerRelation == 0) return validated;
+        var keep = new HashSet<Prompt>(ReferenceEqualityComparer.Instance);
+        foreach (var group in validated.GroupBy(p => (p.Relation, p.Language)))
+        {
+            var list = group.ToList();
+            new SplitMix64(SplitMix64.DeriveSeed(Seed, "detection-sample", group.Key.Relation, group.Key.Language)).Shuffle(list);
+            foreach (var p in list.Take(DetectionPromptsPerRelation)) keep.Add(p);
+        }
+        return validated.Where(keep.Contains).ToList();
     }
 
     /// <summary>The seed values of the random baselines, 1..<paramref name="count"/>.</summary>

@@ -12,11 +12,17 @@ internal static class IntraSection
         int level = (int)Math.Round(st.ConfidenceLevel * 100);
         var paragraphs = new List<string>
         {
-            "Each relation's selected neurons are set to 0 and the relation's test facts are evaluated again; the same number of random neurons, drawn layer by layer to match, gives the baseline.",
+            "Each relation's selected neurons are set to 0 and the relation's test facts (P^eva, Fig 3a) are evaluated again; the same number of random neurons (drawn as the run's `random` setting says) gives the baseline.",
             $"Drops are in percentage points (clean minus after). \"Beyond random\" is the paired per-fact difference between the random sets' and the relation set's accuracy; its {level}% interval is a percentile bootstrap over facts ({Format.Int(st.BootstrapResamples)} resamples) and p is a two-sided sign-flip permutation test (exact when at most 16 facts differ, else {Format.Int(st.PermutationResamples)} resamples), seed {st.Seed}. p-values are not corrected for multiple comparisons.",
         };
         var tables = new List<ReportTable> { Table("Facts the unmodified model recalled", r.Entries, e => e.FactsCorrectBefore, level) };
-        tables.Add(Table("All test facts", r.Entries, e => e.AllFacts, level));
+        tables.Add(Table("Fig 3a. All test facts (P^eva)", r.Entries, e => e.AllFacts, level));
+        if (r.Entries.Any(e => e.DetectionPrompts is not null))
+        {
+            paragraphs.Add("Fig 3b repeats the comparison on the relation's validated detection prompts (P^det, on which its neurons were found; a seeded sample of at most " +
+                "the run's detection_prompts_per_relation per relation and language). The unmodified model answers all of them right, by construction of the validation.");
+            tables.Add(Table("Fig 3b. Validated detection prompts (P^det)", r.Entries, e => e.DetectionPrompts, level));
+        }
         return new ReportSection("intra", "Fig 3. Intra-relation deactivation", paragraphs, [ExperimentFigures.IntraDrop(r, figures)], tables);
     }
 

@@ -35,6 +35,35 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public void Fig3bRepeatsIntraOnTheDetectionPromptsWhenGiven()
+    {
+        // The rule world's test prompts stand in for validated detection prompts: same outcomes, other condition labels.
+        var world = new RuleWorld();
+        var withDetection = RuleWorld.Inputs with { DetectionPrompts = Options.SampleDetectionPrompts(RuleWorld.TestPrompts) };
+        var outcomes = new ExperimentSuite(withDetection, Options, world, EvaluationStore.InMemory).Run([ExperimentKind.Intra], null);
+        var intra = Result<IntraRelationResult>(outcomes);
+        Assert.All(intra.Entries, e =>
+        {
+            var d = e.DetectionPrompts!;
+            Assert.Equal(e.AllFacts.Count, d.Count);
+            Assert.Equal((e.AllFacts.AccuracyClean, e.AllFacts.AccuracyDeactivated, e.AllFacts.AccuracyRandomMean), (d.AccuracyClean, d.AccuracyDeactivated, d.AccuracyRandomMean));
+        });
+        Assert.Contains(world.Calls, c => c.EndsWith("/detection", StringComparison.Ordinal));
+        // Without detection prompts the field stays null.
+        Assert.All(Result<IntraRelationResult>(RunAll().Outcomes).Entries, e => Assert.Null(e.DetectionPrompts));
+    }
+
+    [Fact]
+    public void DetectionPromptsAreSampledPerRelationAndLanguage()
+    {
+        var sample = (Options with { DetectionPromptsPerRelation = 4 }).SampleDetectionPrompts(RuleWorld.TestPrompts);
+        Assert.All(sample.GroupBy(p => (p.Relation, p.Language)), g => Assert.Equal(4, g.Count()));
+        Assert.Equal(sample, (Options with { DetectionPromptsPerRelation = 4 }).SampleDetectionPrompts(RuleWorld.TestPrompts));
+        Assert.NotEqual(sample, (Options with { DetectionPromptsPerRelation = 4, Seed = 1 }).SampleDetectionPrompts(RuleWorld.TestPrompts));
+        Assert.Equal(RuleWorld.TestPrompts, (Options with { DetectionPromptsPerRelation = 0 }).SampleDetectionPrompts(RuleWorld.TestPrompts));
+    }
+
+    [Fact]
     public void IntraComparesTheRelationsSetWithItsRandomSets()
     {
         var (outcomes, _, suite) = RunAll();

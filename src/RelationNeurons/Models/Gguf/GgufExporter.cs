@@ -22,6 +22,8 @@ public static class GgufExporter
     {
         string dir = ModelLocator.Resolve(model);
         var config = LlamaConfig.Load(Path.Combine(dir, "config.json"));
+        if (config.Family != ModelFamily.Llama)
+            throw new UserInputException($"{dir}: export-gguf writes LlamaForCausalLM checkpoints only; this one is {config.Architecture}");
         using var files = CheckpointFiles.Open(dir);
         var weights = LlamaWeights.Bind(files, config);
 

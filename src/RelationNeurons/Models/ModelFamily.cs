@@ -1,6 +1,7 @@
 namespace RelationNeurons.Models;
 
 /// <summary>The decoder families the engine runs: Llama and its relatives in Hugging Face layout.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ModelFamily>))]
 public enum ModelFamily
 {
     Llama,
@@ -12,6 +13,7 @@ public enum ModelFamily
 }
 
 /// <summary>The MLP's gate activation: SiLU (SwiGLU) or GeLU with the tanh approximation (GeGLU).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MlpActivation>))]
 public enum MlpActivation
 {
     Silu,

@@ -212,7 +212,7 @@ public class AnswerMatcherPropertyTests
 public class UnicodeNormalizerReferenceTests
 {
     /// <summary>
-    /// 1000 strings with their NFKC and NFKD from Python's unicodedata (fixtures/nfkc_cases.json,
+    /// 1000 strings with their NFKC, NFKD, NFC and NFD from Python's unicodedata (fixtures/nfkc_cases.json,
     /// written by src/RelationNeurons/Data/Unicode/generate_tables.py --cases): single code points
     /// that normalisation changes, and mixed sequences (marks, Hangul, kana, compatibility forms).
     /// </summary>
@@ -231,6 +231,9 @@ public class UnicodeNormalizerReferenceTests
             n++;
             if (UnicodeNormalizer.Nfkc(input) != nfkc) bad.Add($"NFKC {Hex(input)}: got {Hex(UnicodeNormalizer.Nfkc(input))}, want {Hex(nfkc)}");
             if (UnicodeNormalizer.Nfkd(input) != nfkd) bad.Add($"NFKD {Hex(input)}: got {Hex(UnicodeNormalizer.Nfkd(input))}, want {Hex(nfkd)}");
+            string nfc = row[3].GetString()!, nfd = row[4].GetString()!;
+            if (UnicodeNormalizer.Nfc(input) != nfc) bad.Add($"NFC {Hex(input)}: got {Hex(UnicodeNormalizer.Nfc(input))}, want {Hex(nfc)}");
+            if (UnicodeNormalizer.Nfd(input) != nfd) bad.Add($"NFD {Hex(input)}: got {Hex(UnicodeNormalizer.Nfd(input))}, want {Hex(nfd)}");
         }
         Assert.Equal(1000, n);
         Assert.True(bad.Count == 0, $"{bad.Count} mismatches:\n{string.Join('\n', bad.Take(20))}");

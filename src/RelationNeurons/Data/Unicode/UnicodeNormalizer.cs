@@ -4,7 +4,7 @@ using System.Text;
 namespace RelationNeurons.Data.Unicode;
 
 /// <summary>
-/// Unicode normalisation forms NFKD and NFKC, from tables carried by the project. Needed because
+/// Unicode normalisation forms NFD, NFC, NFKD and NFKC, from tables carried by the project. Needed because
 /// the project runs with InvariantGlobalization, where <see cref="string.Normalize()"/> leaves
 /// non-ASCII text as it is ("São" would not decompose, "ﬁ" would not become "fi").
 /// Hangul syllables are decomposed and composed by the algorithm of the standard (§3.12).
@@ -14,12 +14,19 @@ internal static class UnicodeNormalizer
     private static readonly Dictionary<int, int[]> Decomposition = ParseDecompositions();
     private static readonly (int First, int Last, byte Class)[] CombiningRanges = ParseCombiningClasses();
     private static readonly Dictionary<long, int> Composition = ParseCompositions();
+    private static readonly Dictionary<int, int[]> CanonicalExceptions = ParseCanonicalExceptions();
 
     /// <summary>Compatibility decomposition followed by canonical ordering of combining marks.</summary>
     public static string Nfkd(string text) => ToString(DecomposeToRunes(text));
 
     /// <summary>Compatibility decomposition followed by canonical composition.</summary>
     public static string Nfkc(string text) => ToString(Compose(DecomposeToRunes(text)));
+
+    /// <summary>Canonical decomposition followed by canonical ordering of combining marks.</summary>
+    public static string Nfd(string text) => ToString(DecomposeToRunes(text, canonical: true));
+
+    /// <summary>Canonical decomposition followed by canonical composition (Qwen's tokenizer normalizer).</summary>
+    public static string Nfc(string text) => ToString(Compose(DecomposeToRunes(text, canonical: true)));
 
     /// <summary>Canonical composition of already decomposed text (e.g. after dropping some marks).</summary>
     public static string ComposeDecomposed(string decomposed)
@@ -43,12 +50,17 @@ internal static class UnicodeNormalizer
         return 0;
     }
 
-    private static List<int> DecomposeToRunes(string text)
+    private static List<int> DecomposeToRunes(string text, bool canonical = false)
     {
         var runes = new List<int>(text.Length + 8);
         foreach (Rune r in text.EnumerateRunes())
         {
-            if (Decomposition.TryGetValue(r.Value, out var d)) runes.AddRange(d);
+            if (canonical && CanonicalExceptions.TryGetValue(r.Value, out var cd))
+            {
+                if (cd.Length == 0) runes.Add(r.Value);
+                else runes.AddRange(cd);
+            }
+            else if (Decomposition.TryGetValue(r.Value, out var d)) runes.AddRange(d);
             else if (r.Value - SBase is >= 0 and < SCount) DecomposeHangul(r.Value, runes);
             else runes.Add(r.Value);
         }
@@ -140,6 +152,17 @@ internal static class UnicodeNormalizer
         {
             int colon = e.IndexOf(':');
             map[Hex(e[..colon])] = e[(colon + 1)..].Split(',').Select(Hex).ToArray();
+        }
+        return map;
+    }
+
+    private static Dictionary<int, int[]> ParseCanonicalExceptions()
+    {
+        var map = new Dictionary<int, int[]>(4000);
+        foreach (string e in Entries(UnicodeTables.CanonicalExceptions))
+        {
+            int colon = e.IndexOf(':');
+            map[Hex(e[..colon])] = colon == e.Length - 1 ? [] : e[(colon + 1)..].Split(',').Select(Hex).ToArray();
         }
         return map;
     }

@@ -5,7 +5,7 @@ The project runs with InvariantGlobalization, where string.Normalize does not de
 non-ASCII text, so the normalizer carries its own tables, taken from Python's unicodedata.
 Run: python3 generate_tables.py > UnicodeTables.g.cs
      python3 generate_tables.py --cases ../../../../tests/RelationNeurons.Tests/Data/fixtures/nfkc_cases.json
-(the second writes reference NFKC/NFKD results that the tests compare against).
+(the second writes reference NFKC/NFKD/NFC/NFD results that the tests compare against).
 """
 import json
 import random
@@ -22,7 +22,7 @@ if len(sys.argv) == 3 and sys.argv[1] == "--cases":
     cases = [chr(cp) for cp in rng.sample(changed, 400)]
     for _ in range(600):
         cases.append("".join(chr(rng.randrange(*rng.choice(pools))) for _ in range(rng.randint(2, 6))))
-    rows = [[s, u.normalize("NFKC", s), u.normalize("NFKD", s)] for s in cases]
+    rows = [[s, u.normalize("NFKC", s), u.normalize("NFKD", s), u.normalize("NFC", s), u.normalize("NFD", s)] for s in cases]
     with open(sys.argv[2], "w", encoding="utf-8") as f:
         json.dump({"unicode_version": u.unidata_version, "cases": rows}, f, ensure_ascii=False, separators=(",", ":"))
     sys.exit(0)
@@ -39,6 +39,16 @@ for cp in range(0x110000):
     d = u.normalize("NFKD", chr(cp))
     if d != chr(cp):
         decomp.append(f"{cp:X}:{hexs(map(ord, d))}")
+
+# Where the canonical decomposition (NFD) differs from the compatibility one (NFKD): "cp:d1,..."
+# with the canonical one ("cp:" alone when the character has none, as "ﬁ" or "²").
+canonical = []
+for cp in range(0x110000):
+    if cp in HANGUL or 0xD800 <= cp <= 0xDFFF:
+        continue
+    nfd, nfkd = u.normalize("NFD", chr(cp)), u.normalize("NFKD", chr(cp))
+    if nfd != nfkd:
+        canonical.append(f"{cp:X}:" + ("" if nfd == chr(cp) else hexs(map(ord, nfd))))
 
 ccc = []
 start = prev = cls = None
@@ -79,6 +89,11 @@ internal static partial class UnicodeTables
     /// <summary>"cp:d1,d2,..." (hex): the full compatibility decomposition (NFKD) of each code point that has one.</summary>
     internal const string Decompositions = \"\"\"
 {block(decomp)}
+\"\"\";
+
+    /// <summary>"cp:d1,..." (hex): the canonical decomposition (NFD) where it differs from the one above; "cp:" where there is none.</summary>
+    internal const string CanonicalExceptions = \"\"\"
+{block(canonical)}
 \"\"\";
 
     /// <summary>"first-last:class": canonical combining classes other than 0.</summary>

@@ -27,13 +27,13 @@ internal abstract class HfNormalizer
             case "Replace":
                 var (pattern, isRegex) = j.Pattern(e, where);
                 return new ReplaceNormalizer(pattern, isRegex, j.String(j.Required(e, "content", where), $"{where}.content"), j.Source);
-            case "NFC": return new UnicodeNormalizer(NormalizationForm.FormC);
-            case "NFD" or "NFKC" or "NFKD":
-                // Under InvariantGlobalization .NET's string.Normalize leaves non-ASCII text unchanged;
-                // NFC of ordinary (already composed) text is unaffected, the other forms are not.
-                if (!UnicodeNormalizer.Available)
-                    throw j.Error($"{where}: normalizer '{type}' needs Unicode normalization, which this build of the runtime lacks (InvariantGlobalization)");
-                return new UnicodeNormalizer(type switch { "NFD" => NormalizationForm.FormD, "NFKC" => NormalizationForm.FormKC, _ => NormalizationForm.FormKD });
+            // The project's own tables (Data/Unicode): under InvariantGlobalization .NET's
+            // string.Normalize leaves non-ASCII text unchanged, so NFC would not compose "e" + U+0301.
+            case "NFC" or "NFD" or "NFKC" or "NFKD":
+                return new UnicodeNormalizer(type switch
+                {
+                    "NFC" => NormalizationForm.FormC, "NFD" => NormalizationForm.FormD, "NFKC" => NormalizationForm.FormKC, _ => NormalizationForm.FormKD,
+                });
             case "Lowercase": return new LowercaseNormalizer();
             case "Strip":
                 return new StripNormalizer(j.OptionalBool(e, "strip_left", where, true), j.OptionalBool(e, "strip_right", where, true));
@@ -85,10 +85,13 @@ internal sealed class ReplaceNormalizer : HfNormalizer
 
 internal sealed class UnicodeNormalizer(NormalizationForm form) : HfNormalizer
 {
-    /// <summary>Whether string.Normalize really normalizes here (it does nothing to non-ASCII text under InvariantGlobalization).</summary>
-    public static bool Available { get; } = "\uFB01".Normalize(NormalizationForm.FormKC) == "fi";
-
-    public override string Apply(string text) => text.Normalize(form);
+    public override string Apply(string text) => form switch
+    {
+        NormalizationForm.FormC => Data.Unicode.UnicodeNormalizer.Nfc(text),
+        NormalizationForm.FormD => Data.Unicode.UnicodeNormalizer.Nfd(text),
+        NormalizationForm.FormKC => Data.Unicode.UnicodeNormalizer.Nfkc(text),
+        _ => Data.Unicode.UnicodeNormalizer.Nfkd(text),
+    };
 }
 
 internal sealed class LowercaseNormalizer : HfNormalizer

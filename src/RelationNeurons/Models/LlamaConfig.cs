@@ -406,7 +406,7 @@ public sealed record LlamaConfig
         if (HeadDimOverride is { } hd) o["head_dim"] = hd;
         else if (family.HeadDim is not null) o["head_dim"] = HiddenSize / NumAttentionHeads;
         if (Family is ModelFamily.Gemma or ModelFamily.Gemma2) o["hidden_act"] = HiddenAct;
-        if (Family != ModelFamily.Qwen2 && Family != ModelFamily.Mistral) o["attention_bias"] = OutputBias;
+        if (Family != ModelFamily.Qwen2 && Family != ModelFamily.Mistral && OutputBias) o["attention_bias"] = true;
         switch (Family)
         {
             case ModelFamily.Mistral:

@@ -21,8 +21,8 @@ public sealed class TrainableLlama<T> where T : unmanaged, IFloatingPointIeee754
 
     public TrainableLlama(LlamaConfig config, int maxSequenceLength, ParameterSet<T>? parameters = null)
     {
-        if (config.Family != ModelFamily.Llama)
-            throw new UserInputException($"the trainer runs LlamaForCausalLM only, not {config.Architecture}");
+        if (config.Family != ModelFamily.Llama || config.QkvBias || config.OutputBias)
+            throw new UserInputException($"the trainer runs LlamaForCausalLM without biases only, not {config.Architecture}{(config.QkvBias ? " with attention_bias" : "")}");
         Config = config;
         MaxSequenceLength = maxSequenceLength;
         Parameters = parameters ?? new ParameterSet<T>(config);

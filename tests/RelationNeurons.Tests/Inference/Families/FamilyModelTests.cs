@@ -1,3 +1,4 @@
+using RelationNeurons.Analysis;
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Models;
@@ -145,5 +146,64 @@ public sealed class FamilyModelTests
             for (int t = 0; t < cleanLogits.Length; t++) changed = Math.Max(changed, Math.Abs(cleanLogits[t] - expected.Logits[p][t]));
         }
         Assert.True(changed > 1e-3, "the deactivation changes the logits");
+    }
+
+    [Theory]
+    [MemberData(nameof(FamilyCase.All), MemberType = typeof(FamilyCase))]
+    public void PrefixCacheSharedPrefixesAndLayerStreamingGiveTheFullPassesResults(string family)
+    {
+        var c = FamilyCase.Create(family);
+        using var tmp = new TempFolder();
+        string folder = c.Write(tmp.Path);
+        using var model = LlamaModel.Load(folder);
+        var prompts = c.Prompts();
+
+        // Resumed from a clean run's prefix cache: at the MLP activations, after attention, before the block.
+        var prefix = model.BuildPrefixCache(prompts, maxNewTokens: 5, stopAtEos: false);
+        foreach (string units in new[] { "L1.N2,L1.N9", "blocks.1.mlp.hook_pre[4]", "blocks.1.attn.hook_q[3]", "blocks.0.hook_mlp_out[5]" })
+        {
+            var hooks = new HookSet().Deactivate(NeuronId.ParseList(units));
+            var full = model.Generate(prompts, 5, hooks, stopAtEos: false);
+            var resumed = model.Generate(prompts, 5, hooks, stopAtEos: false, prefix: prefix);
+            var fullLogits = model.Forward(prompts, hooks, LogitsSelection.AllPositions);
+            var resumedLogits = model.Forward(prompts, hooks, LogitsSelection.AllPositions, prefix);
+            for (int i = 0; i < prompts.Length; i++)
+            {
+                Assert.Equal(full[i].NewIds, resumed[i].NewIds);
+                Assert.Equal(fullLogits.Logits(i), resumedLogits.Logits(i));
+            }
+        }
+
+        // A common prefix run once per step: the recorder's pooled hook_post bit for bit as without.
+        int v = c.Spec.Vocab;
+        int[][] sharing = [.. Enumerable.Range(0, 5).Select(i => new[] { 1, 5 % v, 9 % v, 14 % v }.Concat(Enumerable.Range(0, 2 + i).Select(j => (3 + 7 * i + 5 * j) % v)).ToArray())];
+        using var unshared = LlamaModel.Load(folder, new EngineOptions { SharePromptPrefixes = false });
+        float[][] Pooled(LlamaModel m)
+        {
+            var hooks = new HookSet();
+            var readers = new PoolingReader[c.Spec.Layers];
+            for (int l = 0; l < readers.Length; l++)
+            {
+                readers[l] = new PoolingReader(Pooling.Mean, c.Spec.Intermediate);
+                readers[l].Reset(sharing.Length, sharing.Select(p => p[0] == 1).ToArray());
+                hooks.AddReader(new HookPoint(l, TapKind.MlpPost), readers[l]);
+            }
+            m.Forward(sharing, hooks, LogitsSelection.None);
+            return readers.Select(r => r.Output.ToArray()).ToArray();
+        }
+        Assert.Equal(Pooled(unshared), Pooled(model));
+
+        // Layer by layer over the whole prompt set, as record --stream-layers runs it.
+        var stream = new LayerStream(model);
+        int h = c.Spec.Hidden;
+        var hidden = new float[LayerStream.Rows(prompts) * h];
+        stream.Embed(prompts, hidden);
+        var last = new HookPoint(c.Spec.Layers - 1, TapKind.ResidPost);
+        var streamed = new ActivationCapture();
+        for (int l = 0; l < c.Spec.Layers; l++)
+            stream.RunLayer(l, prompts, hidden, l == last.Layer ? new HookSet().AddReader(last, streamed) : null);
+        var direct = new ActivationCapture();
+        model.Forward(prompts, new HookSet().AddReader(last, direct), LogitsSelection.None);
+        for (int i = 0; i < prompts.Length; i++) Assert.Equal(direct.Get(i), streamed.Get(i));
     }
 }

@@ -8,8 +8,8 @@ namespace RelationNeurons.Bench;
 /// <summary>
 /// `families [--base tinyllama] [--batch 16] [--runs 3] [--families mistral,qwen2,qwen3,gemma,gemma2]`:
 /// prefill (last-position logits) of each family's synthetic model at the base model's shape,
-/// timed interleaved with the Llama model of that shape (one warm-up each, then alternating runs),
-/// so the machine's drift hits both alike. Throughput is compared per FLOP: the matrix products of
+/// timed interleaved with the Llama model of that shape (one warm-up each, then alternating runs,
+/// in both orders), so the machine's drift hits both alike. Throughput is compared per FLOP: the matrix products of
 /// the computed rows plus the LM head of the last positions (Gemma's 256k vocabulary costs 8× Llama's
 /// there), so a family whose extra work (biases, norms, GeLU, soft-caps, windows) is cheap scores ≈ 1.
 /// </summary>
@@ -28,10 +28,12 @@ internal static class FamiliesBench
         foreach (string family in families)
         {
             using var other = LlamaModel.Load(PerfCommon.ResolveModel($"{basis}-{family}"));
-            var times = PerfCommon.TimeInterleaved(runs,
-                () => llama.Forward(prompts, null, LogitsSelection.LastPosition),
-                () => other.Forward(prompts, null, LogitsSelection.LastPosition));
-            double llamaS = PerfCommon.Median(times[0]), otherS = PerfCommon.Median(times[1]);
+            Action runLlama = () => llama.Forward(prompts, null, LogitsSelection.LastPosition);
+            Action runOther = () => other.Forward(prompts, null, LogitsSelection.LastPosition);
+            // Both orders (Llama first, then the family first), so that a bias of the position in a round cancels too.
+            var first = PerfCommon.TimeInterleaved(runs, runLlama, runOther);
+            var second = PerfCommon.TimeInterleaved(runs, runOther, runLlama);
+            double llamaS = PerfCommon.Median(first[0].Concat(second[1])), otherS = PerfCommon.Median(first[1].Concat(second[0]));
             double llamaFlops = Flops(llama, prompts), otherFlops = Flops(other, prompts);
             double ratio = otherFlops / otherS / (llamaFlops / llamaS);
             int tokens = prompts.Sum(p => p.Length);

@@ -64,6 +64,26 @@ public sealed class FamilyConfigTests
         Assert.Equal((ModelFamily.Qwen3, 1e6), (byType.Family, byType.RopeTheta));
     }
 
+    /// <summary>The config.json files of released checkpoints (keys as published, extra keys included).</summary>
+    [Theory]
+    [InlineData("""{"architectures":["Qwen2ForCausalLM"],"attention_dropout":0.0,"bos_token_id":151643,"eos_token_id":151643,"hidden_act":"silu","hidden_size":896,"initializer_range":0.02,"intermediate_size":4864,"max_position_embeddings":32768,"max_window_layers":24,"model_type":"qwen2","num_attention_heads":14,"num_hidden_layers":24,"num_key_value_heads":2,"rms_norm_eps":1e-06,"rope_theta":1000000.0,"sliding_window":32768,"tie_word_embeddings":true,"torch_dtype":"bfloat16","transformers_version":"4.40.1","use_cache":true,"use_sliding_window":false,"vocab_size":151936}""",
+        "Qwen2ForCausalLM", 64, "SiLU gate (SwiGLU); q/k/v bias; tied LM head")]
+    [InlineData("""{"architectures":["Qwen3ForCausalLM"],"attention_bias":false,"attention_dropout":0.0,"bos_token_id":151643,"eos_token_id":151645,"head_dim":128,"hidden_act":"silu","hidden_size":1024,"initializer_range":0.02,"intermediate_size":3072,"max_position_embeddings":40960,"max_window_layers":28,"model_type":"qwen3","num_attention_heads":16,"num_hidden_layers":28,"num_key_value_heads":8,"rms_norm_eps":1e-06,"rope_scaling":null,"rope_theta":1000000,"sliding_window":null,"tie_word_embeddings":true,"torch_dtype":"bfloat16","transformers_version":"4.51.0","use_cache":true,"use_sliding_window":false,"vocab_size":151936}""",
+        "Qwen3ForCausalLM", 128, "SiLU gate (SwiGLU); q/k RMSNorm per head; tied LM head")]
+    [InlineData("""{"architectures":["MistralForCausalLM"],"bos_token_id":1,"eos_token_id":2,"hidden_act":"silu","hidden_size":4096,"initializer_range":0.02,"intermediate_size":14336,"max_position_embeddings":32768,"model_type":"mistral","num_attention_heads":32,"num_hidden_layers":32,"num_key_value_heads":8,"rms_norm_eps":1e-05,"rope_theta":10000.0,"sliding_window":4096,"tie_word_embeddings":false,"torch_dtype":"bfloat16","transformers_version":"4.34.0.dev0","use_cache":true,"vocab_size":32000}""",
+        "MistralForCausalLM", 128, "SiLU gate (SwiGLU); sliding window 4096 on 32 of 32 layers")]
+    [InlineData("""{"architectures":["GemmaForCausalLM"],"attention_bias":false,"attention_dropout":0.0,"bos_token_id":2,"eos_token_id":1,"head_dim":256,"hidden_act":"gelu","hidden_activation":"gelu_pytorch_tanh","hidden_size":2048,"initializer_range":0.02,"intermediate_size":16384,"max_position_embeddings":8192,"model_type":"gemma","num_attention_heads":8,"num_hidden_layers":18,"num_key_value_heads":1,"pad_token_id":0,"rms_norm_eps":1e-06,"rope_scaling":null,"rope_theta":10000.0,"torch_dtype":"bfloat16","transformers_version":"4.38.0.dev0","use_cache":true,"vocab_size":256000}""",
+        "GemmaForCausalLM", 256, "GeLU-tanh gate (GeGLU); RMSNorm × (1 + weight); embeddings × √hidden; tied LM head")]
+    [InlineData("""{"architectures":["Gemma2ForCausalLM"],"attention_bias":false,"attention_dropout":0.0,"attn_logit_softcapping":50.0,"bos_token_id":2,"cache_implementation":"hybrid","eos_token_id":[1,107],"final_logit_softcapping":30.0,"head_dim":256,"hidden_act":"gelu_pytorch_tanh","hidden_activation":"gelu_pytorch_tanh","hidden_size":2304,"initializer_range":0.02,"intermediate_size":9216,"max_position_embeddings":8192,"model_type":"gemma2","num_attention_heads":8,"num_hidden_layers":26,"num_key_value_heads":4,"pad_token_id":0,"query_pre_attn_scalar":256,"rms_norm_eps":1e-06,"rope_theta":10000.0,"sliding_window":4096,"torch_dtype":"float32","transformers_version":"4.42.4","use_cache":true,"vocab_size":256000}""",
+        "Gemma2ForCausalLM", 256, "GeLU-tanh gate (GeGLU); RMSNorm × (1 + weight); embeddings × √hidden; post-attention, pre- and post-feed-forward norms; attention scale query_pre_attn_scalar^-0.5 (256); attention soft-cap 50; final logit soft-cap 30; sliding window 4096 on 13 of 26 layers; tied LM head")]
+    public void ReleasedConfigsParseToTheirTraits(string json, string architecture, int headDim, string features)
+    {
+        var c = LlamaConfig.Parse(json, "released/config.json");
+        Assert.Equal(architecture, c.Architecture);
+        Assert.Equal(headDim, c.HeadDim);
+        Assert.Equal(features, string.Join("; ", c.Features));
+    }
+
     [Fact]
     public void EveryFamilyRoundTripsThroughItsOwnConfigJson()
     {

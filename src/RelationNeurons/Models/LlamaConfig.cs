@@ -399,7 +399,12 @@ public sealed record LlamaConfig
             [family.ActivationKey] = HiddenAct,
             ["tie_word_embeddings"] = TieWordEmbeddings,
             ["bos_token_id"] = BosTokenId >= 0 ? JsonValue.Create(BosTokenId) : null,
-            ["eos_token_id"] = EosTokenIds.Count == 1 ? JsonValue.Create(EosTokenIds[0]) : new JsonArray(EosTokenIds.Select(e => (JsonNode?)e).ToArray()),
+            ["eos_token_id"] = EosTokenIds.Count switch
+            {
+                0 => null,
+                1 => JsonValue.Create(EosTokenIds[0]),
+                _ => new JsonArray(EosTokenIds.Select(e => (JsonNode?)e).ToArray()),
+            },
             ["torch_dtype"] = TorchDtype,
         };
         // The family's own class default would otherwise apply to an absent head_dim.

@@ -60,8 +60,8 @@ public static class GgufExporter
         if (!tokenizer)
         {
             // Without tokenizer.ggml.* the special ids still belong in the file.
-            w.AddUInt32("tokenizer.ggml.bos_token_id", (uint)config.BosTokenId);
-            w.AddUInt32("tokenizer.ggml.eos_token_id", (uint)config.EosTokenIds[0]);
+            if (config.BosTokenId >= 0) w.AddUInt32("tokenizer.ggml.bos_token_id", (uint)config.BosTokenId);
+            if (config.EosTokenIds.Count > 0) w.AddUInt32("tokenizer.ggml.eos_token_id", (uint)config.EosTokenIds[0]);
         }
 
         var fallbacks = new List<string>();

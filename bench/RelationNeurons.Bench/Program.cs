@@ -15,6 +15,7 @@ var verbs = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
     ["perf"] = ("prefill/generation/AP suite with libtorch and llama.cpp peers, each case in a child process (docs/benchmarks.md)", PerfSuite.Run),
     ["perf-case"] = ("one case of the perf suite in this process (used by perf)", PerfCase.Run),
     ["perf-check"] = ("peers' logits against ours on the same weights", PerfCheck.Run),
+    ["families"] = ("prefill of each family's synthetic model against Llama's of the same shape, per FLOP, interleaved", FamiliesBench.Run),
     ["stream-memory"] = ("peak RSS of record --stream-layers against the chunked record, each in a child process", StreamMemoryBench.Run),
 };
 

@@ -30,12 +30,57 @@ internal static class SyntheticModel
         NumKeyValueHeads = 2, VocabSize = 1000, RmsNormEps = 1e-5, RopeTheta = 10000, TorchDtype = "bfloat16",
     };
 
-    public static LlamaConfig ByName(string name) => name switch
+    /// <summary>
+    /// A model of another family at the shape of <paramref name="basis"/> (TinyLlama's by default), with
+    /// that family's traits: Qwen2 q/k/v biases; Qwen3 per-head q/k norms; Gemma GeLU, (1 + w) norms,
+    /// scaled and tied embeddings, its 256k vocabulary; Gemma 2 also the extra norms, soft-caps and
+    /// sliding windows on alternate layers; Mistral's window on every layer. Windows of 4096 do not
+    /// cut the bench's short prompts, but their code path runs.
+    /// </summary>
+    public static LlamaConfig OfFamily(ModelFamily family, LlamaConfig basis)
     {
-        "tinyllama" => TinyLlama,
-        "small" => Small,
-        _ => throw new ArgumentException($"unknown synthetic model '{name}' (tinyllama, small)"),
-    };
+        bool[] alternate = Enumerable.Range(0, basis.NumHiddenLayers).Select(l => l % 2 == 0).ToArray();
+        return family switch
+        {
+            ModelFamily.Llama => basis,
+            ModelFamily.Mistral => basis with { Family = family, SlidingWindow = 4096, SlidingLayers = Enumerable.Repeat(true, basis.NumHiddenLayers).ToArray() },
+            ModelFamily.Qwen2 => basis with { Family = family, QkvBias = true, BosTokenId = 1 },
+            ModelFamily.Qwen3 => basis with { Family = family, QkNorm = true, HeadDimOverride = basis.HeadDim, BosTokenId = 1 },
+            ModelFamily.Gemma => basis with
+            {
+                Family = family, HiddenAct = "gelu_pytorch_tanh", NormWeightPlusOne = true, ScaleEmbeddings = true, TieWordEmbeddings = true,
+                HeadDimOverride = basis.HeadDim, VocabSize = basis == Small ? basis.VocabSize : 256000, BosTokenId = 2, EosTokenIds = [1],
+            },
+            ModelFamily.Gemma2 => OfFamily(ModelFamily.Gemma, basis) with
+            {
+                Family = family, SandwichNorms = true, QueryPreAttnScalar = basis.HeadDim, AttnLogitSoftcapping = 50, FinalLogitSoftcapping = 30,
+                SlidingWindow = 4096, SlidingLayers = alternate,
+            },
+            _ => throw new ArgumentException(family.ToString()),
+        };
+    }
+
+    /// <summary>"tinyllama", "small", or either with a family: "tinyllama-gemma2", "small-qwen3".</summary>
+    public static LlamaConfig ByName(string name)
+    {
+        string[] parts = name.Split('-', 2);
+        var basis = parts[0] switch
+        {
+            "tinyllama" => TinyLlama,
+            "small" => Small,
+            _ => throw new ArgumentException($"unknown synthetic model '{name}' (tinyllama, small, optionally -mistral, -qwen2, -qwen3, -gemma, -gemma2)"),
+        };
+        if (parts.Length == 1) return basis;
+        var family = FamilyInfo.All.FirstOrDefault(f => f.ModelType == parts[1])
+                     ?? throw new ArgumentException($"unknown family '{parts[1]}' in '{name}'");
+        return OfFamily(family.Family, basis);
+    }
+
+    public static bool IsSynthetic(string name)
+    {
+        try { ByName(name); return true; }
+        catch (ArgumentException) { return false; }
+    }
 
     public static string CacheRoot => Environment.GetEnvironmentVariable("RELNEURONS_BENCH_CACHE") ?? Path.Combine(Path.GetTempPath(), "relneurons-bench");
 
@@ -69,14 +114,30 @@ internal static class SyntheticModel
             yield return (p + "self_attn.q_proj.weight", [qw, h], (long)qw * h, false);
             yield return (p + "self_attn.k_proj.weight", [kvw, h], (long)kvw * h, false);
             yield return (p + "self_attn.v_proj.weight", [kvw, h], (long)kvw * h, false);
+            if (c.QkvBias)
+            {
+                yield return (p + "self_attn.q_proj.bias", [qw], qw, false);
+                yield return (p + "self_attn.k_proj.bias", [kvw], kvw, false);
+                yield return (p + "self_attn.v_proj.bias", [kvw], kvw, false);
+            }
+            if (c.QkNorm)
+            {
+                yield return (p + "self_attn.q_norm.weight", [c.HeadDim], c.HeadDim, true);
+                yield return (p + "self_attn.k_norm.weight", [c.HeadDim], c.HeadDim, true);
+            }
             yield return (p + "self_attn.o_proj.weight", [h, qw], (long)h * qw, false);
             yield return (p + "post_attention_layernorm.weight", [h], h, true);
+            if (c.SandwichNorms)
+            {
+                yield return (p + "pre_feedforward_layernorm.weight", [h], h, true);
+                yield return (p + "post_feedforward_layernorm.weight", [h], h, true);
+            }
             yield return (p + "mlp.gate_proj.weight", [f, h], (long)f * h, false);
             yield return (p + "mlp.up_proj.weight", [f, h], (long)f * h, false);
             yield return (p + "mlp.down_proj.weight", [h, f], (long)h * f, false);
         }
         yield return ("model.norm.weight", [h], h, true);
-        yield return ("lm_head.weight", [c.VocabSize, h], (long)c.VocabSize * h, false);
+        if (!c.TieWordEmbeddings) yield return ("lm_head.weight", [c.VocabSize, h], (long)c.VocabSize * h, false);
     }
 
     private static void Write(LlamaConfig config, Stream stream)
@@ -102,7 +163,7 @@ internal static class SyntheticModel
             ulong state = Seed(t.Name);
             // Uniform on [-a, a] has standard deviation a/√3.
             float amplitude = t.IsNorm ? 0.1f : 0.02f * MathF.Sqrt(3f);
-            float center = t.IsNorm ? 1f : 0f;
+            float center = t.IsNorm && !config.NormWeightPlusOne ? 1f : 0f;
             long left = t.Count;
             while (left > 0)
             {

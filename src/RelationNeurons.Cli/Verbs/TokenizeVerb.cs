@@ -16,15 +16,20 @@ internal static class TokenizeVerb
     {
         var model = new Option<string>("--model") { Description = "folder with tokenizer.json or tokenizer.model, the file itself, or a Hub id in the local cache", Required = true };
         var text = new Option<string>("--text") { Description = "text to tokenize", Required = true };
-        var bos = new Option<bool>("--bos") { Description = "prepend the BOS token" };
+        var bos = new Option<bool>("--bos") { Description = "prepend the BOS token even where the tokenizer's configuration does not" };
+        var noBos = new Option<bool>("--no-bos") { Description = "no BOS token even where the tokenizer's configuration adds one" };
         var json = new Option<bool>("--json") { Description = "print JSON on stdout" };
-        var command = new Command("tokenize", "show the token ids and pieces of a text") { model, text, bos, json };
+        var command = new Command("tokenize",
+            "show the token ids and pieces of a text; BOS as the tokenizer adds it by itself (its post-processor and tokenizer_config.json, as transformers' encode)")
+            { model, text, bos, noBos, json };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             // Only the tokenizer is loaded: a folder with nothing else in it is fine.
             string path = parse.GetValue(model)!;
+            if (parse.GetValue(bos) && parse.GetValue(noBos)) throw new UserInputException("--bos and --no-bos contradict each other");
             var tokenizer = CheckpointLoader.LoadTokenizer(File.Exists(path) ? path : ModelLocator.Resolve(path));
-            var result = Run(tokenizer, parse.GetValue(text)!, parse.GetValue(bos));
+            bool addBos = parse.GetValue(bos) || (!parse.GetValue(noBos) && tokenizer.AddBosByDefault);
+            var result = Run(tokenizer, parse.GetValue(text)!, addBos);
             if (parse.GetValue(json)) JsonOutput.Write(result);
             else Console.Out.Write(FormatTable(result));
             return 0;

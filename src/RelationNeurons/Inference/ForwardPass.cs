@@ -5,9 +5,12 @@ using RelationNeurons.Models;
 namespace RelationNeurons.Inference;
 
 /// <summary>
-/// One forward step of LlamaForCausalLM over a packed batch, in float32. Every per-row result is
+/// One forward step of a Llama-family decoder over a packed batch, in float32. Every per-row result is
 /// computed the same way whatever else is in the batch, so batched and one-by-one runs agree
 /// bit for bit (given matrix kernels whose row results do not depend on the row count).
+/// The family's differences are data, not branches on the family: the config's traits (activation,
+/// embedding scale, soft-caps, windows, attention scale) and the layer weights' optional parts
+/// (biases, q/k norms, the extra norms) resolved at load, each step reading only what is there.
 /// </summary>
 internal sealed class ForwardPass
 {
@@ -17,12 +20,23 @@ internal sealed class ForwardPass
     private readonly EngineOptions _options;
     private readonly float _eps;
     private readonly float _scale;
+    private readonly float _embeddingScale;
+    private readonly float _attentionCap;
+    private readonly float _logitCap;
+    private readonly bool _gelu;
+    private readonly int[] _windows;
 
     public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options)
     {
         _config = config; _weights = weights; _rope = rope; _options = options;
         _eps = (float)config.RmsNormEps;
-        _scale = (float)(1.0 / Math.Sqrt(config.HeadDim));
+        _scale = config.AttentionScale;
+        // HF: hidden * torch.tensor(hidden_size ** 0.5, dtype=hidden dtype); float32 here.
+        _embeddingScale = config.ScaleEmbeddings ? (float)Math.Sqrt(config.HiddenSize) : 0f;
+        _attentionCap = (float)(config.AttnLogitSoftcapping ?? 0);
+        _logitCap = (float)(config.FinalLogitSoftcapping ?? 0);
+        _gelu = config.Activation == MlpActivation.GeluTanh;
+        _windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.AttentionWindow).ToArray();
     }
 
     /// <summary>
@@ -70,12 +84,18 @@ internal sealed class ForwardPass
                 var k = ws.K.AsSpan(0, rows * kvw);
                 var v = ws.V.AsSpan(0, rows * kvw);
                 MatMul.Multiply(normed, rows, w.Q, q);
+                AddBias(q, w.QBias, rows);
                 if (Tap(hooks, l, TapKind.Q, q, qw, batch, stopAfter)) return;
                 MatMul.Multiply(normed, rows, w.K, k);
+                AddBias(k, w.KBias, rows);
                 if (Tap(hooks, l, TapKind.K, k, kvw, batch, stopAfter)) return;
                 MatMul.Multiply(normed, rows, w.V, v);
+                AddBias(v, w.VBias, rows);
                 if (Tap(hooks, l, TapKind.V, v, kvw, batch, stopAfter)) return;
 
+                // Per-head q/k norms (Qwen3) act on the projections after their taps, before RoPE.
+                if (w.QNorm is { } qn) NormRows(q, qn, q, rows * c.NumAttentionHeads);
+                if (w.KNorm is { } kn) NormRows(k, kn, k, rows * c.NumKeyValueHeads);
                 for (int r = 0; r < rows; r++)
                 {
                     int position = batch.PositionOfRow(r);
@@ -88,7 +108,10 @@ internal sealed class ForwardPass
                 Attend(l, batch, cache, ws);
 
                 MatMul.Multiply(attention, rows, w.O, projected);
+                AddBias(projected, w.OBias, rows);
                 if (Tap(hooks, l, TapKind.AttnOut, projected, h, batch, stopAfter)) return;
+                // Gemma 2 normalizes the attention output before the residual add (after hook_attn_out).
+                if (w.AttentionOutputNorm is { } an) NormRows(projected, an, projected, rows);
                 VectorOps.Add(x, projected, x);
                 if (Tap(hooks, l, TapKind.ResidMid, x, h, batch, stopAfter)) return;
             }
@@ -101,13 +124,16 @@ internal sealed class ForwardPass
                 if (Tap(hooks, l, TapKind.MlpPre, gate, f, batch, stopAfter)) return;
                 MatMul.Multiply(normed, rows, w.Up, up);
                 if (Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch, stopAfter)) return;
-                VectorOps.SiluMulParallel(gate, up, up);
+                if (_gelu) VectorOps.GeluTanhMulParallel(gate, up, up);
+                else VectorOps.SiluMulParallel(gate, up, up);
             }
             if (stop == new LayerPoint(l, LayerStage.MlpPost)) return;
 
             if (Tap(hooks, l, TapKind.MlpPost, up, f, batch, stopAfter)) return;
             MatMul.Multiply(up, rows, w.Down, projected);
             if (Tap(hooks, l, TapKind.MlpOut, projected, h, batch, stopAfter)) return;
+            // Gemma 2 normalizes the MLP output before the residual add (after hook_mlp_out).
+            if (w.MlpOutputNorm is { } mn) NormRows(projected, mn, projected, rows);
             VectorOps.Add(x, projected, x);
             if (Tap(hooks, l, TapKind.ResidPost, x, h, batch, stopAfter)) return;
         }
@@ -120,10 +146,19 @@ internal sealed class ForwardPass
         return stopAfter is { } last && last.Layer == layer && last.Kind == kind;
     }
 
+    /// <summary>RMSNorm of each row of width weight.Length (y may be x: each element is read before it is written).</summary>
     private void NormRows(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int rows)
     {
-        int h = _config.HiddenSize;
+        int h = weight.Length;
         for (int r = 0; r < rows; r++) VectorOps.RmsNorm(x.Slice(r * h, h), weight, _eps, y.Slice(r * h, h));
+    }
+
+    /// <summary>Adds a projection's bias to every row (nothing without one).</summary>
+    private static void AddBias(Span<float> y, float[]? bias, int rows)
+    {
+        if (bias is null) return;
+        int w = bias.Length;
+        for (int r = 0; r < rows; r++) VectorOps.Add(y.Slice(r * w, w), bias, y.Slice(r * w, w));
     }
 
     /// <summary>Embedding rows widened from their stored type, one token at a time.</summary>
@@ -137,6 +172,7 @@ internal sealed class ForwardPass
             if ((uint)id >= (uint)e.Rows)
                 throw new UserInputException($"token id {id} is out of range for the vocabulary of {e.Rows}");
             WeightRows.Widen(e, id, x.Slice(r * h, h));
+            if (_embeddingScale != 0f) VectorOps.Scale(x.Slice(r * h, h), _embeddingScale);
         }
     }
 
@@ -195,26 +231,39 @@ internal sealed class ForwardPass
 
         var scores = ws.Scores.AsSpan(item * group * maxContext, group * maxContext);
         int firstHead = kvHead * group;
+        int window = _windows[layer];
+        float cap = _attentionCap;
         for (int j = 0; j < count; j++)
         {
             int row = start + j, visible = past + j + 1;
+            // A sliding layer sees the last `window` positions, its own included (HF: key > query − window).
+            int lo = window > 0 ? Math.Max(0, visible - window) : 0;
             var queries = ws.Q.AsSpan(row * qw + firstHead * hd, group * hd);
-            for (int t = 0; t < visible; t++)
+            for (int t = lo; t < visible; t++)
             {
                 var key = keys.Slice(t * kvw + kvHead * hd, hd);
                 for (int g = 0; g < group; g++)
                     scores[g * maxContext + t] = VectorOps.Dot(queries.Slice(g * hd, hd), key) * _scale;
             }
+            if (cap != 0f)
+                for (int g = 0; g < group; g++)
+                    SoftCap(scores.Slice(g * maxContext + lo, visible - lo), cap);
             var outputs = ws.Attention.AsSpan(row * qw + firstHead * hd, group * hd);
             outputs.Clear();
-            for (int g = 0; g < group; g++) VectorOps.SoftmaxInPlace(scores.Slice(g * maxContext, visible));
-            for (int t = 0; t < visible; t++)
+            for (int g = 0; g < group; g++) VectorOps.SoftmaxInPlace(scores.Slice(g * maxContext + lo, visible - lo));
+            for (int t = lo; t < visible; t++)
             {
                 var value = values.Slice(t * kvw + kvHead * hd, hd);
                 for (int g = 0; g < group; g++)
                     VectorOps.Axpy(scores[g * maxContext + t], value, outputs.Slice(g * hd, hd));
             }
         }
+    }
+
+    /// <summary>x = cap·tanh(x / cap), as HF's soft-capping (three float32 steps).</summary>
+    private static void SoftCap(Span<float> x, float cap)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] = MathF.Tanh(x[i] / cap) * cap;
     }
 
     /// <summary>Final norm and LM head for the chosen rows of the last residual stream: logits [rows.Length × vocab].</summary>
@@ -225,5 +274,6 @@ internal sealed class ForwardPass
         for (int i = 0; i < rows.Length; i++)
             VectorOps.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
         MatMul.Multiply(input, rows.Length, _weights.LmHead, logits[..(rows.Length * _config.VocabSize)]);
+        if (_logitCap != 0f) SoftCap(logits[..(rows.Length * _config.VocabSize)], _logitCap);
     }
 }

@@ -50,9 +50,13 @@ public sealed record MemoryEstimate
         return floats * sizeof(float) * Math.Max(1, concurrentPasses);
     }
 
-    /// <summary>Small per-model copies: norm vectors and the rotary table.</summary>
-    public static long ModelOverheadBytes(LlamaConfig c) =>
-        ((2L * c.NumHiddenLayers + 1) * c.HiddenSize + 2L * Math.Min(c.MaxPositionEmbeddings, 4096) * c.HeadDim) * sizeof(float);
+    /// <summary>Small per-model copies: norm vectors, biases (the families that have them) and the rotary table.</summary>
+    public static long ModelOverheadBytes(LlamaConfig c)
+    {
+        long perLayer = (c.SandwichNorms ? 4L : 2L) * c.HiddenSize
+                        + (c.QkvBias ? c.QueryWidth + 2L * c.KeyValueWidth : 0) + (c.OutputBias ? c.HiddenSize : 0) + (c.QkNorm ? 2L * c.HeadDim : 0);
+        return (c.NumHiddenLayers * perLayer + c.HiddenSize + 2L * Math.Min(c.MaxPositionEmbeddings, 4096) * c.HeadDim) * sizeof(float);
+    }
 
     /// <summary>
     /// Loading a model for forward passes with the engine's token budget. Prompts are assumed to

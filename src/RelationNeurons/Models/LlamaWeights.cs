@@ -3,7 +3,12 @@ using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Models;
 
-/// <summary>The weights of one decoder block: views on the mapped files plus copied norm vectors.</summary>
+/// <summary>
+/// The weights of one decoder block: views on the mapped files plus copied norm vectors and biases.
+/// Norm weights are the factors the engine multiplies by: a family whose RMSNorm multiplies by
+/// (1 + weight) (Gemma) has the 1 added here, in float32, at load. The optional parts are present
+/// exactly when the config's traits ask for them.
+/// </summary>
 public sealed class LayerWeights
 {
     public required float[] InputNorm { get; init; }
@@ -11,10 +16,24 @@ public sealed class LayerWeights
     public required WeightMatrix K { get; init; }
     public required WeightMatrix V { get; init; }
     public required WeightMatrix O { get; init; }
+    /// <summary>The norm before the MLP: HF post_attention_layernorm (Gemma 2: pre_feedforward_layernorm).</summary>
     public required float[] PostAttentionNorm { get; init; }
     public required WeightMatrix Gate { get; init; }
     public required WeightMatrix Up { get; init; }
     public required WeightMatrix Down { get; init; }
+    /// <summary>q/k/v_proj biases (Qwen2, attention_bias).</summary>
+    public float[]? QBias { get; init; }
+    public float[]? KBias { get; init; }
+    public float[]? VBias { get; init; }
+    /// <summary>o_proj bias (attention_bias).</summary>
+    public float[]? OBias { get; init; }
+    /// <summary>Per-head RMSNorm weights over head_dim for queries and keys (Qwen3 q_norm, k_norm).</summary>
+    public float[]? QNorm { get; init; }
+    public float[]? KNorm { get; init; }
+    /// <summary>The norm on the attention output before the residual add (Gemma 2's post_attention_layernorm).</summary>
+    public float[]? AttentionOutputNorm { get; init; }
+    /// <summary>The norm on the MLP output before the residual add (Gemma 2's post_feedforward_layernorm).</summary>
+    public float[]? MlpOutputNorm { get; init; }
 }
 
 /// <summary>
@@ -70,16 +89,38 @@ public sealed class LlamaWeights
             if (info.Dtype is not (SafetensorsDtype.F32 or SafetensorsDtype.F16 or SafetensorsDtype.BF16))
                 throw new UserInputException($"{file.Path}: tensor '{name}' has dtype {info.Dtype}; expected F32, F16 or BF16");
             if (!info.Shape.SequenceEqual(shape.Select(s => (long)s)))
-                throw new UserInputException($"{file.Path}: tensor '{name}' has shape [{string.Join(", ", info.Shape)}] but config.json implies [{string.Join(", ", shape)}]");
+                throw new UserInputException($"{file.Path}: tensor '{name}' has shape [{string.Join(", ", info.Shape)}] but config.json implies [{string.Join(", ", shape)}]{LlamaTensorLayout.ShapeHint(name, config)}");
             return (file, info);
         }
 
         var layout = LlamaTensorLayout.HuggingFace;
-        // Projection biases (attention_bias / mlp_bias variants) would be silently ignored: refuse them.
-        foreach (string bias in layout.FirstLayerProjections(".bias"))
-            if (files.Contains(bias))
-                throw new UserInputException($"{files.Find(bias).File.Path}: tensor '{bias}' found; projections with bias are not supported");
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var weights = layout.Bind(config,
+            (name, rows, cols, heads) => { used.Add(name); return Matrix(name, rows, cols, heads); },
+            (name, length) => { used.Add(name); return Vector(name, length); },
+            () => (parameters, dtypes.Count == 1 ? dtypes.First().ToString() : "mixed"));
+        RefuseUnused(files, config, used);
+        return weights;
+    }
 
-        return layout.Bind(config, Matrix, Vector, () => (parameters, dtypes.Count == 1 ? dtypes.First().ToString() : "mixed"));
+    /// <summary>
+    /// A tensor nothing reads means the checkpoint is not what its config says (a Qwen3 checkpoint's
+    /// q_norm under a Llama config would otherwise run as Llama without a word): refuse it, by name.
+    /// Tolerated, as Hugging Face ignores them: saved rotary buffers (<c>rotary_emb.inv_freq</c>) and a
+    /// stored <c>lm_head.weight</c> when the head is tied to the embedding.
+    /// </summary>
+    private static void RefuseUnused(CheckpointFiles files, LlamaConfig config, HashSet<string> used)
+    {
+        foreach (var file in files.Files)
+            foreach (string name in file.Tensors.Keys.Order(StringComparer.Ordinal))
+            {
+                if (used.Contains(name) || !files.Contains(name) || name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal)) continue;
+                if (config.TieWordEmbeddings && name == LlamaTensorLayout.HuggingFace.LmHead) continue;
+                if (name.EndsWith(".bias", StringComparison.Ordinal))
+                    throw new UserInputException($"{file.Path}: tensor '{name}' found; projections with bias are not supported for {config.Architecture} " +
+                                                 "unless config.json says so (attention_bias)");
+                throw new UserInputException($"{file.Path}: tensor '{name}' is not part of a {config.Architecture} checkpoint as config.json describes it " +
+                                             "(nothing would read it); check the architecture and the family's keys in config.json");
+            }
     }
 }

@@ -39,7 +39,8 @@ public sealed class SafetensorsCheckpoint : IModelCheckpoint
         File.Exists(Path.Combine(Location, TokenizerLoader.TokenizerJson)) ||
         File.Exists(Path.Combine(Location, TokenizerLoader.SentencePieceModelFile));
 
-    public ITokenizer LoadTokenizer() => TokenizerLoader.Load(Location, Config.BosTokenId, Config.EosTokenIds);
+    /// <remarks>A config without BOS (Qwen's bos_token_id null or absent) gives none; the tokenizer files may still name one.</remarks>
+    public ITokenizer LoadTokenizer() => TokenizerLoader.Load(Location, Config.BosTokenId >= 0 ? Config.BosTokenId : null, Config.EosTokenIds);
 
     public void CheckWeights() => WeightValidator.CheckAll(_files);
 

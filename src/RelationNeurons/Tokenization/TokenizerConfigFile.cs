@@ -6,6 +6,9 @@ namespace RelationNeurons.Tokenization;
 /// <summary>The settings of a Hugging Face tokenizer_config.json that decide BOS/EOS.</summary>
 internal sealed record TokenizerConfigFile(bool? AddBosToken, string? BosToken, string? EosToken)
 {
+    /// <summary>clean_up_tokenization_spaces (absent: false, as transformers' fast tokenizers now default).</summary>
+    public bool CleanUpTokenizationSpaces { get; init; }
+
     public const string FileName = "tokenizer_config.json";
 
     /// <summary>Reads tokenizer_config.json from <paramref name="folder"/>; null when there is none.</summary>
@@ -32,7 +35,11 @@ internal sealed record TokenizerConfigFile(bool? AddBosToken, string? BosToken, 
             var cfg = doc.RootElement;
             if (cfg.ValueKind != JsonValueKind.Object) throw j.Error("top level is not a JSON object");
             bool? addBos = j.Optional(cfg, "add_bos_token") is null ? null : j.OptionalBool(cfg, "add_bos_token", "tokenizer_config", false);
-            return new TokenizerConfigFile(addBos, TokenContent(j, cfg, "bos_token"), TokenContent(j, cfg, "eos_token"));
+            return new TokenizerConfigFile(addBos, TokenContent(j, cfg, "bos_token"), TokenContent(j, cfg, "eos_token"))
+            {
+                CleanUpTokenizationSpaces = j.Optional(cfg, "clean_up_tokenization_spaces") is not null
+                                            && j.OptionalBool(cfg, "clean_up_tokenization_spaces", "tokenizer_config", false),
+            };
         }
         catch (InvalidOperationException e) { throw new UserInputException($"{source}: holds a string that is not valid text ({e.Message})"); }
     }

@@ -6,7 +6,9 @@ namespace RelationNeurons.Training;
 /// <summary>
 /// The Llama forward pass with every activation the backward pass needs kept, and the backward
 /// pass itself. Generic over the float type so that gradient checks run the very same code in
-/// float64; training uses float32.
+/// float64; training uses float32. Llama only: it is a second copy of the engine's forward pass
+/// without the other families' traits (norm offset, biases, q/k norms, soft-caps, windows), so a
+/// config of another family is refused here rather than trained as Llama.
 /// </summary>
 public sealed class TrainableLlama<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -19,6 +21,8 @@ public sealed class TrainableLlama<T> where T : unmanaged, IFloatingPointIeee754
 
     public TrainableLlama(LlamaConfig config, int maxSequenceLength, ParameterSet<T>? parameters = null)
     {
+        if (config.Family != ModelFamily.Llama || config.QkvBias || config.OutputBias)
+            throw new UserInputException($"the trainer runs LlamaForCausalLM without biases only, not {config.Architecture}{(config.QkvBias ? " with attention_bias" : "")}");
         Config = config;
         MaxSequenceLength = maxSequenceLength;
         Parameters = parameters ?? new ParameterSet<T>(config);

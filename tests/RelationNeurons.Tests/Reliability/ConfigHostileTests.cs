@@ -12,7 +12,7 @@ public sealed class ConfigHostileTests(ITestOutputHelper output)
     private const string Seed = "0N0XIzNsQ0O2";
     private const string Source = "hostile/config.json";
 
-    /// <summary>A Llama-2 style config (stories260k) and a Llama-3 style one (list of EOS ids, llama3 rope scaling, head_dim).</summary>
+    /// <summary>A Llama-2 style config (stories260k), a Llama-3 style one (list of EOS ids, llama3 rope scaling, head_dim), a Gemma 2 and a Qwen2 one.</summary>
     internal static readonly string[] ValidConfigs =
     [
         """
@@ -26,13 +26,26 @@ public sealed class ConfigHostileTests(ITestOutputHelper output)
          "high_freq_factor":4.0,"original_max_position_embeddings":8192},"tie_word_embeddings":true,"bos_token_id":128000,
          "eos_token_id":[128001,128008,128009],"torch_dtype":"bfloat16","hidden_act":"silu"}
         """,
+        """
+        {"architectures":["Gemma2ForCausalLM"],"model_type":"gemma2","hidden_size":64,"intermediate_size":128,"num_hidden_layers":4,
+         "num_attention_heads":4,"num_key_value_heads":2,"head_dim":32,"vocab_size":300,"query_pre_attn_scalar":32,
+         "attn_logit_softcapping":50.0,"final_logit_softcapping":30.0,"sliding_window":8,"hidden_activation":"gelu_pytorch_tanh",
+         "layer_types":["sliding_attention","full_attention","sliding_attention","full_attention"],"attention_bias":false}
+        """,
+        """
+        {"architectures":["Qwen2ForCausalLM"],"model_type":"qwen2","hidden_size":64,"intermediate_size":128,"num_hidden_layers":3,
+         "num_attention_heads":4,"num_key_value_heads":2,"vocab_size":300,"use_sliding_window":true,"sliding_window":16,
+         "max_window_layers":1,"rope_theta":1000000.0,"tie_word_embeddings":true,"bos_token_id":null,"eos_token_id":151643}
+        """,
     ];
 
     private static readonly string[] Fields =
     [
         "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "vocab_size",
         "max_position_embeddings", "rms_norm_eps", "rope_theta", "hidden_act", "tie_word_embeddings", "bos_token_id",
-        "eos_token_id", "torch_dtype", "head_dim", "rope_scaling",
+        "eos_token_id", "torch_dtype", "head_dim", "rope_scaling", "architectures", "model_type", "query_pre_attn_scalar",
+        "attn_logit_softcapping", "final_logit_softcapping", "sliding_window", "layer_types", "use_sliding_window",
+        "max_window_layers", "hidden_activation", "attention_bias", "rope_parameters",
     ];
 
     /// <summary>Parses and checks that an accepted config describes a model the engine can size.</summary>

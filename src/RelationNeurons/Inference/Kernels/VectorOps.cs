@@ -26,30 +26,96 @@ public static class VectorOps
     /// as a few percent of the step's matrix products). Chunks start at multiples of 16, so every
     /// element takes the same path as in one call: the split cannot change a bit.
     /// </summary>
-    public static unsafe void SiluMulParallel(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
+    public static void SiluMulParallel(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y) =>
+        GatedParallel(gate, up, y, gelu: false);
+
+    /// <summary>
+    /// y = gelu_tanh(gate) · up (GeGLU, Gemma): PyTorch's GELU with the tanh approximation,
+    /// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), computed as x / (1 + exp(−2·√(2/π)·(x + 0.044715·x³)))
+    /// (the same function: 0.5·(1 + tanh(u)) = sigmoid(2u)) with the exp of the SiLU path.
+    /// </summary>
+    public static void GeluTanhMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y) =>
+        GeluTanhMul(gate, up, y, KernelOptions.Simd);
+
+    /// <summary><see cref="GeluTanhMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> over a whole step, split as <see cref="SiluMulParallel"/>.</summary>
+    public static void GeluTanhMulParallel(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y) =>
+        GatedParallel(gate, up, y, gelu: true);
+
+    private static unsafe void GatedParallel(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, bool gelu)
     {
         int n = gate.Length;
-        if (up.Length != n || y.Length != n) throw new ArgumentException("SiluMul: length mismatch");
+        if (up.Length != n || y.Length != n) throw new ArgumentException("gated activation: length mismatch");
         int threads = n >= 2 * SiluChunk ? KernelOptions.MaxThreads : 1;
         if (threads <= 1)
         {
-            SiluMul(gate, up, y, KernelOptions.Simd);
+            if (gelu) GeluTanhMul(gate, up, y, KernelOptions.Simd);
+            else SiluMul(gate, up, y, KernelOptions.Simd);
             return;
         }
         fixed (float* g = gate, u = up, o = y)
-            KernelParallel.Run(new SiluMulJob(g, u, o, n), (n + SiluChunk - 1) / SiluChunk, threads);
+            KernelParallel.Run(new GatedJob(g, u, o, n, gelu), (n + SiluChunk - 1) / SiluChunk, threads);
     }
 
     private const int SiluChunk = 1 << 14;
 
-    private sealed unsafe class SiluMulJob(float* gate, float* up, float* y, int n) : ParallelJob
+    private sealed unsafe class GatedJob(float* gate, float* up, float* y, int n, bool gelu) : ParallelJob
     {
         private readonly float* _gate = gate, _up = up, _y = y;
 
         public override void Run(int item)
         {
             int start = item * SiluChunk, length = Math.Min(SiluChunk, n - start);
-            SiluMul(new ReadOnlySpan<float>(_gate + start, length), new ReadOnlySpan<float>(_up + start, length), new Span<float>(_y + start, length), KernelOptions.Simd);
+            var g = new ReadOnlySpan<float>(_gate + start, length);
+            var u = new ReadOnlySpan<float>(_up + start, length);
+            var o = new Span<float>(_y + start, length);
+            if (gelu) GeluTanhMul(g, u, o, KernelOptions.Simd);
+            else SiluMul(g, u, o, KernelOptions.Simd);
+        }
+    }
+
+    /// <summary>2·√(2/π) and 0.044715 of PyTorch's tanh-approximated GELU, in float32.</summary>
+    private const float GeluTwoBeta = (float)(2 * 0.7978845608028654), GeluKappa = 0.044715f;
+
+    internal static void GeluTanhMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, SimdLevel level)
+    {
+        int n = gate.Length;
+        if (up.Length != n || y.Length != n) throw new ArgumentException("GeluTanhMul: length mismatch");
+        level = KernelOptions.Cap(level);
+        ref float gr = ref MemoryMarshal.GetReference(gate);
+        ref float ur = ref MemoryMarshal.GetReference(up);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (level == SimdLevel.Vector512)
+        {
+            var one = Vector512<float>.One;
+            var kappa = Vector512.Create(GeluKappa);
+            var twoBeta = Vector512.Create(-GeluTwoBeta);
+            for (; i <= n - 16; i += 16)
+            {
+                var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
+                var inner = (g + kappa * (g * g * g)) * twoBeta;
+                var s = g / (one + VectorExp.Exp(inner));
+                (s * Vector512.LoadUnsafe(ref ur, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        else if (level == SimdLevel.Vector256)
+        {
+            var one = Vector256<float>.One;
+            var kappa = Vector256.Create(GeluKappa);
+            var twoBeta = Vector256.Create(-GeluTwoBeta);
+            for (; i <= n - 8; i += 8)
+            {
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)i);
+                var inner = (g + kappa * (g * g * g)) * twoBeta;
+                var s = g / (one + VectorExp.Exp(inner));
+                (s * Vector256.LoadUnsafe(ref ur, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float g = gate[i];
+            float inner = (g + GeluKappa * (g * g * g)) * -GeluTwoBeta;
+            y[i] = g / (1f + VectorExp.Exp(inner)) * up[i];
         }
     }
 

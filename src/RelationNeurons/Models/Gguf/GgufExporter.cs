@@ -22,6 +22,8 @@ public static class GgufExporter
     {
         string dir = ModelLocator.Resolve(model);
         var config = LlamaConfig.Load(Path.Combine(dir, "config.json"));
+        if (config.Family != ModelFamily.Llama)
+            throw new UserInputException($"{dir}: export-gguf writes LlamaForCausalLM checkpoints only; this one is {config.Architecture}");
         using var files = CheckpointFiles.Open(dir);
         var weights = LlamaWeights.Bind(files, config);
 
@@ -58,8 +60,8 @@ public static class GgufExporter
         if (!tokenizer)
         {
             // Without tokenizer.ggml.* the special ids still belong in the file.
-            w.AddUInt32("tokenizer.ggml.bos_token_id", (uint)config.BosTokenId);
-            w.AddUInt32("tokenizer.ggml.eos_token_id", (uint)config.EosTokenIds[0]);
+            if (config.BosTokenId >= 0) w.AddUInt32("tokenizer.ggml.bos_token_id", (uint)config.BosTokenId);
+            if (config.EosTokenIds.Count > 0) w.AddUInt32("tokenizer.ggml.eos_token_id", (uint)config.EosTokenIds[0]);
         }
 
         var fallbacks = new List<string>();

@@ -19,7 +19,7 @@ public static class GgufTokenizerExport
         string json = Path.Combine(folder, TokenizerLoader.TokenizerJson);
         string spm = Path.Combine(folder, TokenizerLoader.SentencePieceModelFile);
         // The loaded tokenizer supplies what the files decide (BOS/EOS, add_bos) exactly as the engine reads them.
-        ITokenizer? loaded = File.Exists(json) || File.Exists(spm) ? TokenizerLoader.Load(folder, config.BosTokenId, config.EosTokenIds) : null;
+        ITokenizer? loaded = File.Exists(json) || File.Exists(spm) ? TokenizerLoader.Load(folder, config.BosTokenId >= 0 ? config.BosTokenId : null, config.EosTokenIds) : null;
         if (loaded is null) return false;
         if (File.Exists(json)) FromTokenizerJson(w, json, loaded);
         else FromSentencePiece(w, SentencePieceModelReader.Load(spm), loaded);

@@ -115,6 +115,17 @@ public sealed class HfTokenizer : ITokenizer
         }
         Flush();
         if (!IsByteLevel && _stripLeadingSpace && text.Length > 0 && text[0] == ' ') text.Remove(0, 1);
-        return text.ToString();
+        return CleanUpTokenizationSpaces ? CleanUp(text.ToString()) : text.ToString();
     }
+
+    /// <summary>tokenizer_config.json's clean_up_tokenization_spaces (Llama 3: true): decoding then drops the spaces before punctuation and contractions.</summary>
+    public bool CleanUpTokenizationSpaces { get; init; }
+
+    /// <summary>transformers' clean_up_tokenization, replacement by replacement in its order.</summary>
+    internal static string CleanUp(string text) => text
+        .Replace(" .", ".", StringComparison.Ordinal).Replace(" ?", "?", StringComparison.Ordinal)
+        .Replace(" !", "!", StringComparison.Ordinal).Replace(" ,", ",", StringComparison.Ordinal)
+        .Replace(" ' ", "'", StringComparison.Ordinal).Replace(" n't", "n't", StringComparison.Ordinal)
+        .Replace(" 'm", "'m", StringComparison.Ordinal).Replace(" 's", "'s", StringComparison.Ordinal)
+        .Replace(" 've", "'ve", StringComparison.Ordinal).Replace(" 're", "'re", StringComparison.Ordinal);
 }

@@ -102,7 +102,10 @@ public static class HfTokenizerJsonReader
 
         bool sentencePieceStyle = !(preTokenizer?.IsByteLevel ?? false) && model.ByteFallback;
         bool addBos = configAddBos ?? template.AddsBos ?? sentencePieceStyle;
-        return new HfTokenizer(normalizer, preTokenizer, model, added, pieces, stripLeading, bos, eos, addBos);
+        return new HfTokenizer(normalizer, preTokenizer, model, added, pieces, stripLeading, bos, eos, addBos)
+        {
+            CleanUpTokenizationSpaces = config?.CleanUpTokenizationSpaces ?? false,
+        };
     }
 
     private static Dictionary<string, int> ReadVocab(JsonFields j, JsonElement node)

@@ -86,6 +86,50 @@ public class VectorOpsTests
         for (int i = 0; i < n; i++) Assert.Equal(y[i] * up2[i], y2[i]);
     }
 
+    /// <summary>PyTorch's gelu(approximate="tanh") in float64: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
+    private static double GeluTanhReference(double x) => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+
+    [Theory, MemberData(nameof(Levels))]
+    public void GeluTanhMulMatchesPyTorchsFormula(SimdLevel level)
+    {
+        // The kernel computes x / (1 + exp(-2u)), the same function as 0.5·x·(1 + tanh(u)).
+        int n = 4001;
+        var g = new float[n];
+        for (int i = 0; i < n; i++) g[i] = -30f + 60f * i / (n - 1);
+        g[0] = -1e20f; g[1] = 1e20f; g[2] = 0f; g[3] = -0f; g[4] = 1e-30f; g[5] = -3e13f;
+        var up = Enumerable.Repeat(1f, n).ToArray();
+        var y = new float[n];
+        VectorOps.GeluTanhMul(g, up, y, level);
+        for (int i = 0; i < n; i++)
+        {
+            double want = GeluTanhReference(g[i]);
+            Assert.True(Math.Abs(want - y[i]) <= 4e-7 * Math.Max(1, Math.Abs(want)), $"g={g[i]} got {y[i]} want {want}");
+            Assert.False(float.IsNaN(y[i]), $"g={g[i]} gives NaN");
+        }
+        var up2 = Random(n, 9);
+        var y2 = new float[n];
+        VectorOps.GeluTanhMul(g, up2, y2, level);
+        for (int i = 0; i < n; i++) Assert.Equal(y[i] * up2[i], y2[i]);
+        // Every level gives the scalar path's bits (rows keep their results whatever the batch's tail).
+        var scalar = new float[n];
+        VectorOps.GeluTanhMul(g, up2, scalar, SimdLevel.Scalar);
+        Assert.Equal(scalar, y2);
+    }
+
+    [Fact]
+    public void GeluTanhMulSplitOverThreadsIsBitIdenticalToOneCall()
+    {
+        var rng = new Random(6);
+        int n = 3 * 16384 + 7;
+        var g = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+        var up = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var whole = new float[n];
+        VectorOps.GeluTanhMul(g, up, whole);
+        var split = (float[])up.Clone();
+        VectorOps.GeluTanhMulParallel(g, split, split);
+        Assert.Equal(whole, split);
+    }
+
     [Theory, MemberData(nameof(Levels))]
     public void ExpIsWithinOneUlpOfCorrectlyRounded(SimdLevel level)
     {

@@ -52,4 +52,8 @@ public sealed record CumulativityPoint(
     double Accuracy,
     double AccuracyRandom,
     double? AccuracyCorrectBefore,
-    double? AccuracyRandomCorrectBefore);
+    double? AccuracyRandomCorrectBefore)
+{
+    /// <summary>With the k sweep: the mean accuracy of the other relations of the language (each relation's accuracy, averaged) with these units off; null otherwise.</summary>
+    public double? AccuracyOthers { get; init; }
+}

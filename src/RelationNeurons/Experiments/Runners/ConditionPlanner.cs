@@ -87,7 +87,8 @@ public sealed class ConditionPlanner
     /// <summary>
     /// The first <paramref name="count"/> units of r's ranking: below N a prefix of r's set, N the
     /// set itself (<see cref="Deactivated"/>), above N a prefix of the ranking beyond the set
-    /// (<see cref="CumulativityRanking"/>).
+    /// (<see cref="CumulativityRanking"/>). Evaluated on r's prompts in A, or with the k sweep on
+    /// every prompt of A (the other relations' accuracy is part of Fig 5).
     /// </summary>
     public ConditionRequest Prefix(string relation, string language, int count)
     {
@@ -97,8 +98,10 @@ public sealed class ConditionPlanner
         if (count < 1 || count > ranked.Count)
             throw new ArgumentOutOfRangeException(nameof(count), $"{count} units asked of the {ranked.Count} ranked for '{relation}' ({language})");
         var units = ranked.Neurons.Take(count).ToArray();
+        // The paper's k sweep (Fig 5) also follows the other relations' accuracy: the whole language is evaluated.
+        var scope = Options.Sweep == CumulativitySweep.KSweep ? LanguageScope(language) : RelationScope(relation, language);
         return new ConditionRequest(ConditionLabel.Deactivate(ConditionLabel.InLanguage(relation, language), $"{Inputs.Sets.Selection}{count}"),
-            RelationScope(relation, language), MakeIntervention(set, units, ranked.MedianOnPositives?.Take(count).ToArray()));
+            scope, MakeIntervention(set, units, ranked.MedianOnPositives?.Take(count).ToArray()));
     }
 
     /// <summary>
@@ -202,6 +205,9 @@ public sealed class ConditionPlanner
     /// <summary>Every test prompt of A, and r's test prompts in every other language.</summary>
     private IReadOnlyList<Prompt> SetScope(string relation, string language) =>
         Inputs.TestPrompts.Where(p => p.Language == language || p.Relation == relation).ToArray();
+
+    private IReadOnlyList<Prompt> LanguageScope(string language) =>
+        Inputs.TestPrompts.Where(p => p.Language == language).ToArray();
 
     private IReadOnlyList<Prompt> RelationScope(string relation, string language) =>
         Inputs.TestPrompts.Where(p => p.Language == language && p.Relation == relation).ToArray();

@@ -1,6 +1,7 @@
 using RelationNeurons.Experiments.Results;
 using RelationNeurons.Evaluation;
 using RelationNeurons.IO;
+using RelationNeurons.Method;
 
 namespace RelationNeurons.Experiments.Runners;
 
@@ -34,6 +35,13 @@ public sealed class CumulativityRunner : IExperimentRunner
                 yield return planner.Difference(rel, lang, from, to);
     }
 
+    /// <summary>The mean over the language's other relations of their accuracy in <paramref name="result"/> (null: no other relation).</summary>
+    private static double? OthersMean(EvaluationResult result, string relation, string language)
+    {
+        var others = result.Accuracy.Where(g => g.Language == language && g.Relation != relation).ToList();
+        return others.Count == 0 ? null : others.Average(g => g.Accuracy);
+    }
+
     /// <summary>Consecutive sweep points (the clean model left out): the ranges of the cumulativity check.</summary>
     private static IEnumerable<(int From, int To)> Ranges(ConditionPlanner planner, string relation, string language)
     {
@@ -56,7 +64,17 @@ public sealed class CumulativityRunner : IExperimentRunner
             var checks = Ranges(planner, rel, lang).Select(r => CumulativityCheckBuilder.Check(r.From, r.To,
                 pairing.Align(evaluation(planner.Prefix(rel, lang, r.From))), pairing.Align(evaluation(planner.Prefix(rel, lang, r.To))),
                 pairing.Align(evaluation(planner.Difference(rel, lang, r.From, r.To))))).ToList();
-            curves.Add(CumulativityBuilder.Build(rel, lang, size, ranked, planner.TotalUnits, clean, steps) with { Checks = checks });
+            var curve = CumulativityBuilder.Build(rel, lang, size, ranked, planner.TotalUnits, clean, steps) with { Checks = checks };
+            if (planner.Options.Sweep == CumulativitySweep.KSweep)
+            {
+                // Point 0 is the clean model; the others follow the steps in count order, as the builder made them.
+                var byCount = steps.ToDictionary(s => s.NeuronCount, s => s.Deactivated);
+                curve = curve with
+                {
+                    Points = curve.Points.Select(p => p with { AccuracyOthers = OthersMean(p.NeuronCount == 0 ? clean : byCount[p.NeuronCount], rel, lang) }).ToList(),
+                };
+            }
+            curves.Add(curve);
         }
         return curves.Count == 0
             ? (null, "no non-empty neuron set with test prompts in a cumulativity language")

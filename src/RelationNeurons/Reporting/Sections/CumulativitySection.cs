@@ -13,7 +13,7 @@ internal static class CumulativitySection
             "Each relation's units are ranked by expertise (average precision; for a selection of both ends, the top and bottom of the ranking taken in turn) " +
             "and growing prefixes of the ranking are deactivated: the paper's k values (10 … 50,000 of Llama-2-7B's 835,584 units) scaled to this model's unit count, " +
             "or multiples of the relation's selected set size N (--sweep scales), beyond the set along the same ranking. A random set of each size is the baseline; " +
-            "the random sets are nested like the prefixes.",
+            "the random sets are nested like the prefixes. With the k sweep, the last column is the mean accuracy of the language's other relations with the same units off (Fig 5's second curve).",
         };
         var reach = r.Curves.Where(c => c.Points.Count > 0).Select(c => c.Points.Max(p => p.NeuronCount)).ToArray();
         if (r.Curves.Any(c => c.Points.Count > 0 && c.Points.Max(p => p.NeuronCount) <= c.SetSize))
@@ -21,13 +21,14 @@ internal static class CumulativitySection
         if (r.Curves.FirstOrDefault(c => c.TotalUnits is > 0) is { TotalUnits: long total } && reach.Length > 0)
             paragraphs.Add($"The largest point deactivates {Format.Int(reach.Max())} units, {Format.Number(100.0 * reach.Max() / total, "0.##")}% of the model's {Format.Int(total)} units.");
         var tables = r.Curves.Select(c => new ReportTable($"{c.Relation} ({c.Language}), N = {c.SetSize} selected neurons",
-            ["× N", "neurons", "share of all units", "accuracy", "random", "accuracy, recalled before", "random, recalled before"],
+            ["× N", "neurons", "share of all units", "accuracy", "random", "accuracy, recalled before", "random, recalled before", "other relations (mean)"],
             c.Points.Select(p => (IReadOnlyList<string>)
             [
                 Format.Number(p.Scale, "0.###"), Format.Int(p.NeuronCount),
                 c.TotalUnits is > 0 ? Format.Number(100.0 * p.NeuronCount / c.TotalUnits.Value, "0.###") + "%" : "—",
                 Format.Percent(p.Accuracy), Format.Percent(p.AccuracyRandom),
                 p.AccuracyCorrectBefore is { } a ? Format.Percent(a) : "—", p.AccuracyRandomCorrectBefore is { } b ? Format.Percent(b) : "—",
+                p.AccuracyOthers is { } o ? Format.Percent(o) : "—",
             ]).ToList())).ToList();
         if (r.Ranges is { Count: > 0 } ranges)
         {

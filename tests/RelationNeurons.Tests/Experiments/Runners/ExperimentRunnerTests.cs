@@ -54,6 +54,24 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public void TheKSweepFollowsTheOtherRelationsAndChecksCumulativity()
+    {
+        var world = new RuleWorld();
+        var options = Options with { Sweep = CumulativitySweep.KSweep };
+        var outcomes = new ExperimentSuite(RuleWorld.Inputs, options, world, EvaluationStore.InMemory).Run([ExperimentKind.Cumulativity], null);
+        var result = Result<CumulativityResult>(outcomes);
+        var clean = world.Evaluate(ConditionLabel.Clean, RuleWorld.TestPrompts, null);
+        foreach (var curve in result.Curves)
+        {
+            var others = clean.Accuracy.Where(g => g.Language == curve.Language && g.Relation != curve.Relation).Average(g => g.Accuracy);
+            Assert.Equal(others, curve.Points[0].AccuracyOthers!.Value, 12);
+            Assert.All(curve.Points, p => Assert.NotNull(p.AccuracyOthers));
+            Assert.Equal(curve.Points.Count - 2, curve.Checks!.Count);
+        }
+        Assert.NotNull(result.Ranges);
+    }
+
+    [Fact]
     public void DetectionPromptsAreSampledPerRelationAndLanguage()
     {
         var sample = (Options with { DetectionPromptsPerRelation = 4 }).SampleDetectionPrompts(RuleWorld.TestPrompts);

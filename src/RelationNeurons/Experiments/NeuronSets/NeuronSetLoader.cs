@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RelationNeurons.Analysis;
+using RelationNeurons.Method;
 using RelationNeurons.Hooks;
 
 namespace RelationNeurons.Experiments.NeuronSets;
@@ -13,7 +14,7 @@ namespace RelationNeurons.Experiments.NeuronSets;
 /// </summary>
 public static class NeuronSetLoader
 {
-    public const string SelectionFormat = "relneurons-neuron-sets";
+    public const string SelectionFormat = Analysis.NeuronSets.FormatName;
 
     public static NeuronSetCollection Load(string path)
     {
@@ -23,7 +24,7 @@ public static class NeuronSetLoader
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String)
         {
             if (f.GetString() != SelectionFormat) throw new UserInputException($"{path}: unknown format '{f.GetString()}'");
-            return FromSelection(root, path);
+            return FromSelection(path);
         }
         return NeuronSetFile.Load(path);
     }
@@ -34,39 +35,22 @@ public static class NeuronSetLoader
         catch (JsonException e) { throw new UserInputException($"{path}: malformed JSON ({e.Message})", e); }
     }
 
-    private static NeuronSetCollection FromSelection(JsonElement root, string path)
+    /// <summary>The selection's file read as the one typed neuron-set record (<see cref="NeuronSets"/>), viewed as ranked sets.</summary>
+    private static NeuronSetCollection FromSelection(string path)
     {
-        try
+        var file = Analysis.NeuronSets.Load(path);
+        var sets = new List<RankedNeuronSet>();
+        foreach (var rel in file.Relations)
         {
-            string mode = root.GetProperty("mode").ToString().ToLowerInvariant();
-            var sets = new List<RankedNeuronSet>();
-            foreach (var rel in root.GetProperty("relations").EnumerateArray())
-            {
-                string relation = rel.GetProperty("relation").GetString()!;
-                string language = rel.TryGetProperty("language", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()!
-                    : throw new UserInputException($"{path}: the set of '{relation}' has no language; the experiments need sets found per language (expertise with same-language negatives)");
-                var top = new List<(NeuronId, float)>();
-                var bottom = new List<(NeuronId, float)>();
-                foreach (var u in rel.GetProperty("units").EnumerateArray())
-                {
-                    var id = NeuronId.Parse(u.GetProperty("neuron").GetString()!);
-                    float median = u.TryGetProperty("median_pos", out var m) && m.ValueKind == JsonValueKind.Number ? (float)m.GetDouble() : float.NaN;
-                    (u.TryGetProperty("end", out var e) && e.GetString() == "bottom" ? bottom : top).Add((id, median));
-                }
-                var ranked = Interleave(top, bottom);
-                var medians = ranked.Select(r => r.Item2).ToArray();
-                sets.Add(new RankedNeuronSet(relation, language, ranked.Select(r => r.Item1).ToArray(),
-                    medians.All(float.IsFinite) ? medians : null));
-            }
-            var taps = root.TryGetProperty("taps", out var t) && t.ValueKind == JsonValueKind.Array
-                ? t.EnumerateArray().Select(x => UnitSets.ParseSuffix(x.GetString()!)).ToArray()
-                : null;
-            return new NeuronSetCollection(sets, mode, taps);
+            string language = rel.Language ?? throw new UserInputException(
+                $"{path}: the set of '{rel.Relation}' has no language; the experiments need sets found per language (expertise with same-language negatives)");
+            var top = rel.Units.Where(u => u.End != "bottom").Select(u => (u.Id, (float)u.MedianPos)).ToList();
+            var bottom = rel.Units.Where(u => u.End == "bottom").Select(u => (u.Id, (float)u.MedianPos)).ToList();
+            var ranked = Interleave(top, bottom);
+            var medians = ranked.Select(r => r.Item2).ToArray();
+            sets.Add(new RankedNeuronSet(rel.Relation, language, ranked.Select(r => r.Id).ToArray(), medians.All(float.IsFinite) ? medians : null));
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new UserInputException($"{path}: not a valid neuron sets file ({e.Message})", e);
-        }
+        return new NeuronSetCollection(sets, ProtocolNames.Of(file.Mode), file.Taps.Select(UnitSets.ParseSuffix).ToArray());
     }
 
     /// <summary>Merges two ranked lists so that every prefix takes from each in proportion to its length.</summary>

@@ -237,7 +237,7 @@ public static class PromptSplitter
             Template = template,
             Subject = sample.Subject,
             Object = sample.Object,
-            Text = Prompt.Fill(template, sample.Subject),
+            Text = Prompt.Fill(template, sample.Subject) + relation.PromptSuffix,
             Answers = sample.Answers,
             Split = split,
         };

@@ -35,6 +35,15 @@ public sealed record Relation
     /// <summary>Templates with exactly one <c>{}</c> slot for the subject.</summary>
     public required IReadOnlyList<string> PromptTemplates { get; init; }
     /// <summary>
+    /// Text appended to every filled template (the file's <c>prompt_suffix</c>): an LRE file, which
+    /// names none, gets the paper's <see cref="PaperSuffix"/> ("The CEO of NVIDIA is" becomes
+    /// "The CEO of NVIDIA is? Answer:"); a project file gets none unless it says so.
+    /// </summary>
+    public string PromptSuffix { get; init; } = "";
+
+    /// <summary>The paper's prompt ending (§2.1).</summary>
+    public const string PaperSuffix = "? Answer:";
+    /// <summary>
     /// Further templates (one <c>{}</c> slot each) that identification prompts never use: test
     /// prompts with another wording of the same facts (the paper's P^eva-2, Fig 8). Usually empty.
     /// </summary>

@@ -140,6 +140,8 @@ public static class RelationReader
             kind = domain; // LRE: the subject's domain plays the role of our kind
 
         var templates = ReadTemplates(root, source, "prompt_templates", required: true);
+        // A file without an id is an LRE file: its prompts end the paper's way unless it says otherwise.
+        string suffix = OptionalString(root, "prompt_suffix", source) ?? (explicitId is null ? Relation.PaperSuffix : "");
         var alternative = ReadTemplates(root, source, "alternative_templates", required: false);
         var (samples, rows) = ReadSamples(root, source);
         var sentences = ReadObjectSentences(root, source);
@@ -152,6 +154,7 @@ public static class RelationReader
             Language = language,
             Kind = kind,
             PromptTemplates = templates,
+            PromptSuffix = suffix,
             AlternativeTemplates = alternative,
             Samples = samples,
             ObjectSentences = sentences,

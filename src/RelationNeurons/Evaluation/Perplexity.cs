@@ -17,7 +17,7 @@ public sealed record TextPerplexity(int Tokens, double NegativeLogLikelihood)
 /// Perplexities of a list of texts. <see cref="CorpusPerplexity"/> pools every predicted token of
 /// every text: exp(total NLL / total tokens), so long texts weigh more.
 /// <see cref="MeanTextPerplexity"/> is the plain mean of the per-text perplexities (each text
-/// weighs the same; the larger of the two by Jensen's inequality when texts differ).
+/// weighs the same; with texts of equal length never below the corpus value, by Jensen's inequality).
 /// </summary>
 public sealed record PerplexityResult(IReadOnlyList<TextPerplexity> Texts)
 {

@@ -55,7 +55,6 @@ public class PerplexityTests
         }
         AssertRelative(Math.Exp(total / tokens), batched.CorpusPerplexity);
         AssertRelative(batched.Texts.Average(t => Math.Exp(t.NegativeLogLikelihood / t.Tokens)), batched.MeanTextPerplexity);
-        Assert.True(batched.MeanTextPerplexity >= batched.CorpusPerplexity * (1 - 1e-12) || batched.Texts.Count == 1);
         var oneBatch = Perplexity.Compute(model, tokenizer, texts, batchTokens: 100_000);
         Assert.Equal(batched.Texts, oneBatch.Texts);
     }

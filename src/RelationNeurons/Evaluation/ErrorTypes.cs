@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using RelationNeurons.Inference;
+using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Evaluation;
 
@@ -104,6 +106,27 @@ public static class ErrorTypes
         return intervened.Outcomes.Where(o => !o.Correct && right.Contains((o.Relation, o.Language, o.FactId, o.Prompt)))
             .Select(o => new FlippedPrompt(o.Relation, o.Language, o.FactId, o.Prompt, subject(o), continuation(o))).ToList();
     }
+
+    /// <summary>
+    /// The continuations Table 4 classifies: <paramref name="maxNewTokens"/> (the paper's 20) greedy
+    /// tokens of each prompt text under <paramref name="intervention"/>, without stopping at a
+    /// newline (only at EOS, which is not part of the text), decoded. Prompts are encoded as the
+    /// <see cref="Evaluator"/> encodes them (BOS as the tokenizer's configuration says).
+    /// </summary>
+    public static IReadOnlyList<string> Continuations(LlamaModel model, ITokenizer tokenizer, IReadOnlyList<string> prompts,
+        Intervention? intervention, int maxNewTokens = DefaultNewTokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
+        if (prompts.Count == 0) return [];
+        var ids = prompts.Select(p => tokenizer.Encode(p, tokenizer.AddBosByDefault)).ToArray();
+        var eos = model.Config.EosTokenIds;
+        return model.Generate(ids, maxNewTokens, intervention?.ToHookSet())
+            .Select(g => tokenizer.Decode(g.NewIds.Length > 0 && eos.Contains(g.NewIds[^1]) ? g.NewIds.AsSpan(0, g.NewIds.Length - 1) : g.NewIds))
+            .ToList();
+    }
+
+    /// <summary>New tokens per continuation in the paper's Table 4.</summary>
+    public const int DefaultNewTokens = 20;
 
     /// <summary>The prompt without its "Answer:" suffix (and the "?", ":" and spaces before it).</summary>
     public static string Body(string prompt)

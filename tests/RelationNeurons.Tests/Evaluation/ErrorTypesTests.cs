@@ -1,4 +1,6 @@
 using RelationNeurons.Evaluation;
+using RelationNeurons.Hooks;
+using RelationNeurons.Tests.Experiments.Runners;
 
 namespace RelationNeurons.Tests.Evaluation;
 
@@ -79,6 +81,26 @@ public class ErrorTypesTests
         Assert.Empty(table[1].Examples[ErrorType.Other]);
         Assert.Equal(0, table[1].Counts[ErrorType.Other]);
         Assert.Equal("repeats the prompt", ErrorTypes.Label(ErrorType.RepeatsPrompt));
+    }
+
+    [Fact]
+    public void ContinuationsAreTwentyGreedyTokensUnderTheIntervention()
+    {
+        var world = MicroWorld.Instance;
+        using var model = world.LoadModel();
+        var tokenizer = world.LoadTokenizer();
+        var prompts = world.AllPrompts.Take(6).Select(p => p.Text).ToArray();
+        var intervention = Intervention.Deactivate(Enumerable.Range(0, 48).Select(i => new NeuronId(new HookPoint(1, TapKind.MlpPost), i)).ToArray());
+        var continuations = ErrorTypes.Continuations(model, tokenizer, prompts, intervention);
+        Assert.Equal(prompts.Length, continuations.Count);
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            var alone = model.Generate(tokenizer.Encode(prompts[i], tokenizer.AddBosByDefault), ErrorTypes.DefaultNewTokens, intervention.ToHookSet());
+            var ids = alone.NewIds.Where(id => !model.Config.EosTokenIds.Contains(id)).ToArray();
+            Assert.Equal(tokenizer.Decode(ids), continuations[i]);
+            Assert.True(alone.NewIds.Length == ErrorTypes.DefaultNewTokens || model.Config.EosTokenIds.Contains(alone.NewIds[^1]));
+        }
+        Assert.NotEqual(ErrorTypes.Continuations(model, tokenizer, prompts, null), continuations);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using RelationNeurons.Evaluation;
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference;
 using RelationNeurons.Tests.Experiments.Runners;
+using RelationNeurons.Tests.Models;
 
 namespace RelationNeurons.Tests.Evaluation;
 
@@ -72,6 +73,21 @@ public class PerplexityTests
         var hooks = intervention.ToHookSet();
         for (int i = 0; i < texts.Length; i += 3)
             AssertRelative(Direct(model, tokenizer.Encode(texts[i], addBos: true), hooks).Nll, off.Texts[i].NegativeLogLikelihood);
+    }
+
+    [SkippableFact]
+    public void StoriesModelTokenSequencesMatchTheDirectComputation()
+    {
+        using var model = LlamaModel.Load(StoriesFixture.Require());
+        var ids = StoriesFixture.MixedPrompts.Where(p => p.Length > 1).ToArray();
+        var result = Perplexity.Compute(model, ids, batchTokens: 12);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            var (n, nll) = Direct(model, ids[i], null);
+            Assert.Equal(n, result.Texts[i].Tokens);
+            AssertRelative(nll, result.Texts[i].NegativeLogLikelihood);
+        }
+        Assert.Throws<ArgumentException>(() => Perplexity.Compute(model, [[1]]));
     }
 
     [Fact]

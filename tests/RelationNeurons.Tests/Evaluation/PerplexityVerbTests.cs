@@ -56,6 +56,17 @@ public class PerplexityVerbTests
             using var doc3 = JsonDocument.Parse(off);
             Assert.Equal(40, doc3.RootElement.GetProperty("neurons").GetInt32());
             Assert.NotEqual(expected.CorpusPerplexity, doc3.RootElement.GetProperty("corpus_perplexity").GetDouble());
+
+            (code, string random, stderr) = Run("perplexity", "--model", World.ModelFolder, "--text", plain, "--neurons", sets, "--relation", "home_of",
+                "--set", "random:1", "--json");
+            Assert.True(code == 0, stderr);
+            using var doc4 = JsonDocument.Parse(random);
+            Assert.StartsWith("random:home_of@en", doc4.RootElement.GetProperty("condition").GetString());
+            Assert.Equal(40, doc4.RootElement.GetProperty("neurons").GetInt32());
+
+            (code, _, stderr) = Run("perplexity", "--model", World.ModelFolder, "--text", plain, "--relation", "home_of");
+            Assert.Equal(2, code);
+            Assert.Contains("--neurons", stderr);
         }
         finally { Directory.Delete(folder, true); }
     }

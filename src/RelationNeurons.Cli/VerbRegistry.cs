@@ -14,7 +14,7 @@ internal static class VerbRegistry
     private static readonly string[] HelpOrder =
     [
         "run", "relations", "prompts", "record", "expertise", "select", "evaluate", "experiment", "report",
-        "train", "info", "tokenize", "forward", "generate",
+        "perplexity", "train", "info", "tokenize", "forward", "generate",
     ];
 
     public static IEnumerable<Command> All()

@@ -60,7 +60,7 @@ internal static class EvaluateVerb
     }
 
 
-    private static (string Condition, Intervention? Intervention) Condition(string? neuronsPath, string? relation, string? language, string set,
+    internal static (string Condition, Intervention? Intervention) Condition(string? neuronsPath, string? relation, string? language, string set,
         InterventionValue value, ulong seed, RandomBaseline randomKind, LlamaModel model, IReadOnlyList<Prompt> prompts)
     {
         if (neuronsPath is null)

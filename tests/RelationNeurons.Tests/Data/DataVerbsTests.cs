@@ -32,10 +32,10 @@ public class DataVerbsTests
         Assert.Equal(12, capital.GetProperty("common_facts").GetInt32());
     }
 
-    [Fact]
+    [SkippableFact]
     public void RelationsJsonOfThePaperSetListsTheTwelveWithLreCountsAndSixLanguages()
     {
-        if (BuiltInPaths.FindRelations(BuiltInPaths.PaperRelations) is null) return;
+        Skip.If(BuiltInPaths.FindRelations(BuiltInPaths.PaperRelations) is null, "data/relations/paper not found; check not run");
         var (code, stdout, stderr) = Run("relations", "--relations", "paper", "--json");
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -56,10 +56,10 @@ public class DataVerbsTests
         Assert.Equal(494, company.GetProperty("facts").GetProperty("en").GetInt32()); // one fact per subject
     }
 
-    [Fact]
+    [SkippableFact]
     public void PromptsOfThePaperSetAreFiftyTestPromptsPerRelationAndLanguage()
     {
-        if (BuiltInPaths.FindRelations(BuiltInPaths.PaperRelations) is null) return;
+        Skip.If(BuiltInPaths.FindRelations(BuiltInPaths.PaperRelations) is null, "data/relations/paper not found; check not run");
         using var dir = new TempDir();
         var (code, stdout, stderr) = Run("prompts", "--relations", "paper", "--out", dir.Path, "--seed", "3", "--json");
         Assert.True(code == 0, stderr);

@@ -76,48 +76,8 @@ public static class VectorOps
     /// <summary>2·√(2/π) and 0.044715 of PyTorch's tanh-approximated GELU, in float32.</summary>
     private const float GeluTwoBeta = (float)(2 * 0.7978845608028654), GeluKappa = 0.044715f;
 
-    internal static void GeluTanhMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, SimdLevel level)
-    {
-        int n = gate.Length;
-        if (up.Length != n || y.Length != n) throw new ArgumentException("GeluTanhMul: length mismatch");
-        level = KernelOptions.Cap(level);
-        ref float gr = ref MemoryMarshal.GetReference(gate);
-        ref float ur = ref MemoryMarshal.GetReference(up);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (level == SimdLevel.Vector512)
-        {
-            var one = Vector512<float>.One;
-            var kappa = Vector512.Create(GeluKappa);
-            var twoBeta = Vector512.Create(-GeluTwoBeta);
-            for (; i <= n - 16; i += 16)
-            {
-                var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
-                var inner = (g + kappa * (g * g * g)) * twoBeta;
-                var s = g / (one + VectorExp.Exp(inner));
-                (s * Vector512.LoadUnsafe(ref ur, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        else if (level == SimdLevel.Vector256)
-        {
-            var one = Vector256<float>.One;
-            var kappa = Vector256.Create(GeluKappa);
-            var twoBeta = Vector256.Create(-GeluTwoBeta);
-            for (; i <= n - 8; i += 8)
-            {
-                var g = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                var inner = (g + kappa * (g * g * g)) * twoBeta;
-                var s = g / (one + VectorExp.Exp(inner));
-                (s * Vector256.LoadUnsafe(ref ur, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float g = gate[i];
-            float inner = (g + GeluKappa * (g * g * g)) * -GeluTwoBeta;
-            y[i] = g / (1f + VectorExp.Exp(inner)) * up[i];
-        }
-    }
+    internal static void GeluTanhMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, SimdLevel level) =>
+        GatedMul<GeluTanhArgument>(gate, up, y, level);
 
     /// <summary>Σ a[i]·b[i].</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Dot(a, b, KernelOptions.Simd);
@@ -227,10 +187,41 @@ public static class VectorOps
         return s;
     }
 
-    internal static void SiluMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, SimdLevel level)
+    internal static void SiluMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, SimdLevel level) =>
+        GatedMul<SiluArgument>(gate, up, y, level);
+
+    /// <summary>
+    /// The exponent a(g) of a gate written as g / (1 + exp(a(g))): SiLU is a = −g; PyTorch's
+    /// tanh-approximated GELU is a = −2·√(2/π)·(g + 0.044715·g³), since
+    /// 0.5·(1 + tanh(z)) = 1 / (1 + exp(−2z)). One small operator per activation over one driver.
+    /// </summary>
+    private interface IGateArgument
+    {
+        static abstract Vector512<float> Of(Vector512<float> g);
+        static abstract Vector256<float> Of(Vector256<float> g);
+        static abstract float Of(float g);
+    }
+
+    private readonly struct SiluArgument : IGateArgument
+    {
+        public static Vector512<float> Of(Vector512<float> g) => -g;
+        public static Vector256<float> Of(Vector256<float> g) => -g;
+        public static float Of(float g) => -g;
+    }
+
+    private readonly struct GeluTanhArgument : IGateArgument
+    {
+        public static Vector512<float> Of(Vector512<float> g) => (g + Vector512.Create(GeluKappa) * (g * g * g)) * Vector512.Create(-GeluTwoBeta);
+        public static Vector256<float> Of(Vector256<float> g) => (g + Vector256.Create(GeluKappa) * (g * g * g)) * Vector256.Create(-GeluTwoBeta);
+        public static float Of(float g) => (g + GeluKappa * (g * g * g)) * -GeluTwoBeta;
+    }
+
+    /// <summary>y = g / (1 + exp(a(g))) · up, elementwise, with the exp the softmax uses.</summary>
+    private static void GatedMul<TArgument>(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, SimdLevel level)
+        where TArgument : struct, IGateArgument
     {
         int n = gate.Length;
-        if (up.Length != n || y.Length != n) throw new ArgumentException("SiluMul: length mismatch");
+        if (up.Length != n || y.Length != n) throw new ArgumentException($"{typeof(TArgument).Name}: length mismatch");
         level = KernelOptions.Cap(level);
         ref float gr = ref MemoryMarshal.GetReference(gate);
         ref float ur = ref MemoryMarshal.GetReference(up);
@@ -242,7 +233,7 @@ public static class VectorOps
             for (; i <= n - 16; i += 16)
             {
                 var g = Vector512.LoadUnsafe(ref gr, (nuint)i);
-                var s = g / (one + VectorExp.Exp(-g));
+                var s = g / (one + VectorExp.Exp(TArgument.Of(g)));
                 (s * Vector512.LoadUnsafe(ref ur, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
             }
         }
@@ -252,14 +243,14 @@ public static class VectorOps
             for (; i <= n - 8; i += 8)
             {
                 var g = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                var s = g / (one + VectorExp.Exp(-g));
+                var s = g / (one + VectorExp.Exp(TArgument.Of(g)));
                 (s * Vector256.LoadUnsafe(ref ur, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float g = gate[i];
-            y[i] = g / (1f + VectorExp.Exp(-g)) * up[i];
+            y[i] = g / (1f + VectorExp.Exp(TArgument.Of(g))) * up[i];
         }
     }
 

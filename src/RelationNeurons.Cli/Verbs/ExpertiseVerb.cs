@@ -34,14 +34,15 @@ internal static class ExpertiseVerb
         {
             int top = parse.GetValue(topCsv);
             if (top < 0) throw new UserInputException($"--top-csv must be ≥ 0, got {top}");
+            var chosen = protocol.Resolve(parse);
             var options = new ExpertiseOptions
             {
                 Scope = parse.GetValue(allLanguages) ? NegativeScope.AllLanguages : NegativeScope.SameLanguage,
                 TopCsv = top,
                 MaxThreads = parse.GetValue(threads) is > 0 and var t ? t : -1,
                 Relations = SplitList(parse.GetValue(relations)),
-                Negatives = protocol.Resolve(parse).Negatives,
-                NegativesPerPositive = protocol.Resolve(parse).NegativesPerPositive,
+                Negatives = chosen.Negatives,
+                NegativesPerPositive = chosen.NegativesPerPositive,
                 Seed = parse.GetValue(seed),
             };
             string recordDir = parse.GetValue(record)!, outDir = parse.GetValue(output)!;

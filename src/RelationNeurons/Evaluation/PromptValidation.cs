@@ -43,11 +43,18 @@ public static class PromptValidation
             progress?.Report((first + part.Length, prompts.Count));
         }
         var kept = prompts.Where((_, i) => outcomes[i].Correct).ToList();
-        var counts = prompts.Select((p, i) => (p.Relation, p.Language, outcomes[i].Correct))
-            .GroupBy(x => (x.Relation, x.Language))
-            .OrderBy(g => g.Key.Relation, StringComparer.Ordinal).ThenBy(g => g.Key.Language, StringComparer.Ordinal)
-            .Select(g => new ValidationCount(g.Key.Relation, g.Key.Language, g.Count(), g.Count(x => x.Correct)))
-            .ToList();
+        var counts = Counts(prompts, i => outcomes[i].Correct);
         return new ValidationResult(kept, counts, outcomes);
     }
+
+    /// <summary>What validation switched off gives: every prompt kept, counted the same way.</summary>
+    public static ValidationResult KeepAll(IReadOnlyList<Prompt> prompts) => new(prompts, Counts(prompts, _ => true), []);
+
+    /// <summary>Prompts per (relation, language), sorted, before and after (those <paramref name="kept"/> says, by index).</summary>
+    private static List<ValidationCount> Counts(IReadOnlyList<Prompt> prompts, Func<int, bool> kept) =>
+        prompts.Select((p, i) => (p.Relation, p.Language, Kept: kept(i)))
+            .GroupBy(x => (x.Relation, x.Language))
+            .OrderBy(g => g.Key.Relation, StringComparer.Ordinal).ThenBy(g => g.Key.Language, StringComparer.Ordinal)
+            .Select(g => new ValidationCount(g.Key.Relation, g.Key.Language, g.Count(), g.Count(x => x.Kept)))
+            .ToList();
 }

@@ -46,15 +46,6 @@ public static class ProtocolNames
         throw new UserInputException($"--negatives '{text}' is not one of: 4x (or any Nx: N × positives, sampled), all");
     }
 
-    public static IEnumerable<string> Names(Type enumType) =>
-        enumType == typeof(UnitSet) ? UnitSets.Select(p => p.Name)
-        : enumType == typeof(SelectionMode) ? Modes.Select(p => p.Name)
-        : enumType == typeof(AnswerMatch) ? Matches.Select(p => p.Name)
-        : enumType == typeof(RandomBaseline) ? Randoms.Select(p => p.Name)
-        : enumType == typeof(CumulativitySweep) ? Sweeps.Select(p => p.Name)
-        : enumType == typeof(ProtocolName) ? Protocols.Select(p => p.Name)
-        : throw new ArgumentException($"{enumType.Name} has no names here", nameof(enumType));
-
     private static string Name<T>((T Value, string Name)[] table, T value) where T : struct, Enum
     {
         foreach (var (v, n) in table) if (EqualityComparer<T>.Default.Equals(v, value)) return n;

@@ -28,12 +28,7 @@ public sealed class ValidationStage : IRunStage
                 new SyncProgress<(int Done, int Total)>(p => progress.Report(new StageProgress((double)p.Done / Math.Max(1, p.Total), $"{p.Done:N0}/{p.Total:N0} prompts"))),
                 cancellationToken);
         }
-        else
-        {
-            var counts = prompts.GroupBy(p => (p.Relation, p.Language)).OrderBy(g => g.Key.Relation, StringComparer.Ordinal)
-                .ThenBy(g => g.Key.Language, StringComparer.Ordinal).Select(g => new ValidationCount(g.Key.Relation, g.Key.Language, g.Count(), g.Count())).ToList();
-            result = new ValidationResult(prompts, counts, []);
-        }
+        else result = PromptValidation.KeepAll(prompts);
 
         var skipped = result.Emptied.Select(c => $"{c.Relation} ({c.Language}): none of its {c.Before} detection prompts answered right").ToList();
         var kept = result.Kept;

@@ -61,27 +61,30 @@ public sealed class ConditionPlanner
 
     /// <summary>r's set found in A deactivated, on r's validated detection prompts in A.</summary>
     public ConditionRequest DetectionDeactivated(string relation, string language) =>
-        new(DeactivatedLabel(relation, language) + "/detection", DetectionPromptsOf(relation, language), Deactivated(relation, language).Intervention);
+        new(DeactivatedLabel(relation, language) + "/detection", DetectionPromptsOf(relation, language), SetIntervention(relation, language));
 
     public ConditionRequest DetectionRandom(string relation, string language, long seed) =>
         new(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language) + "/detection", seed), DetectionPromptsOf(relation, language),
-            Random(relation, language, seed).Intervention);
+            RandomIntervention(relation, language, seed));
 
     /// <summary>r's set found in A, deactivated.</summary>
-    public ConditionRequest Deactivated(string relation, string language)
+    public ConditionRequest Deactivated(string relation, string language) =>
+        new(DeactivatedLabel(relation, language), SetScope(relation, language), SetIntervention(relation, language));
+
+    private Intervention SetIntervention(string relation, string language)
     {
         var set = Inputs.Sets.Get(relation, language);
-        return new ConditionRequest(DeactivatedLabel(relation, language), SetScope(relation, language),
-            MakeIntervention(set, set.Neurons, set.MedianOnPositives));
+        return MakeIntervention(set, set.Neurons, set.MedianOnPositives);
     }
 
     /// <summary>A random set (<see cref="ExperimentOptions.Random"/>) of the size of r's set found in A.</summary>
-    public ConditionRequest Random(string relation, string language, long seed)
+    public ConditionRequest Random(string relation, string language, long seed) =>
+        new(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language), seed), SetScope(relation, language), RandomIntervention(relation, language, seed));
+
+    private Intervention RandomIntervention(string relation, string language, long seed)
     {
         var set = Inputs.Sets.Get(relation, language);
-        var units = CounterpartsOf(set, seed);
-        return new ConditionRequest(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language), seed), SetScope(relation, language),
-            MakeIntervention(set, units, null));
+        return MakeIntervention(set, CounterpartsOf(set, seed), null);
     }
 
     /// <summary>

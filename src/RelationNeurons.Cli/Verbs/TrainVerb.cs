@@ -35,9 +35,11 @@ internal static class TrainVerb
         var keep = new Option<bool>("--keep-checkpoint") { Description = "keep the resumable checkpoint after export" };
         var evalOnly = new Option<bool>("--eval-only") { Description = "do not train: measure the greedy recall of the model in --out on the test facts" };
         var noEval = new Option<bool>("--no-eval") { Description = "skip the recall measurement after training" };
+        var prepareOnly = new Option<bool>("--prepare-only") { Description = "build the training text and tokenizer in --out, print their sizes, do not train" };
+        var detectionFacts = new Option<int>("--detection-facts") { Description = "facts taught per relation besides the test facts, where the relation file fixes the split (the paper set); 0 = all", DefaultValueFactory = _ => defaults.DetectionFactsPerRelation ?? 0 };
         var command = new Command("train", "train a small Llama model on relation facts (the embedded demo model)")
         {
-            relations, output, layers, hidden, heads, kvHeads, intermediate, vocab, steps, batch, lr, warmup, seed, answerWeight, dtype, resume, keep, evalOnly, noEval,
+            relations, output, layers, hidden, heads, kvHeads, intermediate, vocab, steps, batch, lr, warmup, seed, answerWeight, dtype, resume, keep, evalOnly, noEval, prepareOnly, detectionFacts,
         };
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -56,6 +58,7 @@ internal static class TrainVerb
                 OutputFolder = parse.GetValue(output)!,
                 Layers = Positive(layers), Hidden = Positive(hidden), Heads = Positive(heads), KeyValueHeads = Positive(kvHeads),
                 Intermediate = Positive(intermediate), Vocab = Positive(vocab),
+                DetectionFactsPerRelation = parse.GetValue(detectionFacts) is var d && d > 0 ? d : d == 0 ? null : throw new UserInputException($"--detection-facts must be 0 (all) or positive, got {d}"),
                 Trainer = defaults.Trainer with
                 {
                     Steps = Positive(steps), BatchSize = Positive(batch), LearningRate = rate,
@@ -68,19 +71,34 @@ internal static class TrainVerb
                 KeepCheckpoint = parse.GetValue(keep),
             };
             if (parse.GetValue(evalOnly)) return Evaluate(options);
+            if (parse.GetValue(prepareOnly)) return Prepare(options);
             int rc = Run(options, cancel);
             return parse.GetValue(noEval) ? rc : Evaluate(options);
         })));
         return command;
     }
 
-    private static int Run(TrainingRunOptions options, CancellationToken cancel)
+    private static TrainingRun.Prepared PrepareAndDescribe(TrainingRunOptions options)
     {
         TrainingRun.Validate(options);
         var console = Consoles.Stderr();
         console.MarkupLine($"[grey]building the training text from {Markup.Escape(options.RelationsPath)} and the tokenizer (vocab {options.Vocab})…[/]");
         var prepared = TrainingRun.Prepare(options);
-        console.MarkupLine($"[grey]{prepared.Encoded.Sequences.Count} sequences, {prepared.Encoded.Tokens} tokens ({prepared.Encoded.Dropped} longer than {options.Trainer.MaxSequenceLength} dropped); vocabulary {prepared.Config.VocabSize}[/]");
+        console.MarkupLine($"[grey]{prepared.Encoded.Sequences.Count} sequences, {prepared.Encoded.Tokens} tokens ({prepared.Encoded.Dropped} longer than {options.Trainer.MaxSequenceLength} dropped); vocabulary {prepared.Config.VocabSize}; " +
+            $"documents: {string.Join(", ", prepared.Documents.GroupBy(d => d.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}[/]");
+        return prepared;
+    }
+
+    private static int Prepare(TrainingRunOptions options)
+    {
+        PrepareAndDescribe(options);
+        return 0;
+    }
+
+    private static int Run(TrainingRunOptions options, CancellationToken cancel)
+    {
+        var console = Consoles.Stderr();
+        var prepared = PrepareAndDescribe(options);
 
         TrainingSummary summary;
         bool interactive = !Console.IsErrorRedirected;

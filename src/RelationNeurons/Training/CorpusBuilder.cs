@@ -48,7 +48,7 @@ public static class CorpusBuilder
             foreach (var fact in rel.Facts)
             {
                 foreach (string template in rel.Templates)
-                    docs.Add(Statement(template, fact, "statement"));
+                    docs.Add(Statement(template, fact, "statement", rel.Language));
                 for (int i = 0; i < options.FramedStatementsPerFact; i++)
                     docs.Add(Framed(rel, fact, phrases, rng));
                 if (rel.Facts.Count > 2 && rng.NextDouble() < options.ContextShare)
@@ -66,7 +66,7 @@ public static class CorpusBuilder
             var phrases = CorpusPhrases.For(lang);
             docs.Add((i / languages.Length % 3) switch
             {
-                0 when entities[lang].Length > 0 => Generic(EntitySentence(phrases, entities[lang], rng) + " " + EntitySentence(phrases, entities[lang], rng), "entity"),
+                0 when entities[lang].Length > 0 => Generic(EntitySentence(phrases, entities[lang], rng) + phrases.Punctuation.Space + EntitySentence(phrases, entities[lang], rng), "entity"),
                 1 => Generic(Counting(phrases, rng), "counting"),
                 _ => Generic(Story(phrases, rng), "story"),
             });
@@ -74,11 +74,12 @@ public static class CorpusBuilder
         return docs;
     }
 
-    /// <summary>"{prompt} {object}." with the object marked as the answer span.</summary>
-    public static CorpusDocument Statement(string template, Fact fact, string kind)
+    /// <summary>"{prompt} {object}." (Latin scripts) or "{prompt}{object}。" (Chinese, Japanese) with the object marked as the answer span.</summary>
+    public static CorpusDocument Statement(string template, Fact fact, string kind, string language = "en")
     {
-        string prompt = Fill(template, fact.Subject);
-        return new CorpusDocument($"{prompt} {fact.Object}.", [new TextSpan(prompt.Length + 1, prompt.Length + 1 + fact.Object.Length)], kind);
+        var punctuation = CorpusPhrases.For(language).Punctuation;
+        string prompt = Fill(template, fact.Subject) + punctuation.Space;
+        return new CorpusDocument(prompt + fact.Object + punctuation.FullStop, [new TextSpan(prompt.Length, prompt.Length + fact.Object.Length)], kind);
     }
 
     public static string Fill(string template, string subject)
@@ -90,13 +91,14 @@ public static class CorpusBuilder
 
     private static CorpusDocument Framed(FactRelation rel, Fact fact, CorpusPhrases phrases, SplitMix64 rng)
     {
-        var s = Statement(rel.Templates[rng.NextInt(rel.Templates.Count)], fact, "framed");
+        var s = Statement(rel.Templates[rng.NextInt(rel.Templates.Count)], fact, "framed", rel.Language);
+        string space = phrases.Punctuation.Space;
         if (rng.NextInt(2) == 0)
         {
-            string prefix = phrases.StatementPrefixes[rng.NextInt(phrases.StatementPrefixes.Length)] + " ";
+            string prefix = phrases.StatementPrefixes[rng.NextInt(phrases.StatementPrefixes.Length)] + space;
             return new CorpusDocument(prefix + s.Text, s.AnswerSpans.Select(a => new TextSpan(a.Start + prefix.Length, a.End + prefix.Length)).ToArray(), "framed");
         }
-        return s with { Text = s.Text + " " + phrases.StatementSuffixes[rng.NextInt(phrases.StatementSuffixes.Length)] };
+        return s with { Text = s.Text + space + phrases.StatementSuffixes[rng.NextInt(phrases.StatementSuffixes.Length)] };
     }
 
     /// <summary>Two other facts of the relation, then this one: the relation as a pattern in context.</summary>
@@ -110,10 +112,11 @@ public static class CorpusBuilder
             var f = rel.Facts[rng.NextInt(rel.Facts.Count)];
             if (!ReferenceEquals(f, fact) && !others.Contains(f)) others.Add(f);
         }
+        string space = CorpusPhrases.For(rel.Language).Punctuation.Space;
         foreach (var f in others.Append(fact))
         {
-            if (text.Length > 0) text.Append(' ');
-            var s = Statement(rel.Templates[rng.NextInt(rel.Templates.Count)], f, "context");
+            if (text.Length > 0) text.Append(space);
+            var s = Statement(rel.Templates[rng.NextInt(rel.Templates.Count)], f, "context", rel.Language);
             foreach (var a in s.AnswerSpans) spans.Add(new TextSpan(a.Start + text.Length, a.End + text.Length));
             text.Append(s.Text);
         }
@@ -133,10 +136,10 @@ public static class CorpusBuilder
         if (rng.NextInt(2) == 0)
         {
             var digits = Enumerable.Range(start + 1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return string.Join(", ", digits) + ".";
+            return string.Join(p.Punctuation.ListSeparator, digits) + p.Punctuation.FullStop;
         }
         string first = char.ToUpperInvariant(words[0][0]) + words[0][1..];
-        return string.Join(", ", words.Skip(1).Prepend(first)) + ".";
+        return string.Join(p.Punctuation.ListSeparator, words.Skip(1).Prepend(first)) + p.Punctuation.FullStop;
     }
 
     private static string Story(CorpusPhrases p, SplitMix64 rng)
@@ -152,7 +155,7 @@ public static class CorpusBuilder
             parts.Add(t.Replace("{name2}", name2).Replace("{name}", name).Replace("{animal}", animal)
                 .Replace("{color}", color).Replace("{food}", food).Replace("{n}", Pick(p.NumberWords[1..6], rng)));
         }
-        return string.Join(" ", parts);
+        return string.Join(p.Punctuation.Space, parts);
     }
 
     private static string Pick(string[] items, SplitMix64 rng) => items[rng.NextInt(items.Length)];

@@ -1,5 +1,6 @@
 using RelationNeurons.Data;
 using RelationNeurons.Inference;
+using RelationNeurons.Method;
 using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Training;
@@ -12,12 +13,13 @@ public sealed record RecallScore(string Relation, string Language, int Correct, 
 
 /// <summary>
 /// Measures what a saved model knows, through the engine (the path every user of the model takes):
-/// the test prompts of the default split, greedy continuation of a few tokens, correct when the
-/// continuation starts with an accepted answer (<see cref="AnswerMatcher"/>).
+/// the test prompts of the default split (the paper set's P^eva), answered as the paper's
+/// protocol answers them: greedy, <see cref="NewTokens"/> new tokens decoded together, correct
+/// when the trimmed text is a prefix of an accepted answer (<see cref="AnswerPrefix"/>).
 /// </summary>
 public static class RecallEvaluator
 {
-    public const int NewTokens = 8;
+    public static readonly int NewTokens = Protocol.Paper.MaxNewTokens;
 
     /// <param name="maxFactsPerRelation">evaluate only the first N test facts of each relation and language (a quick sample); null = all</param>
     public static IReadOnlyList<RecallScore> Evaluate(LlamaModel model, ITokenizer tokenizer, RelationSet relations,
@@ -29,10 +31,9 @@ public static class RecallEvaluator
             .ToList();
         var prompts = chosen.Select(p => tokenizer.Encode(p.Text, addBos: true)).ToList();
         var results = model.Generate(prompts, NewTokens);
-        var matcher = AnswerMatcher.Default;
         var correct = new bool[chosen.Count];
         for (int i = 0; i < chosen.Count; i++)
-            correct[i] = matcher.IsCorrect(tokenizer.Decode(results[i].NewIds), chosen[i].Answers, chosen[i].Language);
+            correct[i] = AnswerPrefix.IsCorrect(tokenizer.Decode(results[i].NewIds), chosen[i].Answers);
         return chosen.Select((p, i) => (p, ok: correct[i]))
             .GroupBy(x => x.p.RelationKey)
             .Select(g => new RecallScore(g.Key.Id, g.Key.Language, g.Count(x => x.ok), g.Count()))

@@ -4,6 +4,7 @@ using RelationNeurons.Data;
 using RelationNeurons.IO;
 using RelationNeurons.Models;
 using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Randomness;
 using RelationNeurons.Tokenization;
 using RelationNeurons.Tokenization.Training;
 
@@ -19,6 +20,11 @@ public sealed record TrainingRunOptions
     public int Heads { get; init; } = 8;
     public int KeyValueHeads { get; init; } = 4;
     public int Intermediate { get; init; } = 512;
+    /// <summary>
+    /// Facts besides the test facts taught per relation whose file fixes the split (the paper set:
+    /// P^eva in every language plus this many detection facts); null = all. See <see cref="TrainingRun.ToFactRelations"/>.
+    /// </summary>
+    public int? DetectionFactsPerRelation { get; init; } = 250;
     /// <summary>Size of the BPE vocabulary trained on the corpus.</summary>
     public int Vocab { get; init; } = 2048;
     public TrainerOptions Trainer { get; init; } = new();
@@ -49,6 +55,11 @@ public static class TrainingRun
 {
     public const string CheckpointFile = "training.ckpt";
     public const string SummaryFile = "training_summary.json";
+    /// <summary>
+    /// The training text as it was taught, one JSON object per line (<c>{"kind": …, "text": …}</c>),
+    /// kept beside the model: the corpus whose fact frequencies App E counts.
+    /// </summary>
+    public const string CorpusFile = "training_corpus.jsonl";
 
     public sealed record Prepared(LlamaConfig Config, ITokenizer Tokenizer, List<CorpusDocument> Documents, CorpusEncoder.Result Encoded);
 
@@ -57,8 +68,10 @@ public static class TrainingRun
     {
         Validate(o);
         var set = RelationReader.Load(o.RelationsPath);
-        var relations = ToFactRelations(set);
+        var relations = ToFactRelations(set, o.DetectionFactsPerRelation, o.Trainer.Seed);
         var docs = CorpusBuilder.Build(relations, o.Corpus);
+        Directory.CreateDirectory(o.OutputFolder);
+        WriteCorpus(Path.Combine(o.OutputFolder, CorpusFile), docs);
         string tokenizerJson = Path.Combine(o.OutputFolder, TokenizerLoader.TokenizerJson);
         bool reuse = o.Resume && File.Exists(Path.Combine(o.OutputFolder, CheckpointFile)) && File.Exists(tokenizerJson);
         if (!reuse)
@@ -86,8 +99,30 @@ public static class TrainingRun
         return new Prepared(config, tokenizer, docs, encoded);
     }
 
-    public static IReadOnlyList<FactRelation> ToFactRelations(RelationSet set) =>
-        set.All.Select(r => new FactRelation(r.Id, r.Language, r.PromptTemplates, r.Samples.Select(s => new Fact(s.Subject, s.Object)).ToArray())).ToArray();
+    /// <summary>
+    /// What the model is taught of each relation: every template (the prompt templates and the
+    /// alternative ones, each with the prompt suffix, so statements read as the prompts do) and
+    /// its facts. Where the file fixes a test split (the paper's P^eva), all test facts and at most
+    /// <paramref name="detectionFactsPerRelation"/> others, drawn by a seeded shuffle of their ids
+    /// per relation; the model then knows a known share of the detection facts, and validation
+    /// has something to keep and something to drop. Without a fixed split, every fact.
+    /// </summary>
+    public static IReadOnlyList<FactRelation> ToFactRelations(RelationSet set, int? detectionFactsPerRelation = null, ulong seed = 1) =>
+        set.All.Select(r => new FactRelation(r.Id, r.Language,
+                r.PromptTemplates.Concat(r.AlternativeTemplates).Select(t => t + r.PromptSuffix).ToArray(),
+                TaughtSamples(r, detectionFactsPerRelation, seed).Select(s => new Fact(s.Subject, s.Object)).ToArray()))
+            .ToArray();
+
+    private static IEnumerable<RelationSample> TaughtSamples(Relation relation, int? detectionFactsPerRelation, ulong seed)
+    {
+        var test = relation.FixedTestFacts;
+        if (test is null || detectionFactsPerRelation is not int limit) return relation.Samples;
+        var detectionIds = relation.Samples.Where(s => !test.Contains(s.Id)).Select(s => s.Id)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        SplitMix64.ForStream(seed, "taught-detection-facts/" + relation.Id).Shuffle(detectionIds.AsSpan());
+        var taught = detectionIds.Take(limit).Concat(test).ToHashSet(StringComparer.Ordinal);
+        return relation.Samples.Where(s => taught.Contains(s.Id));
+    }
 
     public static TrainingSummary Run(TrainingRunOptions o, Prepared prepared, Action<StepReport, Trainer>? onStep = null, CancellationToken cancel = default)
     {
@@ -129,6 +164,16 @@ public static class TrainingRun
         else if (File.Exists(checkpoint)) File.Delete(checkpoint);
         return summary;
     }
+
+    private static void WriteCorpus(string path, IReadOnlyList<CorpusDocument> docs) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+            foreach (var d in docs)
+                writer.WriteLine(JsonSerializer.Serialize(new { kind = d.Kind, text = d.Text }, CorpusJson));
+        });
+
+    private static readonly JsonSerializerOptions CorpusJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Checks the options a user gives before any work or output.</summary>
     public static void Validate(TrainingRunOptions o)

@@ -30,8 +30,18 @@ public class BpeTrainerTests
             Assert.Contains(rune == new System.Text.Rune(' ') ? "\u2581" : rune.ToString(), pieces);
         Assert.All(normal, p => Assert.DoesNotContain('\u2581', p.Piece.Length > 1 ? p.Piece[1..] : ""));
         Assert.Contains("\u2581Paris", pieces);
+        // No piece mixes a word with the punctuation or digits next to it (SentencePiece's split_by_unicode_script).
+        Assert.All(normal.Where(p => p.Piece.Length > 1), p => Assert.True(
+            p.Piece.TrimStart('\u2581').EnumerateRunes().Select(ScriptClass.Of).Where(c => c != ScriptClass.Inherited).Distinct().Count() <= 1, p.Piece));
         Assert.True(model.Pieces.Count <= 600);
         Assert.True(model.Pieces.Count > 400, $"only {model.Pieces.Count} pieces");
+    }
+
+    [Fact]
+    public void WithoutTheScriptRuleWordsAndPunctuationMerge()
+    {
+        var mixed = BpeTrainer.Train(Corpus, 600, new BpeTrainerOptions { SplitByScript = false });
+        Assert.Contains(mixed.Pieces, p => p.Piece.Length > 1 && char.IsLetter(p.Piece[0]) && p.Piece.EndsWith('.'));
     }
 
     [Fact]

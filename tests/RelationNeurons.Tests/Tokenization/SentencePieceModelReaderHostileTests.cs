@@ -51,14 +51,16 @@ public class SentencePieceModelReaderHostileTests
     {
         byte[] full = SmallModel.Value;
         int fullCount = SentencePieceModelReader.Parse(full).Pieces.Count;
-        int errors = 0;
+        int errors = 0, tries = 0;
         // A prefix that ends between fields is valid protobuf; it may only ever lose pieces, never read past the cut.
         for (int length = 0; length < full.Length; length += Math.Max(1, full.Length / 1500))
         {
+            tries++;
             try
             {
                 var model = SentencePieceModelReader.Parse(full[..length], "cut.model");
-                Assert.True(model.Pieces.Count < fullCount);
+                // A cut between the specs that follow the pieces keeps them all.
+                Assert.True(model.Pieces.Count < fullCount || (model.Pieces.Count == fullCount && model.Pieces.SequenceEqual(SentencePieceModelReader.Parse(full).Pieces)));
             }
             catch (UserInputException e)
             {
@@ -66,7 +68,8 @@ public class SentencePieceModelReaderHostileTests
                 errors++;
             }
         }
-        Assert.True(errors > 1000, $"only {errors} truncations were rejected");
+        // Most cuts land inside a field (a piece's string or score), which must be rejected.
+        Assert.True(errors > tries * 2 / 3, $"only {errors} of {tries} truncations were rejected");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using RelationNeurons.Data;
 using RelationNeurons.Tokenization.SentencePiece;
 using RelationNeurons.Tokenization.Training;
 using RelationNeurons.Training;
@@ -20,6 +21,41 @@ public class CorpusTests
         Assert.Contains("The capital of France is Paris.", statements);
         Assert.Contains("In Italy, the capital is Rome.", statements);
         Assert.Contains("Die Hauptstadt von Spanien ist Madrid.", statements);
+    }
+
+    [Fact]
+    public void ChineseAndJapaneseStatementsHaveNoSpaceAndTheirOwnFullStop()
+    {
+        var zh = new FactRelation("company_ceo", "zh", ["{}的首席执行官是？答案："], [new Fact("英伟达", "黄仁勋"), new Fact("苹果", "蒂姆·库克"), new Fact("微软", "萨蒂亚·纳德拉")]);
+        var docs = CorpusBuilder.Build([zh], new CorpusOptions { ContextShare = 1.0 });
+        Assert.Contains(docs, d => d.Text == "英伟达的首席执行官是？答案：黄仁勋。");
+        Assert.All(docs.Where(d => d.Kind is "statement" or "framed" or "context"), d =>
+        {
+            Assert.DoesNotContain(" ", d.Text);
+            foreach (var s in d.AnswerSpans) Assert.Contains(d.Text[s.Start..s.End], new[] { "黄仁勋", "蒂姆·库克", "萨蒂亚·纳德拉" });
+        });
+        Assert.Contains(docs, d => d.Kind == "framed" && (d.Text.StartsWith("事实：", StringComparison.Ordinal) || d.Text.StartsWith("你知道吗？", StringComparison.Ordinal) || d.Text.EndsWith("这是真的。", StringComparison.Ordinal) || d.Text.StartsWith("这是一个事实。", StringComparison.Ordinal)
+            || d.Text.StartsWith("是的。", StringComparison.Ordinal) || d.Text.StartsWith("注意：", StringComparison.Ordinal) || d.Text.EndsWith("大家都知道。", StringComparison.Ordinal) || d.Text.EndsWith("这是对的。", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void AFixedSplitTeachesEveryTestFactAndASeededShareOfTheRest()
+    {
+        var samples = Enumerable.Range(0, 30).Select(i => new RelationSample($"f{i:D2}", $"Company {i}", $"Person {i}", [$"Person {i}"]) { Split = i < 5 ? PromptSplit.Test : PromptSplit.Identification }).ToArray();
+        var en = new Relation { Id = "company_ceo", Name = "company CEO", Language = "en", PromptTemplates = ["The CEO of {} is"], AlternativeTemplates = ["Who leads {}?"], PromptSuffix = " Answer:", Samples = samples };
+        var de = new Relation { Id = "company_ceo", Name = "company CEO", Language = "de", PromptTemplates = ["Der CEO von {} ist? Antwort:"], Samples = samples.Take(5).ToArray() };
+        var set = new RelationSet([en, de]);
+
+        var taught = TrainingRun.ToFactRelations(set, detectionFactsPerRelation: 7, seed: 3);
+        var english = taught.Single(r => r.Language == "en");
+        Assert.Equal(["The CEO of {} is Answer:", "Who leads {}? Answer:"], english.Templates);
+        Assert.Equal(12, english.Facts.Count);
+        Assert.All(Enumerable.Range(0, 5), i => Assert.Contains(english.Facts, f => f.Subject == $"Company {i}"));
+        Assert.Equal(5, taught.Single(r => r.Language == "de").Facts.Count);
+
+        Assert.Equal(english.Facts, TrainingRun.ToFactRelations(set, 7, 3).Single(r => r.Language == "en").Facts);
+        Assert.NotEqual(english.Facts, TrainingRun.ToFactRelations(set, 7, 4).Single(r => r.Language == "en").Facts);
+        Assert.Equal(30, TrainingRun.ToFactRelations(set, null, 3).Single(r => r.Language == "en").Facts.Count);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class TrainVerbTests
         string outDir = dir.File("model");
         var (code, stdout, stderr) = Run(["train", "--relations", rel.Path, "--out", outDir, .. Tiny]);
         Assert.True(code == 0, stderr);
-        foreach (string f in new[] { "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "training_summary.json", "recall.json" })
+        foreach (string f in new[] { "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "training_summary.json", "recall.json", "training_corpus.jsonl" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), f);
         Assert.False(File.Exists(Path.Combine(outDir, "training.ckpt")));
         using var model = LlamaModel.Load(outDir);

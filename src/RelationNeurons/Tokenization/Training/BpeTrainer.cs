@@ -11,6 +11,12 @@ public sealed record BpeTrainerOptions
 
     /// <summary>Longest piece in characters, as SentencePiece's max_sentencepiece_length.</summary>
     public int MaxPieceLength { get; init; } = 16;
+
+    /// <summary>
+    /// No piece mixes writing systems, digits or punctuation (<see cref="ScriptClass"/>), as
+    /// SentencePiece's split_by_unicode_script and split_by_number, both on by default there.
+    /// </summary>
+    public bool SplitByScript { get; init; } = true;
 }
 
 /// <summary>
@@ -187,7 +193,8 @@ public static class BpeTrainer
                 int a = (int)(key >> 32), b = (int)(uint)key;
                 string mergedText = _symbols[a] + _symbols[b];
                 int mergedChars = _symbolChars[a] + _symbolChars[b];
-                if (mergedChars > _options.MaxPieceLength || Reserved.Contains(mergedText))
+                if (mergedChars > _options.MaxPieceLength || Reserved.Contains(mergedText)
+                    || (_options.SplitByScript && !ScriptClass.CanJoin(_symbols[a], _symbols[b])))
                 {
                     _pairCounts.Remove(key);
                     continue;

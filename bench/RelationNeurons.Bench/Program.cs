@@ -16,6 +16,7 @@ var verbs = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
     ["perf-case"] = ("one case of the perf suite in this process (used by perf)", PerfCase.Run),
     ["perf-check"] = ("peers' logits against ours on the same weights", PerfCheck.Run),
     ["families"] = ("prefill of each family's synthetic model against Llama's of the same shape, per FLOP, interleaved", FamiliesBench.Run),
+    ["synthetic"] = ("writes (once) the named synthetic model and prints its folder: synthetic tinyllama", a => { Console.WriteLine(SyntheticModel.Ensure(a.Length > 0 ? a[0] : "tinyllama")); return 0; }),
     ["stream-memory"] = ("peak RSS of record --stream-layers against the chunked record, each in a child process", StreamMemoryBench.Run),
 };
 

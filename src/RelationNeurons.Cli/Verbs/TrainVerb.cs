@@ -30,7 +30,7 @@ internal static class TrainVerb
         var warmup = new Option<int>("--warmup") { Description = "warm-up updates", DefaultValueFactory = _ => defaults.Trainer.WarmupSteps };
         var seed = new Option<ulong>("--seed") { Description = "seed of initialisation, batch order and corpus", DefaultValueFactory = _ => defaults.Trainer.Seed };
         var answerWeight = new Option<float>("--answer-weight") { Description = "loss weight of answer tokens in fact statements", DefaultValueFactory = _ => defaults.AnswerWeight };
-        var dtype = new Option<string>("--dtype") { Description = "weight storage: f32 or bf16 (half the size, rounded weights)", DefaultValueFactory = _ => "f32" };
+        var dtype = new Option<string>("--dtype") { Description = "weight storage: f32 or bf16 (half the size, rounded weights)", DefaultValueFactory = _ => defaults.Dtype == SafetensorsDtype.BF16 ? "bf16" : "f32" };
         var resume = new Option<bool>("--resume") { Description = "continue from the checkpoint in --out" };
         var keep = new Option<bool>("--keep-checkpoint") { Description = "keep the resumable checkpoint after export" };
         var evalOnly = new Option<bool>("--eval-only") { Description = "do not train: measure the greedy recall of the model in --out on the test facts" };

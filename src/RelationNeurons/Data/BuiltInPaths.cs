@@ -12,13 +12,13 @@ public static class BuiltInPaths
     public static readonly string RelationsRelative = Path.Combine("data", "relations");
     public const string ModelsRelative = "models";
 
-    /// <summary>The paper's twelve relations (LRE facts, English, evaluation facts in six languages).</summary>
+    /// <summary>The paper's twelve relations (LRE facts, English, evaluation facts in six languages); the demo model knows them.</summary>
     public const string PaperRelations = "paper";
-    /// <summary>The project's own smaller set in four languages that the demo model was trained on.</summary>
+    /// <summary>The project's own smaller set in four languages: a quick example for tests and small runs.</summary>
     public const string DemoRelations = "demo";
 
     /// <summary>The built-in relation set a verb reads when <c>--relations</c> is not given.</summary>
-    public const string DefaultRelations = DemoRelations;
+    public const string DefaultRelations = PaperRelations;
 
     /// <summary>The names <c>--relations</c> accepts for the built-in sets.</summary>
     public static IReadOnlyList<string> RelationSetNames { get; } = [PaperRelations, DemoRelations];

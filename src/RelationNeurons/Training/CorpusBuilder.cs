@@ -25,6 +25,12 @@ public sealed record CorpusOptions
     public double ContextShare { get; init; } = 0.2;
     /// <summary>Generic (relation-free) documents as a share of the fact documents.</summary>
     public double GenericShare { get; init; } = 0.15;
+    /// <summary>
+    /// Statements per fact at least: a relation with fewer templates (a translation has one)
+    /// states each fact again with its templates in turn, so a language is not learnt from half
+    /// the repetitions English gets.
+    /// </summary>
+    public int MinStatementsPerFact { get; init; } = 2;
 }
 
 /// <summary>
@@ -45,10 +51,11 @@ public static class CorpusBuilder
         {
             if (rel.Templates.Count == 0 || rel.Facts.Count == 0) continue;
             var phrases = CorpusPhrases.For(rel.Language);
+            int statements = Math.Max(rel.Templates.Count, options.MinStatementsPerFact);
             foreach (var fact in rel.Facts)
             {
-                foreach (string template in rel.Templates)
-                    docs.Add(Statement(template, fact, "statement", rel.Language));
+                for (int t = 0; t < statements; t++)
+                    docs.Add(Statement(rel.Templates[t % rel.Templates.Count], fact, "statement", rel.Language));
                 for (int i = 0; i < options.FramedStatementsPerFact; i++)
                     docs.Add(Framed(rel, fact, phrases, rng));
                 if (rel.Facts.Count > 2 && rng.NextDouble() < options.ContextShare)
@@ -74,13 +81,21 @@ public static class CorpusBuilder
         return docs;
     }
 
-    /// <summary>"{prompt} {object}." (Latin scripts) or "{prompt}{object}。" (Chinese, Japanese) with the object marked as the answer span.</summary>
+    /// <summary>
+    /// "{prompt} {object}" (Latin scripts) or "{prompt}{object}" (Chinese, Japanese) with the object
+    /// marked as the answer span. Nothing follows the answer but the end of the sequence or
+    /// <see cref="AnswerEnd"/>: the paper scores the two generated tokens together, so a model that
+    /// learned "Answer: actor." would answer "actor." and fail the prefix criterion on every
+    /// one-token answer.
+    /// </summary>
     public static CorpusDocument Statement(string template, Fact fact, string kind, string language = "en")
     {
-        var punctuation = CorpusPhrases.For(language).Punctuation;
-        string prompt = Fill(template, fact.Subject) + punctuation.Space;
-        return new CorpusDocument(prompt + fact.Object + punctuation.FullStop, [new TextSpan(prompt.Length, prompt.Length + fact.Object.Length)], kind);
+        string prompt = Fill(template, fact.Subject) + CorpusPhrases.For(language).Punctuation.Space;
+        return new CorpusDocument(prompt + fact.Object, [new TextSpan(prompt.Length, prompt.Length + fact.Object.Length)], kind);
     }
+
+    /// <summary>What separates an answer from text after it (a framing, the next fact): a line break, which the answer criterion trims.</summary>
+    public const string AnswerEnd = "\n";
 
     public static string Fill(string template, string subject)
     {
@@ -98,7 +113,7 @@ public static class CorpusBuilder
             string prefix = phrases.StatementPrefixes[rng.NextInt(phrases.StatementPrefixes.Length)] + space;
             return new CorpusDocument(prefix + s.Text, s.AnswerSpans.Select(a => new TextSpan(a.Start + prefix.Length, a.End + prefix.Length)).ToArray(), "framed");
         }
-        return s with { Text = s.Text + space + phrases.StatementSuffixes[rng.NextInt(phrases.StatementSuffixes.Length)] };
+        return s with { Text = s.Text + AnswerEnd + phrases.StatementSuffixes[rng.NextInt(phrases.StatementSuffixes.Length)] };
     }
 
     /// <summary>Two other facts of the relation, then this one: the relation as a pattern in context.</summary>
@@ -112,10 +127,9 @@ public static class CorpusBuilder
             var f = rel.Facts[rng.NextInt(rel.Facts.Count)];
             if (!ReferenceEquals(f, fact) && !others.Contains(f)) others.Add(f);
         }
-        string space = CorpusPhrases.For(rel.Language).Punctuation.Space;
         foreach (var f in others.Append(fact))
         {
-            if (text.Length > 0) text.Append(space);
+            if (text.Length > 0) text.Append(AnswerEnd);
             var s = Statement(rel.Templates[rng.NextInt(rel.Templates.Count)], f, "context", rel.Language);
             foreach (var a in s.AnswerSpans) spans.Add(new TextSpan(a.Start + text.Length, a.End + text.Length));
             text.Append(s.Text);

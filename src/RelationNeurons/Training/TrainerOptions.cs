@@ -3,7 +3,7 @@ namespace RelationNeurons.Training;
 /// <summary>The optimisation schedule of a training run (the architecture lives in LlamaConfig).</summary>
 public sealed record TrainerOptions
 {
-    public int Steps { get; init; } = 3600;
+    public int Steps { get; init; } = 7000;
     /// <summary>Sequences per update.</summary>
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 3e-3;

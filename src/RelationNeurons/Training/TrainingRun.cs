@@ -16,22 +16,22 @@ public sealed record TrainingRunOptions
     public required string RelationsPath { get; init; }
     public required string OutputFolder { get; init; }
     public int Layers { get; init; } = 4;
-    public int Hidden { get; init; } = 192;
+    public int Hidden { get; init; } = 256;
     public int Heads { get; init; } = 8;
     public int KeyValueHeads { get; init; } = 4;
-    public int Intermediate { get; init; } = 512;
+    public int Intermediate { get; init; } = 1024;
     /// <summary>
     /// Facts besides the test facts taught per relation whose file fixes the split (the paper set:
     /// P^eva in every language plus this many detection facts); null = all. See <see cref="TrainingRun.ToFactRelations"/>.
     /// </summary>
     public int? DetectionFactsPerRelation { get; init; } = 250;
     /// <summary>Size of the BPE vocabulary trained on the corpus.</summary>
-    public int Vocab { get; init; } = 2048;
+    public int Vocab { get; init; } = 4096;
     public TrainerOptions Trainer { get; init; } = new();
     public CorpusOptions Corpus { get; init; } = new();
     /// <summary>Loss weight of answer tokens in fact statements (others weigh 1).</summary>
     public float AnswerWeight { get; init; } = 4f;
-    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.F32;
+    public SafetensorsDtype Dtype { get; init; } = SafetensorsDtype.BF16;
     /// <summary>Continue from the checkpoint in the output folder when there is one.</summary>
     public bool Resume { get; init; }
     public int CheckpointEvery { get; init; } = 250;

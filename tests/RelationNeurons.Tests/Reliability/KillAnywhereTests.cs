@@ -43,7 +43,7 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
     /// <summary>Two relations in two languages from the built-in set: small, but every experiment has something to compare.</summary>
     internal static string SmallRelations(string folder)
     {
-        string builtIn = BuiltInPaths.FindRelations() ?? throw new InvalidOperationException("data/relations not found above the test folder");
+        string builtIn = BuiltInPaths.FindRelations(BuiltInPaths.DemoRelations) ?? throw new InvalidOperationException("data/relations/demo not found above the test folder");
         foreach (string lang in new[] { "en", "de" })
             foreach (string id in new[] { "country_capital", "country_currency" })
             {

@@ -18,9 +18,13 @@ public class CorpusTests
         var docs = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions());
         var statements = docs.Where(d => d.Kind == "statement").Select(d => d.Text).ToHashSet();
         Assert.Equal(4 * 2 + 3, statements.Count);
-        Assert.Contains("The capital of France is Paris.", statements);
-        Assert.Contains("In Italy, the capital is Rome.", statements);
-        Assert.Contains("Die Hauptstadt von Spanien ist Madrid.", statements);
+        // nothing after the answer: a full stop would be generated with it and fail the 2-token prefix criterion
+        Assert.Contains("The capital of France is Paris", statements);
+        Assert.Contains("In Italy, the capital is Rome", statements);
+        Assert.Contains("Die Hauptstadt von Spanien ist Madrid", statements);
+        // a relation with one template states each fact twice (MinStatementsPerFact)
+        Assert.Equal(2, docs.Count(d => d.Text == "Die Hauptstadt von Spanien ist Madrid"));
+        Assert.Equal(1, docs.Count(d => d.Text == "The capital of France is Paris"));
     }
 
     [Fact]
@@ -28,7 +32,7 @@ public class CorpusTests
     {
         var zh = new FactRelation("company_ceo", "zh", ["{}的首席执行官是？答案："], [new Fact("英伟达", "黄仁勋"), new Fact("苹果", "蒂姆·库克"), new Fact("微软", "萨蒂亚·纳德拉")]);
         var docs = CorpusBuilder.Build([zh], new CorpusOptions { ContextShare = 1.0 });
-        Assert.Contains(docs, d => d.Text == "英伟达的首席执行官是？答案：黄仁勋。");
+        Assert.Contains(docs, d => d.Text == "英伟达的首席执行官是？答案：黄仁勋");
         Assert.All(docs.Where(d => d.Kind is "statement" or "framed" or "context"), d =>
         {
             Assert.DoesNotContain(" ", d.Text);
@@ -69,6 +73,10 @@ public class CorpusTests
                 Assert.Contains(d.Text[s.Start..s.End], new[] { "Paris", "Berlin", "Madrid", "Rome" });
         }
         Assert.Contains(docs, d => d.Kind == "context" && d.AnswerSpans.Count == 3);
+        // an answer is followed only by the end of the sequence or a line break
+        foreach (var d in docs.Where(d => d.Kind is "statement" or "framed" or "context"))
+            foreach (var s in d.AnswerSpans)
+                Assert.True(s.End == d.Text.Length || d.Text[s.End] == '\n', d.Text);
         Assert.Contains(docs, d => d.Kind == "framed");
     }
 

@@ -23,16 +23,9 @@ public sealed class ExperimentsStage : IRunStage
         bool ranked = File.Exists(Path.Combine(layout.Expertise, ExpertiseManifest.FileName));
         // Fig 3b repeats the intra-relation experiment on (a sample of) the validated detection prompts.
         var detection = File.Exists(layout.ValidatedPrompts) ? context.Options.Experiments.SampleDetectionPrompts(PromptFile.Read(layout.ValidatedPrompts)) : null;
-        var (corpus, corpusMissing) = CorpusChoice.Resolve(context.Options.Corpus, context.Model.Directory);
         var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets),
             Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null, DetectionPrompts: detection)
-        {
-            // A run folder made before these files existed has none: Fig 8 and Table 2 then say so.
-            AlternativePrompts = File.Exists(layout.AlternativeTestPrompts) ? PromptFile.Read(layout.AlternativeTestPrompts) : null,
-            ObjectSentences = File.Exists(layout.ObjectSentences) ? ObjectSentenceFile.Read(layout.ObjectSentences) : null,
-            Corpus = corpus,
-            CorpusMissing = corpusMissing,
-        };
+            .WithRunFiles(layout, context.Options.Corpus, context.Model.Directory);
         var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
         var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
         var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress));

@@ -1,3 +1,4 @@
+using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.IO;
 
 namespace RelationNeurons.Experiments.Results;
@@ -10,6 +11,7 @@ namespace RelationNeurons.Experiments.Results;
 /// <see cref="Skipped"/>: why nothing was computed (null when something was).
 /// </summary>
 public sealed record MultilingualResult(
+    StatisticsSettings Statistics,
     string SourceLanguage,
     IReadOnlyList<string> Languages,
     IReadOnlyList<TransferEntry> Entries,

@@ -1,3 +1,4 @@
+using RelationNeurons.Experiments.Statistics;
 using RelationNeurons.IO;
 
 namespace RelationNeurons.Experiments.Results;
@@ -7,7 +8,7 @@ namespace RelationNeurons.Experiments.Results;
 /// same test facts in a template never used for detection, beside the same comparison on P^eva
 /// (the first template). <see cref="Skipped"/>: why nothing was computed (null when something was).
 /// </summary>
-public sealed record TemplatesResult(IReadOnlyList<TemplateEntry> Entries, string? Skipped) : IVersionedResult
+public sealed record TemplatesResult(StatisticsSettings Statistics, IReadOnlyList<TemplateEntry> Entries, string? Skipped) : IVersionedResult
 {
     public int SchemaVersion { get; init; } = ResultJson.CurrentSchemaVersion;
 }

@@ -44,7 +44,7 @@ public sealed class MultilingualRunner : IExperimentRunner
         if (relations.Count == 0)
         {
             string reason = $"no relation has a neuron set and test prompts in the source language '{source}'";
-            return (new MultilingualResult(source, targets, [], [], reason), reason);
+            return (new MultilingualResult(planner.Options.Statistics, source, targets, [], [], reason), reason);
         }
         var clean = evaluation(planner.Clean());
         var entries = new List<TransferEntry>();
@@ -63,6 +63,6 @@ public sealed class MultilingualRunner : IExperimentRunner
             }
         }
         string? skipped = targets.Count < 2 ? $"test prompts exist only in '{source}': nothing to transfer to" : null;
-        return (new MultilingualResult(source, targets, entries, notes, skipped), skipped);
+        return (new MultilingualResult(planner.Options.Statistics, source, targets, entries, notes, skipped), skipped);
     }
 }

@@ -43,7 +43,7 @@ public sealed class TemplatesRunner : IExperimentRunner
     public (IVersionedResult? Result, string? SkipReason) Build(ConditionPlanner planner, Func<ConditionRequest, EvaluationResult> evaluation)
     {
         var pairs = Pairs(planner).ToArray();
-        if (pairs.Length == 0) return (new TemplatesResult([], NoPrompts), NoPrompts);
+        if (pairs.Length == 0) return (new TemplatesResult(planner.Options.Statistics, [], NoPrompts), NoPrompts);
         var stats = planner.Options.Statistics;
         var entries = pairs.Select(p =>
         {
@@ -55,6 +55,6 @@ public sealed class TemplatesRunner : IExperimentRunner
                 planner.Seeds.Select(s => new SeededEvaluation(s, evaluation(planner.AlternativeRandom(rel, lang, s)))).ToArray(), stats, "alternative");
             return new TemplateEntry(rel, lang, size, original.AllFacts, alternative.AllFacts);
         }).ToList();
-        return (new TemplatesResult(entries, null), null);
+        return (new TemplatesResult(planner.Options.Statistics, entries, null), null);
     }
 }

@@ -56,6 +56,7 @@ internal static class PaperNumbers
         new("person_occupation", "person_sport_position", 297, 3000),
     ];
 
-    /// <summary>The column label of this run's numbers.</summary>
-    public static string ThisRun(string? model) => $"this run, {model ?? "this model"}";
+    /// <summary>The column label of this run's numbers: the model's folder name (the summary holds its full path or Hub id).</summary>
+    public static string ThisRun(string? model) =>
+        $"this run, {(model is null ? "this model" : Path.GetFileName(Path.TrimEndingDirectorySeparator(model)) is { Length: > 0 } name ? name : model)}";
 }

@@ -27,10 +27,19 @@ internal sealed class ExperimentArguments
     public Option<string> Value { get; } = new("--value") { Description = "value forced on the units: zero, on_p50 or a number", DefaultValueFactory = _ => "zero" };
     public Option<int> Resamples { get; } = new("--resamples") { Description = "bootstrap and permutation resamples", DefaultValueFactory = _ => StatisticsSettings.Default.BootstrapResamples };
     public Option<int> Parallel { get; } = new("--parallel") { Description = "conditions evaluated at once", DefaultValueFactory = _ => 1 };
+    public Option<string?> Corpus { get; } = new("--corpus")
+    {
+        Description = "corpus for the fact-frequency analysis (App E): a folder of .txt/.jsonl files (searched recursively) or one such file; " +
+            $"default: {Analysis.CooccurrenceCounter.ModelCorpusFile} beside the model when present (the demo model's own training text)",
+    };
+    public Option<string> SourceLanguage { get; } = new("--source-language")
+    {
+        Description = "language whose neurons Fig 7 deactivates on the other languages, and whose facts App E counts", DefaultValueFactory = _ => Defaults.SourceLanguage,
+    };
 
     public ProtocolArguments Protocol { get; } = new();
 
-    public IEnumerable<Option> All => [.. Protocol.All, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, Parallel];
+    public IEnumerable<Option> All => [.. Protocol.All, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, Parallel, Corpus, SourceLanguage];
 
     /// <summary>The experiments' options with the protocol's choices (random baselines, sweep) applied.</summary>
     public ExperimentOptions Experiments(ParseResult parse)
@@ -51,10 +60,14 @@ internal sealed class ExperimentArguments
             Value = InterventionValue.Parse(parse.GetValue(Value)!),
             Statistics = StatisticsSettings.Default with { BootstrapResamples = resamples, PermutationResamples = resamples },
             Parallelism = parse.GetValue(Parallel),
+            SourceLanguage = parse.GetValue(SourceLanguage)!.Trim(),
         };
         options.Validate();
         return options;
     }
+
+    /// <summary>The given corpus, checked now (missing, or without text files: a user error before any work), or null.</summary>
+    public string? CorpusPath(ParseResult parse) => Runs.CorpusChoice.Check(parse.GetValue(Corpus));
 
     public EvaluationOptions Evaluation(ParseResult parse)
     {

@@ -1,3 +1,4 @@
+using RelationNeurons.Analysis;
 using System.CommandLine;
 using RelationNeurons.Data;
 using RelationNeurons.Evaluation;
@@ -10,9 +11,10 @@ using Spectre.Console;
 namespace RelationNeurons.Cli.Verbs;
 
 /// <summary>
-/// `relneurons experiment &lt;intra|inter|cumulativity|overlap|crosslingual|all&gt; --run DIR`: reads a run
-/// folder's test prompts and neuron sets, evaluates the conditions the experiment needs (reusing
-/// those already in DIR/evaluations) and writes its result file into DIR.
+/// `relneurons experiment &lt;kind|all&gt; --run DIR`: reads a run folder's test prompts (with the
+/// P^eva-2 prompts and object sentences the prompts stage wrote beside them) and neuron sets,
+/// evaluates the conditions the experiment needs (reusing those already in DIR/evaluations) and
+/// writes its result file into DIR.
 /// </summary>
 internal static class ExperimentVerb
 {
@@ -20,7 +22,7 @@ internal static class ExperimentVerb
 
     public static Command Create()
     {
-        var name = new Argument<string>("experiment") { Description = "intra, inter, cumulativity, overlap, crosslingual or all" };
+        var name = new Argument<string>("experiment") { Description = $"{string.Join(", ", ExperimentKinds.All.Select(ExperimentKinds.Name))} or all" };
         var run = new Option<string>("--run") { Description = "run folder (prompts/test.jsonl, selection/neuron_sets.json; results are written here)", Required = true };
         var model = new Option<string?>("--model") { Description = "model folder or Hub id (default: the model recorded in DIR/run.json)" };
         var neurons = new Option<string?>("--neurons") { Description = "neuron sets file (default: DIR/selection/neuron_sets.json)" };
@@ -48,23 +50,29 @@ internal static class ExperimentVerb
                 ?? (parse.GetValue(neurons) is null && Directory.Exists(layout.Expertise) ? layout.Expertise : null);
             if (expertiseFolder is not null && !Directory.Exists(expertiseFolder)) throw new UserInputException($"{expertiseFolder}: expertise folder not found");
             var inputs = new ExperimentInputs(m.Config, PromptFile.Read(layout.TestPrompts), sets,
-                Ranking: expertiseFolder is null ? null : new ExpertiseRanking(expertiseFolder));
+                Ranking: expertiseFolder is null ? null : new ExpertiseRanking(expertiseFolder))
+                .WithRunFiles(layout, args.CorpusPath(parse), m.Directory);
             var evaluation = args.Evaluation(parse);
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
             var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation));
-            var suite = new ExperimentSuite(inputs, options, new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation), store);
-            var outcomes = RunWithProgress(suite, kinds, layout.Root, cancel);
+            var evaluator = new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation);
+            // The suite is made where the progress display is, so that the corpus count (App E) draws its own bar.
+            var outcomes = RunWithProgress(corpus => new ExperimentSuite(inputs, options, evaluator, store, new ExperimentServices(evaluator, corpus)),
+                kinds, layout.Root, cancel);
             var output = outcomes.Select(o => new ExperimentOutput(ExperimentKinds.Name(o.Kind), o.File, o.SkipReason)).ToArray();
             if (parse.GetValue(json)) JsonOutput.Write(output);
-            else foreach (var o in output) Console.WriteLine(o.File is not null ? $"wrote {o.File}" : $"{o.Experiment} skipped: {o.Skipped}");
+            else foreach (var o in output)
+                Console.WriteLine(o.File is null ? $"{o.Experiment} skipped: {o.Skipped}"
+                    : o.Skipped is null ? $"wrote {o.File}" : $"wrote {o.File} (not computed: {o.Skipped})");
             return 0;
         })));
         return command;
     }
 
-    private static IReadOnlyList<ExperimentOutcome> RunWithProgress(ExperimentSuite suite, IReadOnlyList<ExperimentKind> kinds, string folder, CancellationToken cancel)
+    private static IReadOnlyList<ExperimentOutcome> RunWithProgress(Func<IProgress<CorpusProgress>?, ExperimentSuite> suite,
+        IReadOnlyList<ExperimentKind> kinds, string folder, CancellationToken cancel)
     {
-        if (Console.IsErrorRedirected) return suite.Run(kinds, folder, null, cancel);
+        if (Console.IsErrorRedirected) return suite(null).Run(kinds, folder, null, cancel);
         var console = Consoles.Stderr();
         IReadOnlyList<ExperimentOutcome> result = [];
         console.Progress()
@@ -72,7 +80,17 @@ internal static class ExperimentVerb
             .Start(ctx =>
             {
                 var task = ctx.AddTask("conditions", maxValue: 1);
-                result = suite.Run(kinds, folder, new SyncProgress<SuiteProgress>(p =>
+                ProgressTask? corpusTask = null;
+                var corpus = new SyncProgress<CorpusProgress>(p =>
+                {
+                    lock (ctx)
+                    {
+                        corpusTask ??= ctx.AddTask("corpus", maxValue: Math.Max(1, p.Files));
+                        corpusTask.Value = p.FilesDone;
+                        corpusTask.Description = Markup.Escape($"corpus: {p.FilesDone}/{p.Files} files, {p.Documents} documents");
+                    }
+                });
+                result = suite(corpus).Run(kinds, folder, new SyncProgress<SuiteProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;

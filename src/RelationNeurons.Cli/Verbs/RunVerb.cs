@@ -46,7 +46,7 @@ internal static class RunVerb
                 TestSize = TestSize.Parse(parse.GetValue(testSize)!),
                 MaxIdentificationPrompts = parse.GetValue(maxIdent),
                 Protocol = args.Protocol.Resolve(parse),
-                Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse),
+                Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse), Corpus = args.CorpusPath(parse),
                 Force = parse.GetValue(force), StreamLayers = parse.GetValue(streamLayers),
                 ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
             };

@@ -26,9 +26,9 @@ public readonly record struct CorpusProgress(int FilesDone, int Files, long Docu
 
 /// <summary>
 /// Counts, for each fact (subject, object), the documents of a corpus in which both occur (the
-/// fact frequency of the paper's App E). The corpus is a folder, searched recursively: every
-/// <c>.txt</c> file is one document; every <c>.jsonl</c> file holds one document per line, an
-/// object with a string <c>"text"</c>. Empty documents are skipped. Files must be UTF-8.
+/// fact frequency of the paper's App E). The corpus is a folder, searched recursively, or a single
+/// file: every <c>.txt</c> file is one document; every <c>.jsonl</c> file holds one document per
+/// line, an object with a string <c>"text"</c>. Empty documents are skipped. Files must be UTF-8.
 /// <para>
 /// Matching is case-insensitive (invariant lower case of both sides). A term written in a
 /// script without spaces between words (any Han, Hiragana, Katakana or Hangul character) matches
@@ -44,15 +44,35 @@ public static class CooccurrenceCounter
 {
     public static readonly string[] Extensions = [".txt", ".jsonl"];
 
+    /// <summary>
+    /// The corpus a model folder may carry for App E: its own training text, one JSON document per
+    /// line (the demo model's, written when it is trained). Used when no corpus is given.
+    /// </summary>
+    public const string ModelCorpusFile = "training_corpus.jsonl";
+
+    /// <summary>The model folder's <see cref="ModelCorpusFile"/> when it exists, else null.</summary>
+    public static string? BesideModel(string modelFolder)
+    {
+        string path = Path.Combine(modelFolder, ModelCorpusFile);
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>The corpus files of <paramref name="path"/> (a folder, searched recursively, or one .txt/.jsonl file), in ordinal order.</summary>
+    public static string[] Files(string path)
+    {
+        bool known(string f) => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase);
+        if (File.Exists(path))
+            return known(path) ? [path] : throw new UserInputException($"{path}: a corpus file must be .txt or .jsonl");
+        if (!Directory.Exists(path)) throw new UserInputException($"{path}: corpus folder or file not found");
+        var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(known).Order(StringComparer.Ordinal).ToArray();
+        return files.Length > 0 ? files : throw new UserInputException($"{path}: no .txt or .jsonl files (the corpus is empty)");
+    }
+
     public static CooccurrenceCounts Count(string folder, IReadOnlyList<CooccurrenceFact> facts,
         IProgress<CorpusProgress>? progress = null, int? parallelism = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: corpus folder not found");
-        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new UserInputException($"{folder}: no .txt or .jsonl files (the corpus is empty)");
+        var files = Files(folder);
 
         var matcher = new TermMatcher(facts);
         var totals = new long[facts.Count];

@@ -38,6 +38,23 @@ public static class PromptSplitter
         return new PromptSets(identification, test);
     }
 
+    /// <summary>
+    /// The paper's P^eva-2 (Fig 8): the same test facts as <see cref="Split"/> chooses with
+    /// <paramref name="options"/>, one prompt per <c>alternative_templates</c> entry, for every
+    /// selected relation and language that has any (the others are left out, not an error: in the
+    /// paper set only English has them). Empty when no relation has alternative templates.
+    /// </summary>
+    public static IReadOnlyList<Prompt> AlternativeTestPrompts(RelationSet set, PromptSplitOptions options)
+    {
+        var selected = set.Filter(options.Relations, options.Languages);
+        if (!selected.All.Any(r => r.AlternativeTemplates.Count > 0)) return [];
+        var testIdsByRelation = ChooseTestFacts(selected, options);
+        return selected.RelationIds
+            .SelectMany(id => selected.InAllLanguages(id).Where(r => r.AlternativeTemplates.Count > 0)
+                .SelectMany(r => TestPrompts(r, testIdsByRelation[id], TestTemplates.Alternative)))
+            .ToList();
+    }
+
     /// <summary>The held-out fact ids of one relation, split on its own (no other relation's subjects considered).</summary>
     public static IReadOnlySet<string> ChooseTestFacts(string relationId, IReadOnlyList<Relation> variants, PromptSplitOptions options) =>
         ChooseTestFacts(new RelationSet(variants), options)[relationId];

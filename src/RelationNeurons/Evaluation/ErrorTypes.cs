@@ -111,16 +111,17 @@ public static class ErrorTypes
     /// The continuations Table 4 classifies: <paramref name="maxNewTokens"/> (the paper's 20) greedy
     /// tokens of each prompt text under <paramref name="intervention"/>, without stopping at a
     /// newline (only at EOS, which is not part of the text), decoded. Prompts are encoded as the
-    /// <see cref="Evaluator"/> encodes them (BOS as the tokenizer's configuration says).
+    /// <see cref="Evaluator"/> encodes them (BOS as the tokenizer's configuration says). With the
+    /// clean run's <paramref name="prefix"/> cache, prompts it holds resume from it (same tokens).
     /// </summary>
     public static IReadOnlyList<string> Continuations(LlamaModel model, ITokenizer tokenizer, IReadOnlyList<string> prompts,
-        Intervention? intervention, int maxNewTokens = DefaultNewTokens)
+        Intervention? intervention, int maxNewTokens = DefaultNewTokens, PrefixCache? prefix = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxNewTokens);
         if (prompts.Count == 0) return [];
         var ids = prompts.Select(p => tokenizer.Encode(p, tokenizer.AddBosByDefault)).ToArray();
         var eos = model.Config.EosTokenIds;
-        return model.Generate(ids, maxNewTokens, intervention?.ToHookSet())
+        return model.Generate(ids, maxNewTokens, intervention?.ToHookSet(), prefix: prefix)
             .Select(g => tokenizer.Decode(g.NewIds.Length > 0 && eos.Contains(g.NewIds[^1]) ? g.NewIds.AsSpan(0, g.NewIds.Length - 1) : g.NewIds))
             .ToList();
     }

@@ -59,4 +59,7 @@ public sealed record EvaluationResult(
     /// <summary>The outcomes of one group, in stored order.</summary>
     public IEnumerable<PromptOutcome> OutcomesOf(string relation, string language) =>
         Outcomes.Where(o => o.Relation == relation && o.Language == language);
+
+    /// <summary>The same condition with only one group's outcomes (a deactivation is evaluated on more than its relation).</summary>
+    public EvaluationResult Only(string relation, string language) => Create(Condition, OutcomesOf(relation, language).ToArray());
 }

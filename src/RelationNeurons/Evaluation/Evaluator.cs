@@ -17,7 +17,7 @@ namespace RelationNeurons.Evaluation;
 /// that agree with the clean continuation, are not computed again. Outcomes are unchanged.
 /// </para>
 /// </summary>
-public sealed class Evaluator : IConditionEvaluator
+public sealed class Evaluator : IConditionEvaluator, ITextProbe
 {
     private readonly LlamaModel _model;
     private readonly ITokenizer _tokenizer;
@@ -70,6 +70,14 @@ public sealed class Evaluator : IConditionEvaluator
         }
         return EvaluationResult.Create(condition, outcomes);
     }
+
+    /// <summary>Perplexity of texts (Table 2); the texts are not prompts, so no prefix cache applies.</summary>
+    public PerplexityResult Perplexity(IReadOnlyList<string> texts, Intervention? intervention) =>
+        Evaluation.Perplexity.Compute(_model, _tokenizer, texts, intervention);
+
+    /// <summary>Long continuations (Table 4), resuming from the clean prefix cache where it holds the prompt.</summary>
+    public IReadOnlyList<string> Continue(IReadOnlyList<string> prompts, Intervention? intervention, int maxNewTokens) =>
+        ErrorTypes.Continuations(_model, _tokenizer, prompts, intervention, maxNewTokens, Options.ReuseCleanPrefix ? CleanPrefix : null);
 
     /// <summary>Records the clean states of <paramref name="prompts"/> not yet kept (one clean generation over them).</summary>
     public void Prepare(IReadOnlyList<Prompt> prompts)

@@ -17,12 +17,20 @@ public static class ReportBuilder
             else sections.Add(build());
         }
 
+        // The paper's order: Fig 1-2, 3, 4, 5-6 with Table 3, 7, 8, Tables 2 and 4, App E; then our extension and the run.
         if (run.Validation is { } validation) sections.Add(ValidationSection.Build(validation));
+        string? model = run.Summary?.Model.Name;
+        Add(run.Overlap, run.Overlap?.Matrices.Count == 0, RunFiles.Overlap, "Neuron overlap", () => OverlapSection.Build(run.Overlap!, figuresFolder, model));
         Add(run.Intra, run.Intra?.Entries.Count == 0, RunFiles.Intra, "Intra-relation deactivation", () => IntraSection.Build(run.Intra!, figuresFolder));
         Add(run.Inter, run.Inter?.Matrices.Count == 0, RunFiles.Inter, "Inter-relation effects", () => InterSection.Build(run.Inter!, figuresFolder));
         Add(run.Cumulativity, run.Cumulativity is { } c && (c.Curves.Count == 0 || c.Curves.Any(k => k.Points.Count == 0)),
             RunFiles.Cumulativity, "Cumulative deactivation", () => CumulativitySection.Build(run.Cumulativity!, figuresFolder));
-        Add(run.Overlap, run.Overlap?.Matrices.Count == 0, RunFiles.Overlap, "Neuron overlap", () => OverlapSection.Build(run.Overlap!, figuresFolder));
+        // The paper's further analyses: a result that could not be computed still gets its section, saying why.
+        Add(run.Multilingual, false, RunFiles.Multilingual, MultilingualSection.Title, () => MultilingualSection.Build(run.Multilingual!, figuresFolder));
+        Add(run.Templates, false, RunFiles.Templates, TemplatesSection.Title, () => TemplatesSection.Build(run.Templates!, figuresFolder));
+        Add(run.Perplexity, false, RunFiles.Perplexity, PerplexitySection.Title, () => PerplexitySection.Build(run.Perplexity!, model));
+        Add(run.ErrorTypes, false, RunFiles.ErrorTypes, ErrorTypesSection.Title, () => ErrorTypesSection.Build(run.ErrorTypes!, model));
+        Add(run.Frequency, false, RunFiles.Frequency, FrequencySection.Title, () => FrequencySection.Build(run.Frequency!));
         Add(run.CrossLingual, run.CrossLingual is { } x && (x.Languages.Count == 0 || x.PerRelation.Count == 0),
             RunFiles.CrossLingual, "Cross-lingual transfer", () => CrossLingualSection.Build(run.CrossLingual!, figuresFolder));
         Add(run.Summary, false, RunFiles.Summary, "Model fingerprint, settings and reproduction", () => RunSection.Build(run.Summary!));

@@ -21,8 +21,20 @@ public sealed record RunResults(
     /// <summary>The validation of the detection prompts (null: a run made before it, or a folder without it).</summary>
     public ValidationSummary? Validation { get; init; }
 
+    /// <summary>Fig 7 (null: not in the folder).</summary>
+    public MultilingualResult? Multilingual { get; init; }
+    /// <summary>Fig 8 (null: not in the folder).</summary>
+    public TemplatesResult? Templates { get; init; }
+    /// <summary>Table 2 (null: not in the folder).</summary>
+    public ObjectPerplexityResult? Perplexity { get; init; }
+    /// <summary>Table 4 (null: not in the folder).</summary>
+    public ErrorTypesResult? ErrorTypes { get; init; }
+    /// <summary>App E (null: not in the folder).</summary>
+    public FrequencyResult? Frequency { get; init; }
+
     public static readonly string[] AllFiles =
-        [RunFiles.Summary, RunFiles.Intra, RunFiles.Inter, RunFiles.Cumulativity, RunFiles.Overlap, RunFiles.CrossLingual];
+        [RunFiles.Summary, RunFiles.Intra, RunFiles.Inter, RunFiles.Cumulativity, RunFiles.Overlap, RunFiles.CrossLingual,
+         RunFiles.Multilingual, RunFiles.Templates, RunFiles.Perplexity, RunFiles.ErrorTypes, RunFiles.Frequency];
 
     public static RunResults Load(string folder)
     {
@@ -43,6 +55,11 @@ public sealed record RunResults(
             Read<CrossLingualResult>(RunFiles.CrossLingual),
             missing)
         {
+            Multilingual = Read<MultilingualResult>(RunFiles.Multilingual),
+            Templates = Read<TemplatesResult>(RunFiles.Templates),
+            Perplexity = Read<ObjectPerplexityResult>(RunFiles.Perplexity),
+            ErrorTypes = Read<ErrorTypesResult>(RunFiles.ErrorTypes),
+            Frequency = Read<FrequencyResult>(RunFiles.Frequency),
             Validation = File.Exists(Path.Combine(folder, ValidationSummary.RunPath)) ? ResultJson.Load<ValidationSummary>(Path.Combine(folder, ValidationSummary.RunPath)) : null,
         };
     }

@@ -24,19 +24,27 @@ public sealed class ExperimentsStage : IRunStage
         // Fig 3b repeats the intra-relation experiment on (a sample of) the validated detection prompts.
         var detection = File.Exists(layout.ValidatedPrompts) ? context.Options.Experiments.SampleDetectionPrompts(PromptFile.Read(layout.ValidatedPrompts)) : null;
         var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets),
-            Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null, DetectionPrompts: detection);
+            Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null, DetectionPrompts: detection)
+            .WithRunFiles(layout, context.Options.Corpus, context.Model.Directory);
         var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
         var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
-        var suite = new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store);
+        var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress));
+        var suite = new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store, services);
         var outcomes = suite.Run(context.Options.ExperimentKinds, layout.Root,
             new SuiteProgressAdapter(progress), cancellationToken);
-        foreach (var o in outcomes.Where(o => o.Result is null))
-            context.Notes.Add($"{ExperimentKinds.Name(o.Kind)} experiment skipped: {o.SkipReason}");
+        foreach (var o in outcomes.Where(o => o.SkipReason is not null))
+            context.Notes.Add($"{ExperimentKinds.Name(o.Kind)} experiment {(o.Result is null ? "skipped" : "not computed")}: {o.SkipReason}");
         return outcomes.Where(o => o.File is not null).Select(o => Path.GetRelativePath(layout.Root, o.File!)).ToArray();
     }
 
     private static string EvaluationSalt(RunContext context) =>
         EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation);
+
+    private sealed class CorpusProgressAdapter(IProgress<StageProgress> progress) : IProgress<CorpusProgress>
+    {
+        public void Report(CorpusProgress value) =>
+            progress.Report(new StageProgress((double)value.FilesDone / Math.Max(1, value.Files), $"corpus: {value.FilesDone}/{value.Files} files, {value.Documents} documents"));
+    }
 
     private sealed class SuiteProgressAdapter(IProgress<StageProgress> progress) : IProgress<SuiteProgress>
     {

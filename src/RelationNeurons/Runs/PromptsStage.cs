@@ -2,7 +2,12 @@ using RelationNeurons.Data;
 
 namespace RelationNeurons.Runs;
 
-/// <summary>Splits the relation set into identification and test prompts (<c>prompts/</c>).</summary>
+/// <summary>
+/// Splits the relation set into identification and test prompts (<c>prompts/</c>), and writes
+/// beside them what the later experiments read from the set: the P^eva-2 prompts of the
+/// relations with alternative templates (Fig 8) and the object sentences (Table 2); either file
+/// is empty when the set has none.
+/// </summary>
 public sealed class PromptsStage : IRunStage
 {
     public string Name => "prompts";
@@ -11,13 +16,20 @@ public sealed class PromptsStage : IRunStage
     {
         var o = context.Options;
         var set = RelationReader.Load(o.Relations);
-        var sets = PromptSplitter.Split(set, new PromptSplitOptions
+        var split = new PromptSplitOptions
         {
             Seed = o.SplitSeed, TestSize = o.TestSize, MaxIdentificationPrompts = o.MaxIdentificationPrompts,
             Languages = o.Languages, Relations = o.RelationIds,
-        });
-        PromptFile.WriteSets(context.Layout.Prompts, sets);
-        progress.Report(new StageProgress(1, $"{sets.Identification.Count} identification, {sets.Test.Count} test prompts"));
-        return [Path.GetRelativePath(context.Layout.Root, context.Layout.IdentificationPrompts), Path.GetRelativePath(context.Layout.Root, context.Layout.TestPrompts)];
+        };
+        var sets = PromptSplitter.Split(set, split);
+        var layout = context.Layout;
+        PromptFile.WriteSets(layout.Prompts, sets);
+        var alternative = PromptSplitter.AlternativeTestPrompts(set, split);
+        PromptFile.Write(layout.AlternativeTestPrompts, alternative);
+        var sentences = ObjectSentenceFile.Of(set.Filter(o.RelationIds, o.Languages));
+        ObjectSentenceFile.Write(layout.ObjectSentences, sentences);
+        progress.Report(new StageProgress(1, $"{sets.Identification.Count} identification, {sets.Test.Count} test, {alternative.Count} alternative-template prompts, {sentences.Count} object sentences"));
+        return new[] { layout.IdentificationPrompts, layout.TestPrompts, layout.AlternativeTestPrompts, layout.ObjectSentences }
+            .Select(f => Path.GetRelativePath(layout.Root, f)).ToArray();
     }
 }

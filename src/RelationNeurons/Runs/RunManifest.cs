@@ -45,12 +45,34 @@ public sealed record RunManifest(
     /// <summary>
     /// The settings of a folder made before the protocol was a setting, in today's names: the
     /// protocol choices of then were <see cref="Protocol.Kojima"/>'s (units <c>linear</c> is <c>all</c>;
-    /// selection and its N become <c>mode</c> and <c>k</c>). Today's settings pass unchanged.
+    /// selection and its N become <c>mode</c> and <c>k</c>). A folder made before the paper's further
+    /// analyses (Fig 7, 8, Tables 2, 4, App E) gets their default settings, and its full list of
+    /// experiments of then is today's full list: it resumes, its finished experiments stage is kept,
+    /// and `relneurons experiment all` adds the new result files. Today's settings pass unchanged.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Upgrade(IReadOnlyDictionary<string, string> old)
     {
-        if (!IsLegacy(old)) return old;
         var s = new SortedDictionary<string, string>(old.ToDictionary(), StringComparer.Ordinal);
+        if (IsLegacy(old)) UpgradeLegacy(s);
+        AddPaperAnalyses(s);
+        return s;
+    }
+
+    /// <summary>Every experiment kind there was before the paper's further analyses, as run.json listed them.</summary>
+    private const string KindsBeforePaperAnalyses = "intra,inter,cumulativity,overlap,crosslingual";
+
+    private static void AddPaperAnalyses(SortedDictionary<string, string> s)
+    {
+        if (!s.TryAdd("corpus", CorpusChoice.BesideModelSetting)) return;   // written after them: nothing to add
+        var defaults = new Experiments.Runners.ExperimentOptions();
+        s.TryAdd("source_language", defaults.SourceLanguage);
+        s.TryAdd("error_type_new_tokens", defaults.ErrorTypeNewTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (s.GetValueOrDefault("experiments") == KindsBeforePaperAnalyses)
+            s["experiments"] = string.Join(",", Experiments.Runners.ExperimentKinds.All.Select(Experiments.Runners.ExperimentKinds.Name));
+    }
+
+    private static void UpgradeLegacy(SortedDictionary<string, string> s)
+    {
         if (s.GetValueOrDefault("units") == "linear") s["units"] = ProtocolNames.Of(UnitSet.All);
         if (s.Remove("selection", out string? mode)) s["mode"] = mode;
         s.Remove("selection_count", out string? count);
@@ -64,6 +86,5 @@ public sealed record RunManifest(
         s.TryAdd("pooling", "mean");
         s.TryAdd("negative_scope", "same_language");
         s.TryAdd("detection_prompts_per_relation", "50");
-        return s;
     }
 }

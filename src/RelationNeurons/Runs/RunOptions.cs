@@ -45,6 +45,9 @@ public sealed record RunOptions
         init => _evaluation = value;
     }
 
+    /// <summary>The corpus of App E, a folder or a .txt/.jsonl file (null: the model's training_corpus.jsonl when present; see <see cref="CorpusChoice"/>).</summary>
+    public string? Corpus { get; init; }
+
     public IReadOnlyList<ExperimentKind> ExperimentKinds { get; init; } = RelationNeurons.Experiments.Runners.ExperimentKinds.All;
 
     /// <summary>The command line that repeats this run, for the summary and the report (not a setting).</summary>
@@ -82,6 +85,9 @@ public sealed record RunOptions
             ["permutation_resamples"] = e.Statistics.PermutationResamples.ToString(CultureInfo.InvariantCulture),
             ["confidence_level"] = F(e.Statistics.ConfidenceLevel),
             ["statistics_seed"] = e.Statistics.Seed.ToString(CultureInfo.InvariantCulture),
+            ["corpus"] = Corpus is null ? CorpusChoice.BesideModelSetting : Path.GetFullPath(Corpus),
+            ["source_language"] = e.SourceLanguage,
+            ["error_type_new_tokens"] = e.ErrorTypeNewTokens.ToString(CultureInfo.InvariantCulture),
             ["experiments"] = string.Join(",", ExperimentKinds.Select(RelationNeurons.Experiments.Runners.ExperimentKinds.Name)),
         };
         foreach (var (key, value) in Protocol.Settings()) settings[key] = value;

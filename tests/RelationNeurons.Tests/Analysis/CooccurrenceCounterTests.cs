@@ -122,4 +122,19 @@ public class CooccurrenceCounterTests
         private readonly Lock _lock = new();
         public void Report(T value) { lock (_lock) report(value); }
     }
+
+    [Fact]
+    public void ASingleFileIsACorpusTooAndTheModelsOwnCorpusIsFoundBesideIt()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllLines(dir[CooccurrenceCounter.ModelCorpusFile], ["{\"text\": \"Paris is in France.\"}", "{\"text\": \"France, Paris.\"}", "{\"text\": \"Paris\"}"]);
+        File.WriteAllText(dir["notes.md"], "not a corpus");
+        var facts = new[] { new CooccurrenceFact("capital", "fr", "France", "Paris") };
+        Assert.Equal(dir[CooccurrenceCounter.ModelCorpusFile], CooccurrenceCounter.BesideModel(dir.Path));
+        var counts = CooccurrenceCounter.Count(dir[CooccurrenceCounter.ModelCorpusFile], facts);
+        Assert.Equal((1, 3L, 2L), (counts.Files, counts.Documents, counts.Facts[0].Documents));
+        Assert.Contains("must be .txt or .jsonl", Assert.Throws<UserInputException>(() => CooccurrenceCounter.Count(dir["notes.md"], facts)).Message);
+        using var empty = new TempDirectory();
+        Assert.Null(CooccurrenceCounter.BesideModel(empty.Path));
+    }
 }

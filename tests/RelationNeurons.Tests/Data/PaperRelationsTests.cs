@@ -93,6 +93,29 @@ public class PaperRelationsTests
     }
 
     [SkippableFact]
+    public void AlternativeTestPromptsArePevaTwoTheSameFactsInEnglishOnly()
+    {
+        var set = LoadPaper();
+        var options = new PromptSplitOptions();
+        var test = PromptSplitter.Split(set, options).Test;
+        var alternative = PromptSplitter.AlternativeTestPrompts(set, options);
+        Assert.All(alternative, p => Assert.Equal(("en", PromptSplit.Test), (p.Language, p.Split)));
+        foreach (string id in PaperIds)
+        {
+            var facts = test.Where(p => p.Relation == id && p.Language == "en").Select(p => p.FactId).Order(StringComparer.Ordinal);
+            var mine = alternative.Where(p => p.Relation == id).ToArray();
+            Assert.Equal(facts, mine.Select(p => p.FactId).Order(StringComparer.Ordinal));
+            // Another template than any detection or P^eva prompt, with the same suffix.
+            Assert.All(mine, p => Assert.Equal(set.Get(id, "en").AlternativeTemplates[0], p.Template));
+            Assert.All(mine, p => Assert.EndsWith(Relation.PaperSuffix, p.Text));
+        }
+        // The object sentences go to the run's prompts folder as they are in the files (Table 2: at most 50 per relation).
+        var sentences = ObjectSentenceFile.Of(set);
+        Assert.All(sentences.GroupBy(s => s.Relation), g => Assert.InRange(g.Count(), 1, 50));
+        Assert.All(sentences, s => Assert.Contains(s.Object, s.Text));
+    }
+
+    [SkippableFact]
     public void StoredSplitIsTheSplittersSplitForSeedZero()
     {
         var set = LoadPaper();

@@ -97,6 +97,29 @@ internal sealed class SyntheticRun
         ResultJson.Save(Path.Combine(dir, RunFiles.Cumulativity), Cumulativity);
         ResultJson.Save(Path.Combine(dir, RunFiles.Overlap), Overlap);
         ResultJson.Save(Path.Combine(dir, RunFiles.CrossLingual), CrossLingual);
+        SavePaperAnalyses(dir);
+    }
+
+    private static IntraComparison Comparison(string relation, string language)
+    {
+        var clean = EvaluationResult.Create("clean", Enumerable.Range(0, 10).Select(i => new PromptOutcome(relation, language, $"f{i}", $"p{i}", "g", i < 8)).ToArray());
+        var after = EvaluationResult.Create("after", Enumerable.Range(0, 10).Select(i => new PromptOutcome(relation, language, $"f{i}", $"p{i}", "g", i < 2)).ToArray());
+        return IntraRelationBuilder.Build(relation, language, 30, clean, after, [new SeededEvaluation(1, clean)], Statistics).AllFacts;
+    }
+
+    /// <summary>Fig 7, Fig 8, Table 2, Table 4 and App E with a paper relation (company_ceo), so the report prints the paper's numbers beside them; App E not computed.</summary>
+    private static void SavePaperAnalyses(string dir)
+    {
+        ResultJson.Save(Path.Combine(dir, RunFiles.Multilingual), new MultilingualResult(Statistics, "en", ["en", "de", "ja"],
+            [new TransferEntry("company_ceo", "en", 30, Comparison("company_ceo", "en")), new TransferEntry("company_ceo", "de", 30, Comparison("company_ceo", "de"))],
+            ["company_ceo: no test prompts in 'ja'; left out for 'ja'"], null));
+        ResultJson.Save(Path.Combine(dir, RunFiles.Templates), new TemplatesResult(Statistics,
+            [new TemplateEntry("company_ceo", "en", 30, Comparison("company_ceo", "en"), Comparison("company_ceo", "en"))], null));
+        ResultJson.Save(Path.Combine(dir, RunFiles.Perplexity), new ObjectPerplexityResult(
+            [new ObjectPerplexityEntry("company_ceo", "en", 30, 50, 700, 10, new PerplexityValues(12.5, 11), new PerplexityValues(13.25, 12), new PerplexityValues(12.75, 11.5))], null));
+        ResultJson.Save(Path.Combine(dir, RunFiles.ErrorTypes), new ErrorTypesResult(20,
+            [new ErrorTypeEntry("company_ceo", "en", 4, 2, 1, 0, 1, [new ErrorTypeExample(ErrorType.RepeatsPrompt, "f1", "The CEO of Acme is? Answer:", "The CEO of Acme is a man")])], null));
+        ResultJson.Save(Path.Combine(dir, RunFiles.Frequency), FrequencyResult.NotComputed("en", "no corpus given (no --corpus given and no training_corpus.jsonl beside the model in m)"));
     }
 
     private static double Uniform(params string[] parts) =>

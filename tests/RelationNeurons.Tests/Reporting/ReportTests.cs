@@ -38,7 +38,7 @@ public class ReportTests : IClassFixture<FullReportFixture>
     [Fact]
     public void HtmlHasEverySectionAndTheFindings()
     {
-        foreach (string id in new[] { "findings", "intra", "inter", "cumulativity", "overlap", "crosslingual", "run" })
+        foreach (string id in new[] { "findings", "intra", "inter", "cumulativity", "overlap", "multilingual", "templates", "perplexity", "errortypes", "frequency", "crosslingual", "run" })
             Assert.Contains($"<section id=\"{id}\"", _f.Html);
         Assert.Contains("What this shows", _f.Html);
         Assert.Contains("What this does not show", _f.Html);
@@ -55,7 +55,7 @@ public class ReportTests : IClassFixture<FullReportFixture>
         Assert.DoesNotContain("<script", _f.Html);
         Assert.DoesNotContain("<link", _f.Html);
         var svgs = Regex.Matches(_f.Html, "<svg.*?</svg>", RegexOptions.Singleline).Select(m => m.Value).ToList();
-        Assert.Equal(6, svgs.Count); // intra, inter, cumulativity, overlap, layers, cross-lingual
+        Assert.Equal(8, svgs.Count); // intra, inter, cumulativity, overlap, layers, Fig 7, Fig 8, cross-lingual
         var ids = new List<string>();
         foreach (string svg in svgs)
         {
@@ -70,7 +70,7 @@ public class ReportTests : IClassFixture<FullReportFixture>
     [Fact]
     public void FigureFilesArePngAndParseableSvg()
     {
-        Assert.Equal(12, _f.Output.FigureFiles.Count);
+        Assert.Equal(16, _f.Output.FigureFiles.Count);
         foreach (string file in _f.Output.FigureFiles)
         {
             Assert.True(File.Exists(file), file);
@@ -97,7 +97,7 @@ public class ReportTests : IClassFixture<FullReportFixture>
         Assert.Contains("## Fig 3. Intra-relation deactivation", _f.Markdown);
         Assert.Contains("| relation | lang | neurons | facts |", _f.Markdown);
         var links = Regex.Matches(_f.Markdown, @"!\[[^\]]*\]\(([^)]+\.png)\)").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(6, links.Count);
+        Assert.Equal(8, links.Count);
         Assert.All(links, l => Assert.True(File.Exists(Path.Combine(_f.OutFolder, l)), l));
     }
 
@@ -128,7 +128,8 @@ public class PartialReportTests : IDisposable
         Assert.Contains("Not in this report", html);
         Assert.Contains("inter.json not found", html);
         Assert.Contains("No summary.json", html);
-        Assert.Equal(5, output.Notes.Count(n => n.Contains("not found"))); // inter, cumulativity, overlap, cross-lingual, summary
+        // inter, cumulativity, overlap, cross-lingual, Fig 7, Fig 8, Table 2, Table 4, App E, summary
+        Assert.Equal(10, output.Notes.Count(n => n.Contains("not found")));
         Assert.Equal(2, output.FigureFiles.Count);
         Assert.True(File.Exists(Path.Combine(_dir, "report.md")));
     }

@@ -9,6 +9,11 @@ public static class RunFiles
     public const string Cumulativity = "cumulativity.json";
     public const string Overlap = "overlap.json";
     public const string CrossLingual = "crosslingual.json";
+    public const string Multilingual = "multilingual.json";
+    public const string Templates = "templates.json";
+    public const string Perplexity = "perplexity.json";
+    public const string ErrorTypes = "error_types.json";
+    public const string Frequency = "frequency.json";
 
     /// <summary>Folder (inside the run folder) holding one <see cref="EvaluationResult"/> file per condition.</summary>
     public const string EvaluationsFolder = "evaluations";

@@ -57,21 +57,47 @@ public sealed class ConditionPlanner
     public IReadOnlyList<Prompt> DetectionPromptsOf(string relation, string language) =>
         Inputs.DetectionPrompts?.Where(p => p.Relation == relation && p.Language == language).ToArray() ?? [];
 
-    public ConditionRequest DetectionClean() => new(ConditionLabel.Clean + "/detection", Inputs.DetectionPrompts ?? [], null);
+    public ConditionRequest DetectionClean() => SubsetClean(DetectionSubset, Inputs.DetectionPrompts);
 
     /// <summary>r's set found in A deactivated, on r's validated detection prompts in A.</summary>
     public ConditionRequest DetectionDeactivated(string relation, string language) =>
-        new(DeactivatedLabel(relation, language) + "/detection", DetectionPromptsOf(relation, language), SetIntervention(relation, language));
+        SubsetDeactivated(DetectionSubset, DetectionPromptsOf(relation, language), relation, language);
 
     public ConditionRequest DetectionRandom(string relation, string language, long seed) =>
-        new(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language) + "/detection", seed), DetectionPromptsOf(relation, language),
-            RandomIntervention(relation, language, seed));
+        SubsetRandom(DetectionSubset, DetectionPromptsOf(relation, language), relation, language, seed);
+
+    /// <summary>r's P^eva-2 prompts in A (Fig 8: the test facts in another template), empty without any.</summary>
+    public IReadOnlyList<Prompt> AlternativePromptsOf(string relation, string language) =>
+        Inputs.AlternativePrompts?.Where(p => p.Relation == relation && p.Language == language).ToArray() ?? [];
+
+    public ConditionRequest AlternativeClean() => SubsetClean(AlternativeSubset, Inputs.AlternativePrompts);
+
+    /// <summary>r's set found in A deactivated, on r's P^eva-2 prompts in A.</summary>
+    public ConditionRequest AlternativeDeactivated(string relation, string language) =>
+        SubsetDeactivated(AlternativeSubset, AlternativePromptsOf(relation, language), relation, language);
+
+    public ConditionRequest AlternativeRandom(string relation, string language, long seed) =>
+        SubsetRandom(AlternativeSubset, AlternativePromptsOf(relation, language), relation, language, seed);
+
+    private const string DetectionSubset = "detection", AlternativeSubset = "alternative";
+
+    // Conditions over a prompt list other than the test prompts carry its name after the label, so
+    // they never collide with the test-prompt conditions of the same intervention.
+    private static ConditionRequest SubsetClean(string subset, IReadOnlyList<Prompt>? prompts) =>
+        new(ConditionLabel.Clean + "/" + subset, prompts ?? [], null);
+
+    private ConditionRequest SubsetDeactivated(string subset, IReadOnlyList<Prompt> prompts, string relation, string language) =>
+        new(DeactivatedLabel(relation, language) + "/" + subset, prompts, SetIntervention(relation, language));
+
+    private ConditionRequest SubsetRandom(string subset, IReadOnlyList<Prompt> prompts, string relation, string language, long seed) =>
+        new(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language) + "/" + subset, seed), prompts, RandomIntervention(relation, language, seed));
 
     /// <summary>r's set found in A, deactivated.</summary>
     public ConditionRequest Deactivated(string relation, string language) =>
         new(DeactivatedLabel(relation, language), SetScope(relation, language), SetIntervention(relation, language));
 
-    private Intervention SetIntervention(string relation, string language)
+    /// <summary>What deactivating r's set found in A does (the intervention of <see cref="Deactivated"/>), for measurements other than prompt evaluations.</summary>
+    public Intervention SetIntervention(string relation, string language)
     {
         var set = Inputs.Sets.Get(relation, language);
         return MakeIntervention(set, set.Neurons, set.MedianOnPositives);
@@ -81,7 +107,8 @@ public sealed class ConditionPlanner
     public ConditionRequest Random(string relation, string language, long seed) =>
         new(ConditionLabel.Random(ConditionLabel.InLanguage(relation, language), seed), SetScope(relation, language), RandomIntervention(relation, language, seed));
 
-    private Intervention RandomIntervention(string relation, string language, long seed)
+    /// <summary>The intervention of <see cref="Random"/>: the seed's random set of the size of r's set found in A.</summary>
+    public Intervention RandomIntervention(string relation, string language, long seed)
     {
         var set = Inputs.Sets.Get(relation, language);
         return MakeIntervention(set, CounterpartsOf(set, seed), null);

@@ -19,4 +19,17 @@ public sealed record ExperimentInputs(
     NeuronSetCollection Sets,
     Func<string, string, NeuronId, float>? MedianOnPositives = null,
     ICumulativityRanking? Ranking = null,
-    IReadOnlyList<Prompt>? DetectionPrompts = null);
+    IReadOnlyList<Prompt>? DetectionPrompts = null)
+{
+    /// <summary>P^eva-2: the test facts in the relations' alternative templates (Fig 8; null or empty: not run).</summary>
+    public IReadOnlyList<Prompt>? AlternativePrompts { get; init; }
+
+    /// <summary>The relations' object sentences (Table 2; null or empty: not run).</summary>
+    public IReadOnlyList<RelationObjectSentence>? ObjectSentences { get; init; }
+
+    /// <summary>The corpus of App E, a folder or a .txt/.jsonl file (null: not run, see <see cref="CorpusMissing"/>).</summary>
+    public string? Corpus { get; init; }
+
+    /// <summary>Why there is no corpus, for the report (e.g. "no --corpus given and no training_corpus.jsonl beside the model").</summary>
+    public string? CorpusMissing { get; init; }
+}

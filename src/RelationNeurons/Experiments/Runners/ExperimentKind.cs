@@ -3,12 +3,13 @@ using RelationNeurons.Experiments.Results;
 namespace RelationNeurons.Experiments.Runners;
 
 /// <summary>The experiments a run can perform.</summary>
-public enum ExperimentKind { Intra, Inter, Cumulativity, Overlap, CrossLingual }
+public enum ExperimentKind { Intra, Inter, Cumulativity, Overlap, CrossLingual, Multilingual, Templates, Perplexity, ErrorTypes, Frequency }
 
 public static class ExperimentKinds
 {
     public static readonly ExperimentKind[] All =
-        [ExperimentKind.Intra, ExperimentKind.Inter, ExperimentKind.Cumulativity, ExperimentKind.Overlap, ExperimentKind.CrossLingual];
+        [ExperimentKind.Intra, ExperimentKind.Inter, ExperimentKind.Cumulativity, ExperimentKind.Overlap, ExperimentKind.CrossLingual,
+         ExperimentKind.Multilingual, ExperimentKind.Templates, ExperimentKind.Perplexity, ExperimentKind.ErrorTypes, ExperimentKind.Frequency];
 
     /// <summary>The name used on the command line.</summary>
     public static string Name(ExperimentKind kind) => kind switch
@@ -18,6 +19,11 @@ public static class ExperimentKinds
         ExperimentKind.Cumulativity => "cumulativity",
         ExperimentKind.Overlap => "overlap",
         ExperimentKind.CrossLingual => "crosslingual",
+        ExperimentKind.Multilingual => "multilingual",
+        ExperimentKind.Templates => "templates",
+        ExperimentKind.Perplexity => "perplexity",
+        ExperimentKind.ErrorTypes => "errortypes",
+        ExperimentKind.Frequency => "frequency",
         _ => throw Unknown(kind),
     };
 
@@ -29,6 +35,11 @@ public static class ExperimentKinds
         ExperimentKind.Cumulativity => RunFiles.Cumulativity,
         ExperimentKind.Overlap => RunFiles.Overlap,
         ExperimentKind.CrossLingual => RunFiles.CrossLingual,
+        ExperimentKind.Multilingual => RunFiles.Multilingual,
+        ExperimentKind.Templates => RunFiles.Templates,
+        ExperimentKind.Perplexity => RunFiles.Perplexity,
+        ExperimentKind.ErrorTypes => RunFiles.ErrorTypes,
+        ExperimentKind.Frequency => RunFiles.Frequency,
         _ => throw Unknown(kind),
     };
 

@@ -48,6 +48,15 @@ public sealed record ExperimentOptions
     /// </summary>
     public int DetectionPromptsPerRelation { get; init; } = 50;
 
+    /// <summary>
+    /// The language whose neuron sets Fig 7 deactivates on the other languages' prompts, and whose
+    /// facts App E counts in the corpus: the paper's English.
+    /// </summary>
+    public string SourceLanguage { get; init; } = "en";
+
+    /// <summary>New tokens of the continuations Table 4 classifies (the paper's 20).</summary>
+    public int ErrorTypeNewTokens { get; init; } = Evaluation.ErrorTypes.DefaultNewTokens;
+
     /// <summary>What the selected units are set to.</summary>
     public InterventionValue Value { get; init; } = InterventionValue.Zero;
 
@@ -67,6 +76,8 @@ public sealed record ExperimentOptions
         if (!(CumulativityMaxUnitShare > 0 && CumulativityMaxUnitShare <= 1))
             throw new UserInputException($"cumulativity maximum unit share {CumulativityMaxUnitShare} is not in (0, 1]");
         if (DetectionPromptsPerRelation < 0) throw new UserInputException($"detection prompts per relation must be 0 (all) or more, got {DetectionPromptsPerRelation}");
+        if (string.IsNullOrWhiteSpace(SourceLanguage)) throw new UserInputException("the source language of Fig 7 and App E is empty");
+        if (ErrorTypeNewTokens < 1) throw new UserInputException($"error-type continuations need at least 1 new token, got {ErrorTypeNewTokens}");
         if (Parallelism < 1) throw new UserInputException($"parallelism must be at least 1, got {Parallelism}");
     }
 

@@ -14,8 +14,11 @@ public sealed record ExperimentOutcome(ExperimentKind Kind, IVersionedResult? Re
 /// <summary>
 /// Runs several experiments together: collects the conditions they need, evaluates each distinct
 /// condition once (reusing stored evaluations), then builds and writes every result file.
+/// <paramref name="services"/> gives the experiments that ask the model more than prompt recall
+/// (Table 2, Table 4) its probe, and the corpus count (App E) its progress.
 /// </summary>
-public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions options, IConditionEvaluator evaluator, EvaluationStore store)
+public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions options, IConditionEvaluator evaluator, EvaluationStore store,
+    ExperimentServices? services = null)
 {
     public ConditionPlanner Planner { get; } = new(inputs, options);
 
@@ -80,9 +83,11 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
             : throw new InvalidOperationException($"condition '{r.Label}' was not planned");
 
         var outcomes = new List<ExperimentOutcome>();
+        var buildServices = (services ?? ExperimentServices.None) with { Cancel = cancellationToken };
         foreach (var kind in list)
         {
-            var (result, skip) = ExperimentRunners.For(kind).Build(Planner, Get);
+            cancellationToken.ThrowIfCancellationRequested();
+            var (result, skip) = ExperimentRunners.For(kind, buildServices).Build(Planner, Get);
             string? file = null;
             if (result is not null && outFolder is not null)
             {
@@ -104,6 +109,11 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
             case CumulativityResult r: ResultJson.Save(file, r); break;
             case OverlapResult r: ResultJson.Save(file, r); break;
             case CrossLingualResult r: ResultJson.Save(file, r); break;
+            case MultilingualResult r: ResultJson.Save(file, r); break;
+            case TemplatesResult r: ResultJson.Save(file, r); break;
+            case ObjectPerplexityResult r: ResultJson.Save(file, r); break;
+            case ErrorTypesResult r: ResultJson.Save(file, r); break;
+            case FrequencyResult r: ResultJson.Save(file, r); break;
             default: throw new InvalidOperationException($"unknown result type {result.GetType().Name}");
         }
     }

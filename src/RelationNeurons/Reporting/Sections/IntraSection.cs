@@ -26,27 +26,21 @@ internal static class IntraSection
         return new ReportSection("intra", "Fig 3. Intra-relation deactivation", paragraphs, [ExperimentFigures.IntraDrop(r, figures)], tables);
     }
 
-    private static ReportTable Table(string caption, IReadOnlyList<IntraRelationEntry> entries, Func<IntraRelationEntry, IntraComparison?> pick, int level)
-    {
-        var rows = new List<IReadOnlyList<string>>();
-        foreach (var e in entries)
-        {
-            var c = pick(e);
-            if (c is null)
-            {
-                rows.Add([e.Relation, e.Language, Format.Int(e.NeuronCount), "0", "—", "—", "—", "—", "—", "—", "—", "—"]);
-                continue;
-            }
-            rows.Add(
-            [
-                e.Relation, e.Language, Format.Int(e.NeuronCount), Format.Int(c.Count),
-                Format.Percent(c.AccuracyClean), Format.Percent(c.AccuracyDeactivated), Format.Percent(c.AccuracyRandomMean),
-                Format.Pp(c.DropDeactivated), Format.Pp(c.DropRandom),
-                Format.Pp(c.DropVsRandom.Estimate), Format.Ci(c.DropVsRandom.CiLow, c.DropVsRandom.CiHigh), Format.P(c.DropVsRandom.PValue),
-            ]);
-        }
-        return new ReportTable(caption,
-            ["relation", "lang", "neurons", "facts", "clean", "deactivated", "random", "drop (pp)", "random drop (pp)", "beyond random (pp)", $"{level}% CI", "p"],
-            rows);
-    }
+    private static ReportTable Table(string caption, IReadOnlyList<IntraRelationEntry> entries, Func<IntraRelationEntry, IntraComparison?> pick, int level) =>
+        new(caption, Headers(level), entries.Select(e => Row(e.Relation, e.Language, e.NeuronCount, pick(e))).ToList());
+
+    /// <summary>The columns of a comparison table (also Fig 7's and Fig 8's).</summary>
+    internal static IReadOnlyList<string> Headers(int level) =>
+        ["relation", "lang", "neurons", "facts", "clean", "deactivated", "random", "drop (pp)", "random drop (pp)", "beyond random (pp)", $"{level}% CI", "p"];
+
+    /// <summary>One comparison as a row of <see cref="Headers"/> (dashes when there is none).</summary>
+    internal static IReadOnlyList<string> Row(string relation, string language, int neurons, IntraComparison? c) => c is null
+        ? [relation, language, Format.Int(neurons), "0", "—", "—", "—", "—", "—", "—", "—", "—"]
+        :
+        [
+            relation, language, Format.Int(neurons), Format.Int(c.Count),
+            Format.Percent(c.AccuracyClean), Format.Percent(c.AccuracyDeactivated), Format.Percent(c.AccuracyRandomMean),
+            Format.Pp(c.DropDeactivated), Format.Pp(c.DropRandom),
+            Format.Pp(c.DropVsRandom.Estimate), Format.Ci(c.DropVsRandom.CiLow, c.DropVsRandom.CiHigh), Format.P(c.DropVsRandom.PValue),
+        ];
 }

@@ -265,7 +265,7 @@ public class ExperimentRunnerTests
         var serial = RunAll().Outcomes;
         var parallel = RunAll(Options with { Parallelism = 3 }).Outcomes;
         static string Json(ExperimentOutcome o) => System.Text.Json.JsonSerializer.Serialize(o.Result, o.Result!.GetType(), ResultJson.Options);
-        Assert.All(serial, o => Assert.True(Json(o).Length > 200));
+        Assert.All(serial.Where(o => o.SkipReason is null), o => Assert.True(Json(o).Length > 200));
         Assert.Equal(serial.Select(Json), parallel.Select(Json));
     }
 

@@ -14,8 +14,11 @@ namespace RelationNeurons.Tests.Experiments.Runners;
 /// index 10·r + i, and is lost when that unit is in the intervention. Each relation's set (in both
 /// languages) is its 10 units, ranked by fact index. Interference: fact 9 of B (clean: wrong)
 /// becomes right when unit 0 (A's top unit) is deactivated.
+/// As a text probe: a text's first character names its relation, and every token of it costs
+/// 1 + 0.1 × (units of that relation in the intervention) nats, one token per character; a
+/// continuation is <see cref="ContinuationOf"/> the prompt's fact index.
 /// </summary>
-internal sealed class RuleWorld : IConditionEvaluator
+internal sealed class RuleWorld : IConditionEvaluator, ITextProbe
 {
     public static readonly string[] Relations = ["A", "B", "C"];
     public static readonly string[] Languages = ["de", "en"];
@@ -57,6 +60,40 @@ internal sealed class RuleWorld : IConditionEvaluator
         int i = int.Parse(p.FactId[1..]);
         if (i >= 8) return p.Relation == "B" && i == 9 && units.Contains(Unit("A", 0));
         return !units.Contains(Unit(p.Relation, i));
+    }
+
+    /// <summary>(prompt, new tokens, units off) of every <see cref="Continue"/> call.</summary>
+    public List<(string Prompt, int Tokens, int Units)> Continued { get; } = [];
+
+    public static double NatsPerToken(string text, IReadOnlyCollection<NeuronId> units)
+    {
+        string rel = text[..1];
+        return 1 + 0.1 * Enumerable.Range(0, Facts).Count(i => units.Contains(Unit(rel, i)));
+    }
+
+    public PerplexityResult Perplexity(IReadOnlyList<string> texts, Intervention? intervention)
+    {
+        var units = (intervention?.Neurons ?? []).ToHashSet();
+        return new PerplexityResult(texts.Select(t => new TextPerplexity(t.Length, t.Length * NatsPerToken(t, units))).ToArray());
+    }
+
+    /// <summary>Fact 0 repeats its subject, 1 answers "The", 2 "A.", the others something else.</summary>
+    public static string ContinuationOf(int fact) => fact switch
+    {
+        0 => "{subject} is a thing",
+        1 => "The answer is unknown",
+        2 => "A. none of these",
+        _ => "zzz",
+    };
+
+    public IReadOnlyList<string> Continue(IReadOnlyList<string> prompts, Intervention? intervention, int maxNewTokens)
+    {
+        lock (Continued) foreach (string p in prompts) Continued.Add((p, maxNewTokens, intervention?.Count ?? 0));
+        return prompts.Select(p =>
+        {
+            var prompt = TestPrompts.First(t => t.Text == p);
+            return ContinuationOf(int.Parse(prompt.FactId[1..])).Replace("{subject}", prompt.Subject);
+        }).ToArray();
     }
 
     public EvaluationResult Evaluate(string condition, IReadOnlyList<Prompt> prompts, Intervention? intervention)

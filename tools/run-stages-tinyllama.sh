@@ -19,7 +19,7 @@ ln -sf "$synthetic/model.safetensors" "$model/model.safetensors"
 # Any tokenizer with ids below TinyLlama's 32,000 rows serves: the demo model's.
 cp models/relfacts-demo/tokenizer.json models/relfacts-demo/tokenizer_config.json "$model/"
 cli="dotnet src/RelationNeurons.Cli/bin/Release/net10.0/relneurons.dll"
-slice=(--relations demo --languages en --relation-ids country_capital,company_ceo,person_instrument --test-size 10 --max-identification 40)
+slice=(--relations demo --languages en --relation-ids country_capital,company_ceo,person_instrument --test-size 5 --max-identification 30)
 stage_times() { python3 -c '
 import json,sys
 run=json.load(open(sys.argv[1]+"/run.json"))

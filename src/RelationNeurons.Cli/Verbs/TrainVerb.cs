@@ -140,7 +140,7 @@ internal static class TrainVerb
             }, cancel);
         }
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[green]done[/]: {summary.Steps} steps, final loss {summary.FinalLoss:F4}, {summary.TokensPerSecond:F0} tok/s, {TimeSpan.FromSeconds(summary.WallSeconds):hh\\:mm\\:ss}; model in {Markup.Escape(options.OutputFolder)}"));
+            $"[green]done[/]: {summary.Steps} steps, final loss {(summary.FinalLoss is double loss ? loss.ToString("F4", CultureInfo.InvariantCulture) : "- (no update run: the checkpoint was already at --steps)")}, {summary.TokensPerSecond:F0} tok/s, {TimeSpan.FromSeconds(summary.WallSeconds):hh\\:mm\\:ss}; model in {Markup.Escape(options.OutputFolder)}"));
         return 0;
     }
 

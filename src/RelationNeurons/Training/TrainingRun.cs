@@ -42,7 +42,7 @@ public sealed record TrainingRunOptions
 /// <summary>What a finished run reports (also written as training_summary.json beside the model).</summary>
 public sealed record TrainingSummary(
     string Architecture, long Parameters, int VocabSize, long Steps, int BatchSize, double PeakLearningRate, ulong Seed,
-    int Sequences, long CorpusTokens, int DroppedSequences, double FinalLoss, double TokensPerSecond, double WallSeconds, double CpuSeconds,
+    int Sequences, long CorpusTokens, int DroppedSequences, double? FinalLoss, double TokensPerSecond, double WallSeconds, double CpuSeconds,
     IReadOnlyDictionary<string, int> DocumentsByKind);
 
 /// <summary>
@@ -59,7 +59,7 @@ public static class TrainingRun
     /// The training text as it was taught, one JSON object per line (<c>{"kind": …, "text": …}</c>),
     /// kept beside the model: the corpus whose fact frequencies App E counts.
     /// </summary>
-    public const string CorpusFile = "training_corpus.jsonl";
+    public const string CorpusFile = Analysis.CooccurrenceCounter.ModelCorpusFile;
 
     public sealed record Prepared(LlamaConfig Config, ITokenizer Tokenizer, List<CorpusDocument> Documents, CorpusEncoder.Result Encoded);
 
@@ -154,7 +154,7 @@ public static class TrainingRun
             $"{o.Layers} layers, hidden {o.Hidden}, {o.Heads} heads / {o.KeyValueHeads} kv heads, intermediate {o.Intermediate}, vocab {prepared.Config.VocabSize}",
             trainer.Parameters.Count, prepared.Config.VocabSize, trainer.Step, o.Trainer.BatchSize, o.Trainer.LearningRate, o.Trainer.Seed,
             prepared.Encoded.Sequences.Count, prepared.Encoded.Tokens, prepared.Encoded.Dropped,
-            recent.Count > 0 ? recent.Average() : double.NaN, tokens / Math.Max(seconds, 1e-9), seconds,
+            recent.Count > 0 ? recent.Average() : null, tokens / Math.Max(seconds, 1e-9), seconds,
             (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds,
             prepared.Documents.GroupBy(d => d.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
         ModelExporter.Save(o.OutputFolder, trainer.Parameters, o.Dtype, new Dictionary<string, string> { ["trained_by"] = "relneurons train", ["seed"] = o.Trainer.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });

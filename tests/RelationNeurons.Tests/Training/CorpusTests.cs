@@ -107,7 +107,7 @@ public class CorpusTests
     public void EncoderWeightsTheAnswerTokensAndAddsBosAndEos()
     {
         var docs = CorpusBuilder.Build([Capitals, Hauptstadt], new CorpusOptions());
-        var tokenizer = new SentencePieceTokenizer(BpeTrainer.Train(docs.Select(d => d.Text), 300));
+        var tokenizer = new SentencePieceTokenizer(BpeTrainer.Train(docs.Select(d => d.Text), 340));
         var one = CorpusBuilder.Statement("The capital of {} is", new Fact("France", "Paris"), "statement");
         var result = CorpusEncoder.Encode([one], tokenizer, 64, 5f);
         var seq = Assert.Single(result.Sequences);

@@ -54,6 +54,21 @@ public class TrainVerbTests
         Assert.Contains("step 4/4", stderr);
     }
 
+    [Fact]
+    public void ResumingAFinishedCheckpointExportsItWithoutALoss()
+    {
+        using var dir = new TempDir();
+        using var rel = new TempDir();
+        SampleRelations.Write(rel, bigFacts: 20);
+        string outDir = dir.File("model");
+        Assert.Equal(0, Run(["train", "--relations", rel.Path, "--out", outDir, "--no-eval", "--keep-checkpoint", .. Tiny]).Code);
+        // e.g. exporting a checkpoint of a longer run at the step it reached: nothing left to train
+        var (code, _, stderr) = Run(["train", "--relations", rel.Path, "--out", outDir, "--no-eval", "--resume", .. Tiny]);
+        Assert.True(code == 0, stderr);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "training_summary.json")));
+        Assert.Equal(JsonValueKind.Null, summary.RootElement.GetProperty("final_loss").ValueKind);
+    }
+
     [Theory]
     [InlineData("--heads", "3")]
     [InlineData("--dtype", "int8")]

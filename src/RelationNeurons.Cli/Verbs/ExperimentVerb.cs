@@ -31,7 +31,8 @@ internal static class ExperimentVerb
         };
         var json = new Option<bool>("--json") { Description = "print what was written as JSON on stdout" };
         var args = new ExperimentArguments();
-        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json };
+        var compute = new ComputeArgument();
+        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json, compute.Option };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -42,7 +43,7 @@ internal static class ExperimentVerb
             var options = args.Experiments(parse);
             string modelName = parse.GetValue(model) ?? RunManifest.TryLoad(layout.Manifest)?.Model.Name
                 ?? throw new UserInputException($"{layout.Manifest} not found; pass --model");
-            using var m = LlamaModel.Load(modelName);
+            using var m = LlamaModel.Load(modelName, compute.Engine(parse));
             var sets = NeuronSetLoader.Load(parse.GetValue(neurons) ?? layout.NeuronSets);
             string? expertiseFolder = parse.GetValue(expertise)
                 ?? (parse.GetValue(neurons) is null && Directory.Exists(layout.Expertise) ? layout.Expertise : null);
@@ -51,7 +52,7 @@ internal static class ExperimentVerb
                 Ranking: expertiseFolder is null ? null : new ExpertiseRanking(expertiseFolder));
             var evaluation = args.Evaluation(parse);
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
-            var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation));
+            var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation, m.Options.Compute));
             var suite = new ExperimentSuite(inputs, options, new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation), store);
             var outcomes = RunWithProgress(suite, kinds, layout.Root, cancel);
             var output = outcomes.Select(o => new ExperimentOutput(ExperimentKinds.Name(o.Kind), o.File, o.SkipReason)).ToArray();

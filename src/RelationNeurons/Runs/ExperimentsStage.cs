@@ -36,7 +36,7 @@ public sealed class ExperimentsStage : IRunStage
     }
 
     private static string EvaluationSalt(RunContext context) =>
-        EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation);
+        EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation, context.Options.Compute);
 
     private sealed class SuiteProgressAdapter(IProgress<StageProgress> progress) : IProgress<SuiteProgress>
     {

@@ -45,12 +45,14 @@ public sealed record RunManifest(
     /// <summary>
     /// The settings of a folder made before the protocol was a setting, in today's names: the
     /// protocol choices of then were <see cref="Protocol.Kojima"/>'s (units <c>linear</c> is <c>all</c>;
-    /// selection and its N become <c>mode</c> and <c>k</c>). Today's settings pass unchanged.
+    /// selection and its N become <c>mode</c> and <c>k</c>); folders from before <c>compute</c> get
+    /// <c>f32</c>. Today's settings pass unchanged.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Upgrade(IReadOnlyDictionary<string, string> old)
     {
-        if (!IsLegacy(old)) return old;
         var s = new SortedDictionary<string, string>(old.ToDictionary(), StringComparer.Ordinal);
+        s.TryAdd("compute", "f32"); // folders made before the compute setting ran in float32
+        if (!IsLegacy(old)) return s;
         if (s.GetValueOrDefault("units") == "linear") s["units"] = ProtocolNames.Of(UnitSet.All);
         if (s.Remove("selection", out string? mode)) s["mode"] = mode;
         s.Remove("selection_count", out string? count);

@@ -53,6 +53,9 @@ public sealed record RunOptions
     /// <summary>Record layer by layer (<see cref="Analysis.RecordOptions.StreamLayers"/>); the same files, so not a setting.</summary>
     public bool StreamLayers { get; init; }
 
+    /// <summary>Arithmetic of the model's matrix products (<see cref="Inference.EngineOptions.Compute"/>); a setting, as it changes results.</summary>
+    public Inference.ComputePrecision Compute { get; init; } = Inference.ComputePrecision.F32;
+
     /// <summary>Reuse a folder made with other settings or another model, redoing every stage.</summary>
     public bool Force { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record RunOptions
             ["confidence_level"] = F(e.Statistics.ConfidenceLevel),
             ["statistics_seed"] = e.Statistics.Seed.ToString(CultureInfo.InvariantCulture),
             ["experiments"] = string.Join(",", ExperimentKinds.Select(RelationNeurons.Experiments.Runners.ExperimentKinds.Name)),
+            ["compute"] = Inference.ComputePrecisions.Name(Compute),
         };
         foreach (var (key, value) in Protocol.Settings()) settings[key] = value;
         return settings;

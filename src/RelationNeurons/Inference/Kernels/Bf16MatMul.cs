@@ -93,13 +93,8 @@ public static class Bf16MatMul
         {
             _x = x; _w = w; _y = y; _m = m; _n = n; _k = k;
             (_mr, _nr) = MainTile;
-            _colBlock = _nr * MatMul.ColTilesFor(k, m);
-            int colBlocks = (n + _colBlock - 1) / _colBlock;
-            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));
-            rowSplits = Math.Max(rowSplits, (m + MatMul.MaxRowBlock - 1) / MatMul.MaxRowBlock);
-            _rowBlock = ((m + rowSplits - 1) / rowSplits + _mr - 1) / _mr * _mr;
-            _rowBlocks = (m + _rowBlock - 1) / _rowBlock;
-            Items = colBlocks * _rowBlocks;
+            var plan = MatMul.BlockPlan.For(m, n, _mr, _nr * MatMul.ColTilesFor(k, m), MatMul.MaxRowBlock, threads);
+            (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
         }
 
         public override void Run(int item)

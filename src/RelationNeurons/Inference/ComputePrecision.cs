@@ -37,10 +37,11 @@ public static class ComputePrecisions
 
     /// <summary>
     /// One line to show the user when <paramref name="precision"/> cannot use this machine's
-    /// fastest path (bfloat16 without AVX512_BF16 falls back to widening), else null.
+    /// fastest path (bfloat16 without AVX512_BF16, or where the tiles cannot be mapped
+    /// executable, falls back to widening), else null.
     /// </summary>
     public static string? Notice(ComputePrecision precision) =>
         precision == ComputePrecision.Bf16 && Bf16MatMul.HardwareKernel != Bf16Kernel.Emitted
-            ? "--compute bf16: this CPU has no AVX512_BF16; bfloat16 products run on the float32 kernels (inputs and weights rounded to bfloat16, same results up to the summation order, no speed-up)"
+            ? $"--compute bf16: {Bf16MatMul.FallbackReason}; bfloat16 products run on the float32 kernels (inputs and weights rounded to bfloat16, same results up to the summation order, no speed-up)"
             : null;
 }

@@ -33,6 +33,6 @@ public sealed record EngineOptions
     /// float32 accumulation (<see cref="ComputePrecision.Bf16"/>); everything else stays float32.
     /// </summary>
     public ComputePrecision Compute { get; init; } = ComputePrecision.F32;
-    /// <summary>The bfloat16 kernel (tests force the widening fallback on a machine with AVX512_BF16).</summary>
-    internal Kernels.Bf16Kernel Bf16Kernel { get; init; } = Kernels.Bf16MatMul.HardwareKernel;
+    /// <summary>The bfloat16 kernel; null: this machine's (<see cref="Kernels.Bf16MatMul.HardwareKernel"/>). Tests force the fallback with it.</summary>
+    internal Kernels.Bf16Kernel? Bf16Kernel { get; init; }
 }

@@ -14,24 +14,20 @@ namespace RelationNeurons.Inference;
 internal sealed class MatrixProducts
 {
     private readonly ComputePrecision _precision;
-    private readonly Bf16Kernel _kernel;
+    private readonly Bf16Kernel? _kernel;
     private readonly ConcurrentDictionary<nint, Lazy<Bf16Copy>> _copies = new();
 
-    public MatrixProducts(ComputePrecision precision, Bf16Kernel kernel)
+    /// <param name="kernel">The bfloat16 kernel; null: the machine's, resolved at the first bfloat16 product.</param>
+    public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel)
     {
         _precision = precision; _kernel = kernel;
     }
 
-    public ComputePrecision Precision => _precision;
-
     public void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y)
     {
         if (_precision == ComputePrecision.F32) MatMul.Multiply(x, m, w, y);
-        else Bf16MatMul.Multiply(x, m, AsBf16(w), y, _kernel, KernelOptions.MaxThreads);
+        else Bf16MatMul.Multiply(x, m, AsBf16(w), y, _kernel ?? Bf16MatMul.HardwareKernel, KernelOptions.MaxThreads);
     }
-
-    /// <summary>Bytes of the bfloat16 copies made so far (0 for a BF16 checkpoint).</summary>
-    public long CopiedBytes => _copies.Values.Where(c => c.IsValueCreated).Sum(c => c.Value.Bits.LongLength * 2);
 
     private unsafe WeightMatrix AsBf16(in WeightMatrix w)
     {

@@ -27,8 +27,28 @@ public enum Bf16Kernel
 [SkipLocalsInit]
 public static class Bf16MatMul
 {
-    /// <summary>The kernel this machine uses: the emitted tiles where the CPU has AVX512_BF16.</summary>
-    public static Bf16Kernel HardwareKernel { get; } = CpuFeatures.HasAvx512Bf16 ? Bf16Kernel.Emitted : Bf16Kernel.Widening;
+    private static readonly Lazy<(Bf16Kernel Kernel, string? Why)> Hardware = new(ResolveHardware);
+
+    /// <summary>
+    /// The kernel this machine uses: the emitted tiles where the CPU has AVX512_BF16 and the
+    /// system lets them be mapped executable; decided (and the tiles built) on first use.
+    /// </summary>
+    public static Bf16Kernel HardwareKernel => Hardware.Value.Kernel;
+
+    /// <summary>Why <see cref="HardwareKernel"/> is <see cref="Bf16Kernel.Widening"/> (null when it is not).</summary>
+    public static string? FallbackReason => Hardware.Value.Why;
+
+    private static (Bf16Kernel, string?) ResolveHardware()
+    {
+        if (!CpuFeatures.HasAvx512Bf16) return (Bf16Kernel.Widening, "this CPU has no AVX512_BF16");
+        // A system that refuses executable anonymous mappings (an SELinux execmem policy, say) gets the fallback, not a failure.
+        try { Bf16Tiles.EnsureMapped(); }
+        catch (Exception e) when (e is InvalidOperationException or PlatformNotSupportedException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return (Bf16Kernel.Widening, "the bfloat16 tiles could not be mapped executable: " + e.Message);
+        }
+        return (Bf16Kernel.Emitted, null);
+    }
 
     /// <summary>y = bf16(x) · Wᵀ, W bfloat16 [n×k] without a row map; y is overwritten.</summary>
     public static void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y) =>

@@ -12,7 +12,8 @@ namespace RelationNeurons.Bench;
 /// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
 /// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
-/// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K.
+/// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K,
+/// --bf16 0|1 (also time bfloat16 compute on the BF16 weights), --maintile 4x6 (its main tile).
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -39,6 +40,11 @@ internal static unsafe class GemmBench
         Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} coltiles={MatMul.ColTiles} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
         double peak = FmaPeak.Measure(threads);
         Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+        double dotPeak = Bf16DotPeak.Measure(threads);
+        Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
+        if (a.Str("maintile", "") is { Length: > 0 } tile)
+            Bf16MatMul.MainTile = (int.Parse(tile.Split('x')[0]), int.Parse(tile.Split('x')[1]));
+        bool bf16Compute = a.Int("bf16", 1) != 0;
 
         var x = new float[(long)Math.Max(m, small.Max()) * k];
         var rng = new Random(1);
@@ -57,6 +63,17 @@ internal static unsafe class GemmBench
                 double sec = Median(reps, () => { foreach (var wc in ws) MatMul.Multiply(x.AsSpan(0, m * k), m, wc, y.AsSpan(0, m * n)); }) / copies;
                 double gflops = 2.0 * m * n * k / sec / 1e9;
                 Console.WriteLine($"gemm {type,-4} M={m} K={k} N={n}: {sec * 1e3,8:F2} ms  {gflops,7:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak");
+                if (type == WeightType.BF16 && bf16Compute)
+                {
+                    double bs = Median(reps, () => { foreach (var wc in ws) Bf16MatMul.Multiply(x.AsSpan(0, m * k), m, wc, y.AsSpan(0, m * n)); }) / copies;
+                    double bg = 2.0 * m * n * k / bs / 1e9;
+                    Console.WriteLine($"gemm bf16-compute ({Bf16MatMul.HardwareKernel}, tile {Bf16MatMul.MainTile.Mr}x{Bf16MatMul.MainTile.Nr}) M={m} K={k} N={n}: {bs * 1e3,8:F2} ms  {bg,7:F1} GFLOP/s  {100 * bg / peak,5:F1}% of FMA peak" + (dotPeak > 0 ? $"  {100 * bg / dotPeak,5:F1}% of bf16 dot peak" : ""));
+                    foreach (int sm in small)
+                    {
+                        double s = Median(Math.Max(reps, 9), () => Bf16MatMul.Multiply(x.AsSpan(0, sm * k), sm, w, y.AsSpan(0, sm * n)));
+                        Console.WriteLine($"gemv bf16-compute m={sm,-3} K={k} N={n}: {s * 1e3,8:F3} ms  {(double)n * k * es / s / 1e9,7:F1} GB/s of weights  {2.0 * sm * n * k / s / 1e9,7:F1} GFLOP/s");
+                    }
+                }
                 foreach (int sm in small)
                 {
                     double s = Median(Math.Max(reps, 9), () => MatMul.Multiply(x.AsSpan(0, sm * k), sm, w, y.AsSpan(0, sm * n)));

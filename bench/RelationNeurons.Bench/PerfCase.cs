@@ -14,7 +14,7 @@ namespace RelationNeurons.Bench;
 /// <summary>
 /// One measured case, run in its own process by <see cref="PerfSuite"/> so that its peak
 /// resident memory is its own. Prints one line "RESULT {json}".
-/// Options: --case prefill|generate|evaluate|expertise|record (see StreamMemoryBench), --engine ours|torch-f32|torch-bf16|llamacpp,
+/// Options: --case prefill|generate|evaluate|expertise|record (see StreamMemoryBench), --engine ours|ours-bf16|torch-f32|torch-bf16|llamacpp (generate: ours|ours-bf16|torch-f32|torch-bf16),
 /// --model tinyllama|small|DIR, --capture 0|1, --batches 1,16,64, --runs R, --threads T,
 /// --deactivate N (generate: random hook_post units zeroed), --new-tokens N, --prompts N,
 /// --share 0|1 (ours: run the prompts' common prefix once per step; default 1).
@@ -61,9 +61,10 @@ internal static class PerfCase
         switch (engine)
         {
             case "ours":
+            case "ours-bf16":
             {
                 // --share 0 turns off running the prompts' common prefix (here: BOS) once per step.
-                var model = LlamaModel.Load(dir, new EngineOptions { SharePromptPrefixes = a.Int("share", 1) != 0 });
+                var model = LlamaModel.Load(dir, new EngineOptions { SharePromptPrefixes = a.Int("share", 1) != 0, Compute = PerfCommon.Compute(engine) });
                 owner = model;
                 oursModel = model;
                 make = batch =>
@@ -148,15 +149,18 @@ internal static class PerfCase
         {
             foreach (var w in model.Weights.Layers)
                 foreach (var m in new[] { w.Q, w.K, w.V, w.O, w.Gate, w.Up, w.Down })
-                    MatMul.Multiply(x.AsSpan(0, rows * m.Cols), rows, m, y.AsSpan(0, rows * m.Rows));
+                    if (model.Options.Compute == ComputePrecision.Bf16) Bf16MatMul.Multiply(x.AsSpan(0, rows * m.Cols), rows, m, y.AsSpan(0, rows * m.Rows));
+                    else MatMul.Multiply(x.AsSpan(0, rows * m.Cols), rows, m, y.AsSpan(0, rows * m.Rows));
         };
     }
 
     private static JsonObject Generate(BenchArgs a)
     {
         int runs = a.Int("runs", 5), count = a.Int("prompts", 64), newTokens = a.Int("new-tokens", 8), deactivate = a.Int("deactivate", 0);
+        string engine = a.Str("engine", "ours");
         string dir = PerfCommon.ResolveModel(a.Str("model", "tinyllama"));
-        using var model = LlamaModel.Load(dir);
+        if (engine.StartsWith("torch", StringComparison.Ordinal)) return GenerateTorch(a, engine, dir, runs, count, newTokens);
+        using var model = LlamaModel.Load(dir, new EngineOptions { Compute = PerfCommon.Compute(engine) });
         var c = model.Config;
         var prompts = PerfCommon.Prompts(count, c.VocabSize);
         HookSet? hooks = null;
@@ -174,10 +178,29 @@ internal static class PerfCase
             generated = g.Sum(r => r.NewIds.Length);
         });
         double median = PerfCommon.Median(times);
-        Console.Error.WriteLine($"  generate deactivate={deactivate}: {generated / median:F1} new tok/s (median of {runs}, load {PerfCommon.Load1()})");
+        Console.Error.WriteLine($"  generate {engine} deactivate={deactivate}: {generated / median:F1} new tok/s (median of {runs}, load {PerfCommon.Load1()})");
         return new JsonObject
         {
-            ["engine"] = "ours", ["model"] = a.Str("model", "tinyllama"), ["prompts"] = count, ["new_tokens"] = newTokens, ["deactivated_units"] = deactivate,
+            ["engine"] = engine, ["model"] = a.Str("model", "tinyllama"), ["prompts"] = count, ["new_tokens"] = newTokens, ["deactivated_units"] = deactivate,
+            ["prompt_tokens"] = prompts.Sum(p => p.Length), ["generated"] = generated, ["median_s"] = median, ["new_tokens_per_s"] = generated / median,
+            ["runs_s"] = new JsonArray(times.Select(t => (JsonNode?)t).ToArray()),
+        };
+    }
+
+    /// <summary>The same generation case on libtorch (KV cache, greedy, EOS ignored).</summary>
+    private static JsonObject GenerateTorch(BenchArgs a, string engine, string dir, int runs, int count, int newTokens)
+    {
+        var config = LlamaConfig.Load(Path.Combine(dir, "config.json"));
+        var prompts = PerfCommon.Prompts(count, config.VocabSize);
+        TorchSharp.torch.set_num_threads(a.Int("threads", Environment.ProcessorCount));
+        using var model = new TorchLlama(dir, config, engine == "torch-f32" ? TorchSharp.torch.ScalarType.Float32 : TorchSharp.torch.ScalarType.BFloat16);
+        int generated = 0;
+        var times = PerfCommon.Time(runs, () => generated = model.Generate(prompts, newTokens).Sum(g => g.Length));
+        double median = PerfCommon.Median(times);
+        Console.Error.WriteLine($"  generate {engine}: {generated / median:F1} new tok/s (median of {runs}, load {PerfCommon.Load1()})");
+        return new JsonObject
+        {
+            ["engine"] = engine, ["model"] = a.Str("model", "tinyllama"), ["prompts"] = count, ["new_tokens"] = newTokens, ["deactivated_units"] = 0,
             ["prompt_tokens"] = prompts.Sum(p => p.Length), ["generated"] = generated, ["median_s"] = median, ["new_tokens_per_s"] = generated / median,
             ["runs_s"] = new JsonArray(times.Select(t => (JsonNode?)t).ToArray()),
         };

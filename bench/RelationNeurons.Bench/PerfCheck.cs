@@ -7,7 +7,8 @@ namespace RelationNeurons.Bench;
 /// <summary>
 /// Before timing: the peers must compute the same function. Last-position logits of a few
 /// prompts from our engine (safetensors, and our GGUF export read back by our engine) against
-/// libtorch float32/bfloat16 and llama.cpp, as max |difference| / max |our logit|.
+/// libtorch float32/bfloat16 and llama.cpp, as max |difference| / max |our logit|; our bfloat16
+/// compute against libtorch bfloat16 and against our float32.
 /// Options: --model tinyllama|small|DIR, --peers torch-f32,torch-bf16,llamacpp, --threads T.
 /// Exit code 1 when libtorch float32 differs by more than 1e-3 or the GGUF read-back is not exact.
 /// </summary>
@@ -24,16 +25,18 @@ internal static class PerfCheck
         var prompts = PerfCommon.Prompts(4, config.VocabSize, seed: 3);
         int vocab = config.VocabSize;
 
-        float[] ours;
-        using (var model = LlamaModel.Load(dir))
+        float[] Logits(ComputePrecision compute)
         {
+            using var model = LlamaModel.Load(dir, new EngineOptions { Compute = compute });
             var r = model.Forward(prompts);
-            ours = Enumerable.Range(0, prompts.Length).SelectMany(i => r.LastLogits(i).ToArray()).ToArray();
+            return Enumerable.Range(0, prompts.Length).SelectMany(i => r.LastLogits(i).ToArray()).ToArray();
         }
+        float[] ours = Logits(ComputePrecision.F32), oursBf16 = Logits(ComputePrecision.Bf16);
         float scale = ours.Max(MathF.Abs);
         Console.WriteLine($"check on {name}: {prompts.Length} prompts, max |logit| {scale:G4}");
         bool ok = true;
-        void Compare(string peer, float[] theirs, double tolerance)
+        void Compare(string peer, float[] theirs, double tolerance) => CompareWith(ours, peer, theirs, tolerance);
+        void CompareWith(float[] ours, string peer, float[] theirs, double tolerance)
         {
             double diff = 0;
             for (int i = 0; i < ours.Length; i++) diff = Math.Max(diff, Math.Abs(ours[i] - theirs[i]));
@@ -62,8 +65,12 @@ internal static class PerfCheck
             if (!peers.Contains(peer)) continue;
             TorchSharp.torch.set_num_threads(threads);
             using var model = new TorchLlama(dir, config, dtype);
-            Compare("libtorch " + peer[6..], model.Forward(prompts, null)!, tolerance);
+            var theirs = model.Forward(prompts, null)!;
+            Compare("libtorch " + peer[6..], theirs, tolerance);
+            // Our bfloat16 products against libtorch's bfloat16 model, with the same bf16 tolerance.
+            if (dtype == TorchSharp.torch.ScalarType.BFloat16) CompareWith(oursBf16, "ours bf16 vs libtorch bf16", theirs, tolerance);
         }
+        CompareWith(ours, "ours bf16 vs ours f32", oursBf16, 1e-1);
         return ok ? 0 : 1;
     }
 

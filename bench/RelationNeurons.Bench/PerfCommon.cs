@@ -99,4 +99,8 @@ internal static class PerfCommon
     }
 
     public static string Load1() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    /// <summary>Our engine's compute precision from a case's engine name ("ours" float32, "ours-bf16" bfloat16).</summary>
+    public static RelationNeurons.Inference.ComputePrecision Compute(string engine) =>
+        engine == "ours-bf16" ? RelationNeurons.Inference.ComputePrecision.Bf16 : RelationNeurons.Inference.ComputePrecision.F32;
 }

@@ -18,7 +18,8 @@ namespace RelationNeurons.Bench;
 /// Options: --models tinyllama[,small,DIR], --batches 1,16,64, --runs 5, --threads T,
 /// --peers torch-f32,torch-bf16,llamacpp (or none), --peer-pooled 0|1 (libtorch also with pooled
 /// capture; off by default: our pooled pass is compared with libtorch's plain pass, the harder
-/// pairing), --parts check,prefill,generate,evaluate,expertise, --out perf-results.json.
+/// pairing), --bf16 0|1 (our bfloat16 compute as well; on by default), --parts
+/// check,prefill,generate,evaluate,expertise, --out perf-results.json.
 /// </summary>
 internal static class PerfSuite
 {
@@ -38,6 +39,9 @@ internal static class PerfSuite
         Console.WriteLine($"perf suite {started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({Cpu()}), threads {threads}, runs {runs}, load average (1 min) {load0}");
         double peak = FmaPeak.Measure(threads);
         Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+        double dotPeak = Bf16DotPeak.Measure(threads);
+        Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
+        bool bf16 = a.Int("bf16", 1) != 0;
 
         var cases = new JsonArray();
         var report = new StringBuilder();
@@ -49,7 +53,7 @@ internal static class PerfSuite
             if (parts.Contains("prefill"))
             {
                 var prefill = new List<JsonObject>();
-                foreach (var (engine, capture) in PrefillCases(peers, peerPooled))
+                foreach (var (engine, capture) in PrefillCases(peers, peerPooled, bf16))
                 {
                     var r = Child(["perf-case", "--case", "prefill", "--engine", engine, "--capture", capture ? "1" : "0", "--model", model,
                         "--batches", batches, "--runs", T(runs), "--threads", T(threads)]);
@@ -57,21 +61,24 @@ internal static class PerfSuite
                     prefill.Add(r);
                     cases.Add(r);
                 }
-                report.Append(PrefillTable(model, prefill, batches.Split(',').Select(int.Parse).ToArray(), peak, runs));
+                report.Append(PrefillTable(model, prefill, batches.Split(',').Select(int.Parse).ToArray(), peak, dotPeak, runs));
             }
             if (parts.Contains("generate"))
             {
                 var gen = new List<JsonObject>();
-                foreach (int deactivate in new[] { 0, 6000 })
+                foreach (var (engine, deactivate) in GenerateCases(peers, bf16))
                 {
-                    var r = Child(["perf-case", "--case", "generate", "--model", model, "--deactivate", T(deactivate), "--runs", T(runs), "--threads", T(threads)]);
+                    var r = Child(["perf-case", "--case", "generate", "--engine", engine, "--model", model, "--deactivate", T(deactivate), "--runs", T(runs), "--threads", T(threads)]);
                     if (r is null) continue;
                     gen.Add(r);
                     cases.Add(r);
                 }
                 report.AppendLine($"\ngeneration, {model}: 64 prompts x 8 new tokens (greedy, EOS ignored), median of {runs}");
                 foreach (var r in gen)
-                    report.AppendLine($"  deactivated units {(int)r["deactivated_units"]!,5}: {(double)r["new_tokens_per_s"]!,8:F1} new tokens/s  ({(double)r["median_s"]!,6:F2} s per run)  peak RSS {(double)r["peak_rss_mib"]!,7:F0} MiB");
+                    report.AppendLine($"  {Label((string)r["engine"]!),-16} deactivated units {(int)r["deactivated_units"]!,5}: {(double)r["new_tokens_per_s"]!,8:F1} new tokens/s  ({(double)r["median_s"]!,6:F2} s per run)  peak RSS {(double)r["peak_rss_mib"]!,7:F0} MiB");
+                double? Gen(string e) => gen.FirstOrDefault(r => (string)r["engine"]! == e && (int)r["deactivated_units"]! == 0)?["new_tokens_per_s"]?.GetValue<double>();
+                foreach (var (num, den) in new[] { ("ours-bf16", "torch-bf16"), ("ours-bf16", "ours"), ("ours", "torch-f32") })
+                    if (Gen(num) is { } x && Gen(den) is { } y) report.AppendLine($"  {Label(num)} / {Label(den)}: {x / y:F2}");
             }
             if (parts.Contains("evaluate"))
             {
@@ -101,7 +108,7 @@ internal static class PerfSuite
         var json = new JsonObject
         {
             ["started_utc"] = started.ToString("o"), ["cores"] = Environment.ProcessorCount, ["cpu"] = Cpu(), ["threads"] = threads, ["runs"] = runs,
-            ["fma_peak_gflops"] = peak, ["load1_start"] = load0, ["load1_end"] = load1, ["cases"] = cases, ["report"] = report.ToString(),
+            ["fma_peak_gflops"] = peak, ["bf16_dot_peak_gflops"] = dotPeak, ["load1_start"] = load0, ["load1_end"] = load1, ["cases"] = cases, ["report"] = report.ToString(),
         };
         AtomicFile.WriteAllText(output, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         Console.WriteLine($"results: {Path.GetFullPath(output)}");
@@ -110,10 +117,15 @@ internal static class PerfSuite
 
     private static string T(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static IEnumerable<(string Engine, bool Capture)> PrefillCases(string[] peers, bool peerPooled)
+    private static IEnumerable<(string Engine, bool Capture)> PrefillCases(string[] peers, bool peerPooled, bool bf16)
     {
         yield return ("ours", false);
         yield return ("ours", true);
+        if (bf16)
+        {
+            yield return ("ours-bf16", false);
+            yield return ("ours-bf16", true);
+        }
         foreach (var p in peers.Where(p => p.StartsWith("torch", StringComparison.Ordinal)))
         {
             yield return (p, false);
@@ -122,7 +134,16 @@ internal static class PerfSuite
         if (peers.Contains("llamacpp")) yield return ("llamacpp", false);
     }
 
-    private static string PrefillTable(string model, List<JsonObject> results, int[] batches, double peak, int runs)
+    /// <summary>Generation cases: ours float32 with and without deactivation, ours bfloat16, and the libtorch peers.</summary>
+    private static IEnumerable<(string Engine, int Deactivate)> GenerateCases(string[] peers, bool bf16)
+    {
+        yield return ("ours", 0);
+        yield return ("ours", 6000);
+        if (bf16) yield return ("ours-bf16", 0);
+        foreach (var p in peers.Where(p => p.StartsWith("torch", StringComparison.Ordinal))) yield return (p, 0);
+    }
+
+    private static string PrefillTable(string model, List<JsonObject> results, int[] batches, double peak, double dotPeak, int runs)
     {
         var sb = new StringBuilder();
         double? Tps(string engine, bool capture, int batch) =>
@@ -149,16 +170,21 @@ internal static class PerfSuite
             Ratio($"ours pooled / {Label(peer)} pooled", "ours", true, peer, true);
             Ratio($"ours pooled / {Label(peer)} no capture", "ours", true, peer, false);
         }
+        Ratio("ours bf16 / libtorch bf16", "ours-bf16", false, "torch-bf16", false);
+        Ratio("ours bf16 pooled / libtorch bf16 no capture", "ours-bf16", true, "torch-bf16", false);
+        Ratio("ours bf16 / ours f32", "ours-bf16", false, "ours", false);
+        Ratio("ours bf16 pooled / ours f32 pooled", "ours-bf16", true, "ours", true);
         Ratio("ours / llama.cpp", "ours", false, "llamacpp", false);
         Ratio("ours pooled / llama.cpp no capture", "ours", true, "llamacpp", false);
-        var ours = results.FirstOrDefault(r => (string)r["engine"]! == "ours" && !(bool)r["capture"]!);
-        if (ours is not null)
+        foreach (var (engine, ceiling, name) in new[] { ("ours", peak, "FMA"), ("ours-bf16", dotPeak, "bf16 dot") })
         {
-            sb.Append($"  ours, matrix-product GFLOP/s (% of FMA peak {peak:F0}):   ");
+            var ours = results.FirstOrDefault(r => (string)r["engine"]! == engine && !(bool)r["capture"]!);
+            if (ours is null || ceiling <= 0) continue;
+            sb.Append($"  {Label(engine)}, matrix-product GFLOP/s (% of {name} peak {ceiling:F0}):   ");
             foreach (var x in ours["results"]!.AsArray())
-                sb.Append($"  b={(int)x!["batch"]!}: {(double)x["gflops"]!:F0} ({100 * (double)x["gflops"]! / peak:F0}%)");
+                sb.Append($"  b={(int)x!["batch"]!}: {(double)x["gflops"]!:F0} ({100 * (double)x["gflops"]! / ceiling:F0}%)");
             sb.AppendLine();
-            sb.Append("  ours, share of the pass spent in the matrix products (same products timed alone):");
+            sb.Append($"  {Label(engine)}, share of the pass spent in the matrix products (same products timed alone):");
             foreach (var x in ours["results"]!.AsArray())
                 if (x!["gemm_only_s"] is { } g) sb.Append($"  b={(int)x["batch"]!}: {100 * (double)g / (double)x["median_s"]!:F0}%");
             sb.AppendLine();
@@ -185,6 +211,7 @@ internal static class PerfSuite
         "torch-f32" => "libtorch f32",
         "torch-bf16" => "libtorch bf16",
         "llamacpp" => "llama.cpp",
+        "ours-bf16" => "ours bf16",
         _ => engine,
     };
 

@@ -12,6 +12,7 @@ var verbs = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
 {
     ["gemm"] = ("matrix kernels: FMA peak, x·Wᵀ GFLOP/s for F32/BF16/F16 weights, m=1/16 bandwidth", GemmBench.Run),
     ["expertise"] = ("expertise scoring: AP of 100,000 units x 4,000 prompts", ExpertiseBench.Run),
+    ["compute-agreement"] = ("greedy answers with --compute bf16 against float32 on a prompt file (share of equal ids)", ComputeAgreement.Run),
     ["perf"] = ("prefill/generation/AP suite with libtorch and llama.cpp peers, each case in a child process (docs/benchmarks.md)", PerfSuite.Run),
     ["perf-case"] = ("one case of the perf suite in this process (used by perf)", PerfCase.Run),
     ["perf-check"] = ("peers' logits against ours on the same weights", PerfCheck.Run),

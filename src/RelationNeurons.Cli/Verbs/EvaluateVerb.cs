@@ -34,15 +34,15 @@ internal static class EvaluateVerb
         var protocol = new ProtocolArguments();
         var output = new Option<string>("--out") { Description = "EvaluationResult JSON file to write", Required = true };
         var json = new Option<bool>("--json") { Description = "print the accuracy table as JSON on stdout" };
+        var compute = new ComputeArgument();
         var command = new Command("evaluate", "greedy completion and scoring of test prompts, optionally with a neuron set deactivated")
         {
-            model, prompts, neurons, relation, language, set, value, seed, protocol.Protocol, protocol.Match, protocol.MaxNewTokens, protocol.Random, output, json,
-        };
+            model, prompts, neurons, relation, language, set, value, seed, protocol.Protocol, protocol.Match, protocol.MaxNewTokens, protocol.Random, output, json, compute.Option };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var promptList = PromptFile.Read(parse.GetValue(prompts)!);
             if (promptList.Count == 0) throw new UserInputException($"{parse.GetValue(prompts)}: no prompts");
-            using var m = LlamaModel.Load(parse.GetValue(model)!);
+            using var m = LlamaModel.Load(parse.GetValue(model)!, compute.Engine(parse));
             var p = protocol.Resolve(parse);
             var (condition, intervention) = Condition(parse.GetValue(neurons), parse.GetValue(relation), parse.GetValue(language),
                 parse.GetValue(set)!, InterventionValue.Parse(parse.GetValue(value)!), parse.GetValue(seed), p.Random, m, promptList);

@@ -33,7 +33,8 @@ internal static class ExperimentVerb
         };
         var json = new Option<bool>("--json") { Description = "print what was written as JSON on stdout" };
         var args = new ExperimentArguments();
-        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json };
+        var compute = new ComputeArgument();
+        var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json, compute.Option };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
@@ -44,7 +45,7 @@ internal static class ExperimentVerb
             var options = args.Experiments(parse);
             string modelName = parse.GetValue(model) ?? RunManifest.TryLoad(layout.Manifest)?.Model.Name
                 ?? throw new UserInputException($"{layout.Manifest} not found; pass --model");
-            using var m = LlamaModel.Load(modelName);
+            using var m = LlamaModel.Load(modelName, compute.Engine(parse));
             var sets = NeuronSetLoader.Load(parse.GetValue(neurons) ?? layout.NeuronSets);
             string? expertiseFolder = parse.GetValue(expertise)
                 ?? (parse.GetValue(neurons) is null && Directory.Exists(layout.Expertise) ? layout.Expertise : null);
@@ -54,7 +55,7 @@ internal static class ExperimentVerb
                 .WithRunFiles(layout, args.CorpusPath(parse), m.Directory);
             var evaluation = args.Evaluation(parse);
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
-            var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation));
+            var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation, m.Options.Compute));
             var evaluator = new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation);
             // The suite is made where the progress display is, so that the corpus count (App E) draws its own bar.
             var outcomes = RunWithProgress(corpus => new ExperimentSuite(inputs, options, evaluator, store, new ExperimentServices(evaluator, corpus)),

@@ -21,14 +21,15 @@ internal static class ForwardVerb
         var taps = new Option<string[]>("--tap") { Description = "hook name to print, e.g. blocks.2.mlp.hook_post (repeatable)", AllowMultipleArgumentsPerToken = true };
         var deactivate = new Option<string[]>("--deactivate") { Description = "units set to 0 at every position, e.g. L2.N5,L3.N9 or blocks.1.attn.hook_q[7]" };
         var json = new Option<bool>("--json") { Description = "print JSON on stdout (the default; kept for uniformity)" };
+        var compute = new ComputeArgument();
         var command = new Command("forward", "run one forward pass and print logits (and tap values) for every position")
-            { model, ids, text, taps, deactivate, json };
+            { model, ids, text, taps, deactivate, json, compute.Option };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var hookNames = parse.GetValue(taps) ?? [];
             var neurons = EngineArguments.ParseNeurons(parse.GetValue(deactivate));
             var points = hookNames.Select(HookPoint.Parse).ToList();
-            using var m = LlamaModel.Load(parse.GetValue(model)!);
+            using var m = LlamaModel.Load(parse.GetValue(model)!, compute.Engine(parse));
             string? prompt = parse.GetValue(text);
             int[] tokens = EngineArguments.PromptIds(parse.GetValue(ids), prompt, m, prompt is null ? null : EngineArguments.TryLoadTokenizer(m));
 

@@ -21,13 +21,14 @@ internal static class GenerateVerb
         var deactivate = new Option<string[]>("--deactivate") { Description = "units set to 0 at every position, e.g. L2.N5,L3.N9" };
         var noEos = new Option<bool>("--ignore-eos") { Description = "keep generating after an end-of-sequence token" };
         var json = new Option<bool>("--json") { Description = "print JSON on stdout (the default; kept for uniformity)" };
-        var command = new Command("generate", "greedy generation from a prompt") { model, ids, text, maxNew, deactivate, noEos, json };
+        var compute = new ComputeArgument();
+        var command = new Command("generate", "greedy generation from a prompt") { model, ids, text, maxNew, deactivate, noEos, json, compute.Option };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             int budget = parse.GetValue(maxNew);
             if (budget < 0) throw new UserInputException($"--max-new-tokens must be 0 or more, got {budget}");
             var neurons = EngineArguments.ParseNeurons(parse.GetValue(deactivate));
-            using var m = LlamaModel.Load(parse.GetValue(model)!);
+            using var m = LlamaModel.Load(parse.GetValue(model)!, compute.Engine(parse));
             var tokenizer = EngineArguments.TryLoadTokenizer(m);
             int[] prompt = EngineArguments.PromptIds(parse.GetValue(ids), parse.GetValue(text), m, tokenizer);
             var result = m.Generate(prompt, budget, new HookSet().Deactivate(neurons), stopAtEos: !parse.GetValue(noEos));

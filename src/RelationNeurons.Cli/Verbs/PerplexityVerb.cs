@@ -31,17 +31,17 @@ internal static class PerplexityVerb
         var batchTokens = new Option<int>("--batch-tokens") { Description = "most tokens per forward pass (bounds the logits held: tokens x vocabulary floats)", DefaultValueFactory = _ => Perplexity.DefaultBatchTokens };
         var protocol = new ProtocolArguments();
         var json = new Option<bool>("--json") { Description = "print the result as JSON on stdout (with every text's perplexity)" };
+        var compute = new ComputeArgument();
         var command = new Command("perplexity", "perplexity of texts, optionally with a neuron set deactivated")
         {
-            model, text, neurons, relation, language, set, seed, batchTokens, protocol.Protocol, protocol.Random, json,
-        };
+            model, text, neurons, relation, language, set, seed, batchTokens, protocol.Protocol, protocol.Random, json, compute.Option };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             string file = parse.GetValue(text)!;
             int batch = parse.GetValue(batchTokens);
             if (batch < 1) throw new UserInputException($"--batch-tokens {batch}: must be at least 1");
             var (lines, texts) = ReadTexts(file);
-            using var m = LlamaModel.Load(parse.GetValue(model)!);
+            using var m = LlamaModel.Load(parse.GetValue(model)!, compute.Engine(parse));
             var p = protocol.Resolve(parse);
             var (condition, intervention) = EvaluateVerb.Condition(parse.GetValue(neurons), parse.GetValue(relation), parse.GetValue(language),
                 parse.GetValue(set)!, InterventionValue.Zero, parse.GetValue(seed), p.Random, m, []);

@@ -32,8 +32,9 @@ internal static class RecordVerb
                           "stay in memory: for models larger than memory; same files, resumable per layer (docs/formats.md)",
         };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
+        var compute = new ComputeArgument();
         var command = new Command("record", "record every unit's pooled activation on the identification prompts")
-            { model, prompts, output, protocol.Protocol, protocol.Units, pooling, dtype, batch, streamLayers, json };
+            { model, prompts, output, protocol.Protocol, protocol.Units, pooling, dtype, batch, streamLayers, json, compute.Option };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var options = new RecordOptions
@@ -47,7 +48,7 @@ internal static class RecordVerb
             };
             var list = PromptFile.Read(options.PromptsFile);
             if (list.Count == 0) throw new UserInputException($"{options.PromptsFile}: no prompts");
-            using var m = LlamaModel.Load(parse.GetValue(model)!);
+            using var m = LlamaModel.Load(parse.GetValue(model)!, compute.Engine(parse));
             var tokenizer = m.LoadTokenizer();
             var toRecord = list.Select(p => new RecordPrompt(tokenizer.Encode(p.Text, addBos: tokenizer.AddBosByDefault),
                 new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();

@@ -28,9 +28,10 @@ internal static class RunVerb
         var force = new Option<bool>("--force") { Description = "reuse a run folder made with other settings or another model, redoing every stage" };
         var streamLayers = new Option<bool>("--stream-layers") { Description = "record layer by layer so that about one layer's weights stay in memory (see `record --stream-layers`)" };
         var args = new ExperimentArguments();
+        var compute = new ComputeArgument();
         var command = new Command("run", "every stage, prompts to report, resumable (no argument: the demo model and built-in relations)")
         {
-            model, relations, output, languages, relationIds, testSize, maxIdent, force, streamLayers,
+            model, relations, output, languages, relationIds, testSize, maxIdent, force, streamLayers, compute.Option,
         };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
@@ -47,7 +48,7 @@ internal static class RunVerb
                 MaxIdentificationPrompts = parse.GetValue(maxIdent),
                 Protocol = args.Protocol.Resolve(parse),
                 Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse), Corpus = args.CorpusPath(parse),
-                Force = parse.GetValue(force), StreamLayers = parse.GetValue(streamLayers),
+                Force = parse.GetValue(force), StreamLayers = parse.GetValue(streamLayers), Compute = compute.Resolve(parse),
                 ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
             };
             var stages = RunStages.Create(AnalysisStages.Create(options));

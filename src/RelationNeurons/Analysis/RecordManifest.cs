@@ -42,6 +42,8 @@ public sealed record RecordManifest
     public Pooling Pooling { get; init; } = Pooling.Mean;
     /// <summary>Storage type of the activation tensors: F32, F16 or BF16.</summary>
     public string Dtype { get; init; } = "F32";
+    /// <summary>Arithmetic of the matrix products when not float32 ("bf16"); absent for float32, so float32 records are unchanged.</summary>
+    public string? Compute { get; init; }
     public string Labels { get; init; } = LabelsFileName;
     /// <summary>Hash of the settings and prompts that made the record; lets `record` tell a finished run of the same job from another.</summary>
     public string? Fingerprint { get; init; }

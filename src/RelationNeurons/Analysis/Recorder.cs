@@ -82,6 +82,7 @@ public static class Recorder
             Pooling = options.Pooling,
             Dtype = options.Dtype.ToString(),
             PromptsFile = options.PromptsFile,
+            Compute = model.Options.Compute == ComputePrecision.F32 ? null : ComputePrecisions.Name(model.Options.Compute),
         };
         var units = manifest.UnitSpace();
         // Refuse before hours of work if the buffers and accumulators cannot fit.

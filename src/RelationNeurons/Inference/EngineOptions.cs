@@ -1,6 +1,9 @@
 namespace RelationNeurons.Inference;
 
-/// <summary>How the engine splits work; results never depend on these (rows are computed independently).</summary>
+/// <summary>
+/// How the engine computes and splits work. Results never depend on the split (rows are computed
+/// independently); <see cref="Compute"/> chooses the arithmetic of the matrix products.
+/// </summary>
 public sealed record EngineOptions
 {
     /// <summary>Most tokens processed in one forward step; larger prompt lists are split into several steps.</summary>
@@ -25,4 +28,11 @@ public sealed record EngineOptions
     public int SharedPrefixMinPrompts { get; init; } = 4;
     /// <summary>Scan every weight for NaN/Inf at load (reads the whole checkpoint once); norm vectors are always checked.</summary>
     public bool CheckWeights { get; init; }
+    /// <summary>
+    /// Arithmetic of the matrix products: float32 (default) or bfloat16 inputs and weights with
+    /// float32 accumulation (<see cref="ComputePrecision.Bf16"/>); everything else stays float32.
+    /// </summary>
+    public ComputePrecision Compute { get; init; } = ComputePrecision.F32;
+    /// <summary>The bfloat16 kernel; null: this machine's (<see cref="Kernels.Bf16MatMul.HardwareKernel"/>). Tests force the fallback with it.</summary>
+    internal Kernels.Bf16Kernel? Bf16Kernel { get; init; }
 }

@@ -5,7 +5,8 @@ using RelationNeurons.Models;
 namespace RelationNeurons.Inference;
 
 /// <summary>
-/// One forward step of a Llama-family decoder over a packed batch, in float32. Every per-row result is
+/// One forward step of a Llama-family decoder over a packed batch, in float32 (matrix products in
+/// the options' <see cref="ComputePrecision"/>: <see cref="MatrixProducts"/>). Every per-row result is
 /// computed the same way whatever else is in the batch, so batched and one-by-one runs agree
 /// bit for bit (given matrix kernels whose row results do not depend on the row count).
 /// The family's differences are data, not branches on the family: the config's traits (activation,
@@ -25,6 +26,7 @@ internal sealed class ForwardPass
     private readonly float _logitCap;
     private readonly bool _gelu;
     private readonly int[] _windows;
+    private readonly MatrixProducts _products;
 
     public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options)
     {
@@ -37,6 +39,7 @@ internal sealed class ForwardPass
         _logitCap = (float)(config.FinalLogitSoftcapping ?? 0);
         _gelu = config.Activation == MlpActivation.GeluTanh;
         _windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.AttentionWindow).ToArray();
+        _products = new MatrixProducts(options.Compute, options.Bf16Kernel);
     }
 
     /// <summary>
@@ -83,13 +86,13 @@ internal sealed class ForwardPass
                 var q = ws.Q.AsSpan(0, rows * qw);
                 var k = ws.K.AsSpan(0, rows * kvw);
                 var v = ws.V.AsSpan(0, rows * kvw);
-                MatMul.Multiply(normed, rows, w.Q, q);
+                _products.Multiply(normed, rows, w.Q, q);
                 AddBias(q, w.QBias, rows);
                 if (Tap(hooks, l, TapKind.Q, q, qw, batch, stopAfter)) return;
-                MatMul.Multiply(normed, rows, w.K, k);
+                _products.Multiply(normed, rows, w.K, k);
                 AddBias(k, w.KBias, rows);
                 if (Tap(hooks, l, TapKind.K, k, kvw, batch, stopAfter)) return;
-                MatMul.Multiply(normed, rows, w.V, v);
+                _products.Multiply(normed, rows, w.V, v);
                 AddBias(v, w.VBias, rows);
                 if (Tap(hooks, l, TapKind.V, v, kvw, batch, stopAfter)) return;
 
@@ -107,7 +110,7 @@ internal sealed class ForwardPass
                 var attention = ws.Attention.AsSpan(0, rows * qw);
                 Attend(l, batch, cache, ws);
 
-                MatMul.Multiply(attention, rows, w.O, projected);
+                _products.Multiply(attention, rows, w.O, projected);
                 AddBias(projected, w.OBias, rows);
                 if (Tap(hooks, l, TapKind.AttnOut, projected, h, batch, stopAfter)) return;
                 // Gemma 2 normalizes the attention output before the residual add (after hook_attn_out).
@@ -120,9 +123,9 @@ internal sealed class ForwardPass
             if (!resumedHere || from.Stage != LayerStage.MlpPost)
             {
                 NormRows(x, w.PostAttentionNorm, normed, rows);
-                MatMul.Multiply(normed, rows, w.Gate, gate);
+                _products.Multiply(normed, rows, w.Gate, gate);
                 if (Tap(hooks, l, TapKind.MlpPre, gate, f, batch, stopAfter)) return;
-                MatMul.Multiply(normed, rows, w.Up, up);
+                _products.Multiply(normed, rows, w.Up, up);
                 if (Tap(hooks, l, TapKind.MlpPreLinear, up, f, batch, stopAfter)) return;
                 if (_gelu) VectorOps.GeluTanhMulParallel(gate, up, up);
                 else VectorOps.SiluMulParallel(gate, up, up);
@@ -130,7 +133,7 @@ internal sealed class ForwardPass
             if (stop == new LayerPoint(l, LayerStage.MlpPost)) return;
 
             if (Tap(hooks, l, TapKind.MlpPost, up, f, batch, stopAfter)) return;
-            MatMul.Multiply(up, rows, w.Down, projected);
+            _products.Multiply(up, rows, w.Down, projected);
             if (Tap(hooks, l, TapKind.MlpOut, projected, h, batch, stopAfter)) return;
             // Gemma 2 normalizes the MLP output before the residual add (after hook_mlp_out).
             if (w.MlpOutputNorm is { } mn) NormRows(projected, mn, projected, rows);
@@ -273,7 +276,7 @@ internal sealed class ForwardPass
         var input = ws.HeadInput.AsSpan(0, rows.Length * h);
         for (int i = 0; i < rows.Length; i++)
             VectorOps.RmsNorm(ws.Residual.AsSpan(rows[i] * h, h), _weights.FinalNorm, _eps, input.Slice(i * h, h));
-        MatMul.Multiply(input, rows.Length, _weights.LmHead, logits[..(rows.Length * _config.VocabSize)]);
+        _products.Multiply(input, rows.Length, _weights.LmHead, logits[..(rows.Length * _config.VocabSize)]);
         if (_logitCap != 0f) SoftCap(logits[..(rows.Length * _config.VocabSize)], _logitCap);
     }
 }

@@ -38,7 +38,7 @@ public sealed class ExperimentsStage : IRunStage
     }
 
     private static string EvaluationSalt(RunContext context) =>
-        EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation);
+        EvaluationStore.Salt(context.Fingerprint.WeightsSha256, context.Options.Evaluation, context.Options.Compute);
 
     private sealed class CorpusProgressAdapter(IProgress<StageProgress> progress) : IProgress<CorpusProgress>
     {

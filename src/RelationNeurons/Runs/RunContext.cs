@@ -25,7 +25,7 @@ public sealed class RunContext : IDisposable
     /// <summary>Notes for the summary (e.g. an experiment skipped and why).</summary>
     public List<string> Notes { get; } = [];
 
-    public LlamaModel Model => _model ??= LlamaModel.Load(Options.Model);
+    public LlamaModel Model => _model ??= LlamaModel.Load(Options.Model, new EngineOptions { Compute = Options.Compute });
 
     public ITokenizer Tokenizer => _tokenizer ??= Evaluation.Evaluator.LoadTokenizer(Model);
 

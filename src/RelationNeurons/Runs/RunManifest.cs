@@ -48,11 +48,13 @@ public sealed record RunManifest(
     /// selection and its N become <c>mode</c> and <c>k</c>). A folder made before the paper's further
     /// analyses (Fig 7, 8, Tables 2, 4, App E) gets their default settings, and its full list of
     /// experiments of then is today's full list: it resumes, its finished experiments stage is kept,
-    /// and `relneurons experiment all` adds the new result files. Today's settings pass unchanged.
+    /// and `relneurons experiment all` adds the new result files. Folders from before
+    /// <c>compute</c> get <c>f32</c>. Today's settings pass unchanged.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Upgrade(IReadOnlyDictionary<string, string> old)
     {
         var s = new SortedDictionary<string, string>(old.ToDictionary(), StringComparer.Ordinal);
+        s.TryAdd("compute", "f32"); // folders made before the compute setting ran in float32
         if (IsLegacy(old)) UpgradeLegacy(s);
         AddPaperAnalyses(s);
         return s;

@@ -56,6 +56,9 @@ public sealed record RunOptions
     /// <summary>Record layer by layer (<see cref="Analysis.RecordOptions.StreamLayers"/>); the same files, so not a setting.</summary>
     public bool StreamLayers { get; init; }
 
+    /// <summary>Arithmetic of the model's matrix products (<see cref="Inference.EngineOptions.Compute"/>); a setting, as it changes results.</summary>
+    public Inference.ComputePrecision Compute { get; init; } = Inference.ComputePrecision.F32;
+
     /// <summary>Reuse a folder made with other settings or another model, redoing every stage.</summary>
     public bool Force { get; init; }
 
@@ -89,6 +92,7 @@ public sealed record RunOptions
             ["source_language"] = e.SourceLanguage,
             ["error_type_new_tokens"] = e.ErrorTypeNewTokens.ToString(CultureInfo.InvariantCulture),
             ["experiments"] = string.Join(",", ExperimentKinds.Select(RelationNeurons.Experiments.Runners.ExperimentKinds.Name)),
+            ["compute"] = Inference.ComputePrecisions.Name(Compute),
         };
         foreach (var (key, value) in Protocol.Settings()) settings[key] = value;
         return settings;

@@ -21,8 +21,9 @@ public sealed class EvaluationStore(string? folder, string salt)
         new(Path.Combine(runFolder, RunFiles.EvaluationsFolder), salt);
 
     /// <summary>What, besides a condition itself, decides its outcomes: the model's weights and the decoding settings.</summary>
-    public static string Salt(string weightsSha256, Evaluation.EvaluationOptions options) =>
-        $"{weightsSha256}/{options.MaxNewTokens}/{Method.ProtocolNames.Of(options.Match)}";
+    public static string Salt(string weightsSha256, Evaluation.EvaluationOptions options, Inference.ComputePrecision compute) =>
+        $"{weightsSha256}/{options.MaxNewTokens}/{Method.ProtocolNames.Of(options.Match)}" +
+        (compute == Inference.ComputePrecision.F32 ? "" : "/" + Inference.ComputePrecisions.Name(compute)); // float32 keys as before the option
 
     public bool TryLoad(ConditionRequest request, out EvaluationResult result)
     {

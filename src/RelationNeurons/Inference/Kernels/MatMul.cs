@@ -62,6 +62,25 @@ public static class MatMul
     [ThreadStatic] private static float[]? t_panel;
 
     /// <summary>
+    /// How a product is cut into work items: column blocks of W (<paramref name="colBlock"/> rows
+    /// of W, kept in L2) × row blocks of x (a multiple of the tile's <paramref name="mr"/>, at most
+    /// <paramref name="maxRows"/>); rows are split further only when the column blocks alone cannot
+    /// keep every thread busy. Item i is column block i / RowBlocks, row block i % RowBlocks.
+    /// </summary>
+    internal readonly record struct BlockPlan(int RowBlock, int ColBlock, int RowBlocks, int Items)
+    {
+        public static BlockPlan For(int m, int n, int mr, int colBlock, int maxRows, int threads)
+        {
+            int colBlocks = (n + colBlock - 1) / colBlock;
+            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + mr - 1) / mr, (4 * threads + colBlocks - 1) / colBlocks));
+            rowSplits = Math.Max(rowSplits, (m + maxRows - 1) / maxRows);
+            int rowBlock = ((m + rowSplits - 1) / rowSplits + mr - 1) / mr * mr;
+            int rowBlocks = (m + rowBlock - 1) / rowBlock;
+            return new BlockPlan(rowBlock, colBlock, rowBlocks, colBlocks * rowBlocks);
+        }
+    }
+
+    /// <summary>
     /// Work split: blocks of W rows (kept in L2) × blocks of x rows. A block of ≤ 8 rows runs as
     /// one wide tile so each weight is read once (generation); larger blocks use 4×6 tiles. With
     /// <see cref="KChunk"/> on, each W micro-panel is walked in k-chunks while the row tiles pass
@@ -84,16 +103,10 @@ public static class MatMul
             _accumulate = accumulate; _level = level;
             (_mr, _nr) = DotTiles.Shape(level);
             int colTiles = ColTilesFor(_k, m);
-            _colBlock = _nr * (level == SimdLevel.Vector256 ? 2 * colTiles : colTiles);
-            int colBlocks = (_n + _colBlock - 1) / _colBlock;
-            // Split rows only when column blocks alone cannot keep every thread busy.
-            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + _mr - 1) / _mr, (4 * threads + colBlocks - 1) / colBlocks));
             // A widened panel is worth more rows per block (measured: F16 best at 64 rows, others at 32).
-            int maxRows = Packs(_type) ? 2 * MaxRowBlock : MaxRowBlock;
-            rowSplits = Math.Max(rowSplits, (m + maxRows - 1) / maxRows);
-            _rowBlock = ((m + rowSplits - 1) / rowSplits + _mr - 1) / _mr * _mr;
-            _rowBlocks = (m + _rowBlock - 1) / _rowBlock;
-            Items = colBlocks * _rowBlocks;
+            var plan = BlockPlan.For(m, _n, _mr, _nr * (level == SimdLevel.Vector256 ? 2 * colTiles : colTiles),
+                Packs(_type) ? 2 * MaxRowBlock : MaxRowBlock, threads);
+            (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
         }
 
         public override void Run(int item)

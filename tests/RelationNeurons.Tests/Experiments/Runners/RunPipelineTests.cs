@@ -109,6 +109,25 @@ public class RunPipelineTests
         finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
     }
 
+    [Fact]
+    public void ComputeIsASettingAndOlderFoldersCountAsFloat32()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "relneurons-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var pipeline = new RunPipeline([new PromptsStage()]);
+            pipeline.Run(Options(folder), Fingerprint());
+            var manifest = RunManifest.TryLoad(Path.Combine(folder, RunManifest.FileName))!;
+            Assert.Equal("f32", manifest.Options["compute"]);
+            var error = Assert.Throws<UserInputException>(() => pipeline.Run(Options(folder) with { Compute = ComputePrecision.Bf16 }, Fingerprint()));
+            Assert.Contains("compute: f32 → bf16", error.Message);
+            // A folder written before the option (no "compute" key) resumes as float32.
+            var old = manifest.Options.Where(kv => kv.Key != "compute").ToDictionary(kv => kv.Key, kv => kv.Value);
+            Assert.Equal(manifest.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal), RunManifest.Upgrade(old).OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        }
+        finally { try { Directory.Delete(folder, true); } catch (IOException) { } }
+    }
+
     /// <summary>Records whether a file existed when the stage started.</summary>
     private sealed class ProbeStage(string name, string file) : IRunStage
     {

@@ -58,7 +58,7 @@ public class DemoModelTests
             var ids = tokenizer.Encode(p.Text + p.Answers[0], addBos: false);
             Assert.True(ids.All(id => !tokenizer.IdToPiece(id).StartsWith("<0x", StringComparison.Ordinal)), $"byte pieces in {p.Text}{p.Answers[0]}");
             // characters, not bytes: never more tokens than characters
-            Assert.True(ids.Count <= (p.Text + p.Answers[0]).Length, p.Text);
+            Assert.True(ids.Length <= (p.Text + p.Answers[0]).Length, p.Text);
         }
     }
 }

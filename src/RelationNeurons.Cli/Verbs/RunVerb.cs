@@ -53,7 +53,25 @@ internal static class RunVerb
 
     internal static string DefaultOut(string modelPath) => Path.Combine("runs", ModelName(modelPath));
 
-    internal static string Reproduce(ParseResult parse) => "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value)));
+    /// <summary>
+    /// Options of one process, not of the run: left out of the command that repeats the run, so a
+    /// run finished by a merge or by a process with other resources reports the same command.
+    /// </summary>
+    private static readonly string[] PerProcessOptions = ["--threads", "--memory", "--stage", "--shard"];
+
+    internal static string Reproduce(ParseResult parse)
+    {
+        var kept = new List<string>();
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            string t = tokens[i];
+            if (PerProcessOptions.Contains(t)) { i++; continue; }   // the option and its value
+            if (PerProcessOptions.Any(o => t.StartsWith(o + "=", StringComparison.Ordinal))) continue;
+            kept.Add(Quote(t));
+        }
+        return "relneurons " + string.Join(' ', kept);
+    }
 
     private static string DemoModel()
     {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs a whole run with its heavy stages sharded, the shards as plain processes in parallel on this
+# machine (no scheduler), and prints each stage's wall time (shards and merge):
+#   run --stage prompts; validation, record, expertise: n shards, then merge; select;
+#   experiments: n shards; run (merges the experiments, writes the report).
+# With n = 1 every stage still goes through a shard and a merge (the overhead of sharding).
+# Usage: tools/sharded-run.sh N RUN_OPTIONS...      (RUN_OPTIONS must include --out DIR)
+# Environment: RELNEURONS (default: dotnet src/RelationNeurons.Cli/bin/Release/net10.0/relneurons.dll),
+#              THREADS per shard (default: 1).
+set -euo pipefail
+n=${1:?usage: sharded-run.sh N RUN_OPTIONS...}; shift
+repo=$(cd "$(dirname "$0")/.." && pwd)
+read -r -a cli <<< "${RELNEURONS:-dotnet $repo/src/RelationNeurons.Cli/bin/Release/net10.0/relneurons.dll}"
+threads=${THREADS:-1}
+args=("$@")
+merge_args=(); for a in "${args[@]}"; do [[ $a == --out ]] && a=--run; merge_args+=("$a"); done
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%7.1f s", b - a }'; }
+
+timed() { # timed LABEL COMMAND...: runs it quietly, prints the label and seconds, fails loudly
+  local label=$1 start; shift; start=$(date +%s.%N)
+  if ! "$@" > "$log" 2>&1; then cat "$log" >&2; echo "failed: $label" >&2; exit 1; fi
+  printf '%-24s %s\n' "$label" "$(since "$start")"
+}
+shards() { # all n shards of a stage at once; fails if any fails
+  local stage=$1 pids=() i status=0
+  for ((i = 0; i < n; i++)); do
+    "${cli[@]}" run "${args[@]}" --stage "$stage" --shard "$i/$n" --threads "$threads" > "$log.$i" 2>&1 & pids+=($!)
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { status=1; cat "$log.$i" >&2; }; rm -f "$log.$i"; done
+  return $status
+}
+
+total=$(date +%s.%N)
+timed prompts "${cli[@]}" run "${args[@]}" --stage prompts
+for stage in validation record expertise; do
+  timed "$stage ($n shards)" shards "$stage"
+  timed "merge $stage" "${cli[@]}" merge "$stage" "${merge_args[@]}"
+done
+timed select "${cli[@]}" run "${args[@]}" --stage select
+timed "experiments ($n shards)" shards experiments
+timed "merge + report" "${cli[@]}" run "${args[@]}"
+printf '%-24s %s\n' total "$(since "$total")"

@@ -41,6 +41,32 @@ public readonly record struct Shard
         return (start, end - start);
     }
 
+    /// <summary>
+    /// This shard's contiguous run of items when items cost unequal amounts (<paramref name="weights"/>,
+    /// e.g. prompts per condition): it starts at the first item whose preceding weight reaches
+    /// i/n of the total, so shares carry about equal weight, not equal counts. Every item belongs
+    /// to exactly one shard, in order.
+    /// </summary>
+    public (int Start, int Length) Range(IReadOnlyList<long> weights)
+    {
+        long total = weights.Sum();
+        int count = Count;
+        int Boundary(int shard)
+        {
+            if (shard == count) return weights.Count;
+            // The first item whose preceding weight is at least shard/n of the total (as a fraction, no rounding).
+            long before = 0;
+            for (int item = 0; item < weights.Count; item++)
+            {
+                if ((Int128)before * count >= (Int128)total * shard) return item;
+                before += weights[item];
+            }
+            return weights.Count;
+        }
+        int start = Index == 0 ? 0 : Boundary(Index), end = Boundary(Index + 1);
+        return (start, end - start);
+    }
+
     /// <summary>The name a shard's files carry: <c>shard-2-of-4</c>.</summary>
     public string FileStem => string.Create(CultureInfo.InvariantCulture, $"shard-{Index}-of-{Count}");
 

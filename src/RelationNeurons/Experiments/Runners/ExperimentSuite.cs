@@ -72,13 +72,15 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
     /// Evaluates and stores shard <paramref name="shard"/>'s contiguous share of the plan (conditions
     /// already stored are reused), and builds nothing: once every shard's conditions are in the
     /// store, <see cref="Run"/> finds them all and writes the result files one process would have.
-    /// Returns the share (first condition, count) out of the plan's total.
+    /// Shares are balanced by prompts (a condition's cost), not by condition count: the clean run over
+    /// every test prompt and a 10-prompt cumulativity point are far apart. Returns the share
+    /// (first condition, count) out of the plan's total.
     /// </summary>
     public (int First, int Count, int Total) EvaluateShare(IEnumerable<ExperimentKind> kinds, Shard shard,
         IProgress<SuiteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var plan = Plan(kinds.Distinct());
-        var (first, count) = shard.Range(plan.Count);
+        var (first, count) = shard.Range(plan.Select(r => (long)Math.Max(1, r.Scope.Count)).ToArray());
         Evaluate(plan.Skip(first).Take(count).ToArray(), progress, cancellationToken);
         return (first, count, plan.Count);
     }

@@ -76,6 +76,14 @@ public sealed class ShardFolder(RunLayout layout, string stage)
         return ordered;
     }
 
+    /// <summary>A shard's JSON data file, or null when it is missing or unreadable (the caller names the shard to run again).</summary>
+    public static T? ReadJson<T>(string path, System.Text.Json.JsonSerializerOptions? options = null) where T : class
+    {
+        if (!File.Exists(path)) return null;
+        try { return System.Text.Json.JsonSerializer.Deserialize<T>(File.ReadAllText(path), options); }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
     /// <summary>Removes the stage's shard files once its merged outputs are recorded (and the <c>shards/</c> folder when it is left empty).</summary>
     public void Remove()
     {

@@ -51,7 +51,7 @@ public sealed class ValidationStage : IShardedStage
         foreach (var shard in shards)
         {
             string path = folder.DataPath(shard.Shard, VerdictsSuffix);
-            var part = File.Exists(path) ? JsonSerializer.Deserialize<bool[]>(File.ReadAllText(path)) : null;
+            var part = ShardFolder.ReadJson<bool[]>(path);
             if (part is null || part.Length != shard.Items)
                 throw new UserInputException($"{path}: missing or not the {shard.Items} verdicts shard {shard.Shard} reported; run that shard again");
             verdicts.AddRange(part);

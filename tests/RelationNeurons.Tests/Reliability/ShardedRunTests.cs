@@ -67,9 +67,14 @@ public sealed class ShardedRunTests(ITestOutputHelper output)
         string model = MicroModel.WriteWithTokenizer(temp["model"], KillAnywhereTests.RelationTexts(relations), layers: 4);
         // Outputs name their run folder (record.json, expertise.json): both runs use the same path, the reference moved aside.
         string work = temp["out"], reference = temp["reference"];
-        var args = KillAnywhereTests.RunArgs(model, relations, work);
+        // App E's corpus, in four files, so that its count is sharded by files too: the relation files' own text.
+        string corpus = temp["corpus"];
+        Directory.CreateDirectory(corpus);
+        foreach (var (text, i) in KillAnywhereTests.RelationTexts(relations).Select((t, i) => (t, i))) File.WriteAllText(Path.Combine(corpus, $"doc{i}.txt"), text);
+        string[] args = [.. KillAnywhereTests.RunArgs(model, relations, work), "--corpus", corpus];
 
         Succeeds(Relneurons(args), "unsharded run");
+        Assert.Contains("\"documents\": 4", File.ReadAllText(Path.Combine(work, "frequency.json")));
         Directory.Move(work, reference);
 
         const int N = 3;

@@ -25,7 +25,7 @@ stop() {
   local p; for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
   [[ -f $work/slurmd.pid ]] && kill "$(cat "$work/slurmd.pid")" 2> /dev/null || true
   [[ -f $work/slurmctld.pid ]] && kill "$(cat "$work/slurmctld.pid")" 2> /dev/null || true
-  [[ -f $work/munged.pid ]] && kill "$(cat "$work/munged.pid")" 2> /dev/null || true
+  [[ -f $work/munge/munged.pid ]] && kill "$(cat "$work/munge/munged.pid")" 2> /dev/null || true
   [[ ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
 }
 trap stop EXIT
@@ -35,7 +35,7 @@ mkdir -p "$work/munge" && chown munge:munge "$work/munge" && chmod 755 "$work/mu
 dd if=/dev/urandom bs=1 count=1024 of="$work/munge/munge.key" status=none
 chown munge:munge "$work/munge/munge.key" && chmod 400 "$work/munge/munge.key"
 socket=$work/munge/munge.socket
-runuser -u munge -- munged --key-file="$work/munge/munge.key" --socket="$socket" --pid-file="$work/munged.pid" \
+runuser -u munge -- munged --key-file="$work/munge/munge.key" --socket="$socket" --pid-file="$work/munge/munged.pid" \
   --log-file="$work/munge/munged.log" --seed-file="$work/munge/munged.seed" || fail "munged did not start: $(cat "$work/munge/munged.log" 2> /dev/null)"
 
 # Slurm for this host only: no cgroups, no accounting, ports of its own.

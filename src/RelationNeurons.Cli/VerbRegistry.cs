@@ -13,7 +13,7 @@ internal static class VerbRegistry
     /// <summary>The order `--help` shows the verbs in: the pipeline first, then inspection tools.</summary>
     private static readonly string[] HelpOrder =
     [
-        "run", "relations", "prompts", "record", "expertise", "select", "evaluate", "experiment", "report",
+        "run", "merge", "relations", "prompts", "record", "expertise", "select", "evaluate", "experiment", "report",
         "perplexity", "train", "info", "tokenize", "forward", "generate",
     ];
 

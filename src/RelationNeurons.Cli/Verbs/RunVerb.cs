@@ -18,46 +18,59 @@ internal static class RunVerb
 
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = $"model folder or Hub id (default: the embedded demo model models/{DemoModelName})" };
-        var relations = new Option<string?>("--relations") { Description = RelationsVerb.RelationsOptionDescription };
-        var output = new Option<string?>("--out") { Description = "run folder (default: runs/<model name>); an existing run with the same settings is resumed" };
-        var languages = new Option<string?>("--languages") { Description = "comma-separated languages (default: all)" };
-        var relationIds = new Option<string?>("--relation-ids") { Description = "comma-separated relation ids (default: all)" };
-        var testSize = new Option<string>("--test-size") { Description = "test facts per relation: auto, a count, a fraction or a percentage", DefaultValueFactory = _ => "auto" };
-        var maxIdent = new Option<int?>("--max-identification") { Description = "at most this many identification prompts per relation and language" };
-        var force = new Option<bool>("--force") { Description = "reuse a run folder made with other settings or another model, redoing every stage" };
-        var streamLayers = new Option<bool>("--stream-layers") { Description = "record layer by layer so that about one layer's weights stay in memory (see `record --stream-layers`)" };
-        var args = new ExperimentArguments();
-        var compute = new ComputeArgument();
-        var command = new Command("run", "every stage, prompts to report, resumable (no argument: the demo model and built-in relations)")
-        {
-            model, relations, output, languages, relationIds, testSize, maxIdent, force, streamLayers, compute.Option,
-        };
+        var args = new RunArguments();
+        var stage = new Option<string?>("--stage") { Description = "run only this stage (its earlier stages must be finished): prompts, validation, record, expertise, select, experiments or report" };
+        var shard = new Option<string?>("--shard") { Description = "with --stage: do only shard i of n (i/n, from 0) of a sharded stage (validation, record, expertise, experiments); `relneurons merge` (or `run`) joins them; see docs/scale-out.md" };
+        var command = new Command("run", "every stage, prompts to report, resumable (no argument: the demo model and built-in relations)") { stage, shard };
         foreach (var o in args.All) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
-            string modelPath = parse.GetValue(model) ?? DemoModel();
-            string relationsPath = BuiltInPaths.ResolveRelations(parse.GetValue(relations));
-            string outFolder = parse.GetValue(output) ?? Path.Combine("runs", ModelName(modelPath));
-            var options = new RunOptions
+            var options = args.Options(parse) with
             {
-                Model = modelPath, Relations = relationsPath, OutFolder = outFolder,
-                Languages = ExperimentArguments.SplitList(parse.GetValue(languages)),
-                RelationIds = ExperimentArguments.SplitList(parse.GetValue(relationIds)),
-                TestSize = TestSize.Parse(parse.GetValue(testSize)!),
-                MaxIdentificationPrompts = parse.GetValue(maxIdent),
-                Protocol = args.Protocol.Resolve(parse),
-                Experiments = args.Experiments(parse), Evaluation = args.Evaluation(parse), Corpus = args.CorpusPath(parse),
-                Force = parse.GetValue(force), StreamLayers = parse.GetValue(streamLayers), Compute = compute.Resolve(parse),
-                ReproduceCommand = "relneurons " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))),
+                Stage = parse.GetValue(stage),
+                Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s) : null,
             };
-            var stages = RunStages.Create(AnalysisStages.Create(options));
-            var fingerprint = Fingerprint(modelPath);
-            var outcome = Execute(new RunPipeline(stages), options, fingerprint, cancel);
-            PrintSummary(outcome);
-            return 0;
+            return Execute(options, cancel);
         })));
         return command;
+    }
+
+    /// <summary>Runs the pipeline over <paramref name="options"/> and prints what it did (`run` and `merge`).</summary>
+    internal static int Execute(RunOptions options, CancellationToken cancel)
+    {
+        var stages = RunStages.Create(AnalysisStages.Create(options));
+        var fingerprint = Fingerprint(options.Model);
+        var outcome = Execute(new RunPipeline(stages), options, fingerprint, cancel);
+        if (options.Shard is { } shard)
+            Console.WriteLine(outcome.Stages[0].Skipped
+                ? $"{options.Stage} shard {shard}: done earlier, nothing to do"
+                : $"{options.Stage} shard {shard}: done; merge with `relneurons merge {options.Stage} --run {options.OutFolder}` (or `run`) once every shard is");
+        else PrintSummary(outcome, wholeRun: options.Stage is null);
+        return 0;
+    }
+
+    internal static string DemoModelPath() => DemoModel();
+
+    internal static string DefaultOut(string modelPath) => Path.Combine("runs", ModelName(modelPath));
+
+    /// <summary>
+    /// Options of one process, not of the run: left out of the command that repeats the run, so a
+    /// run finished by a merge or by a process with other resources reports the same command.
+    /// </summary>
+    private static readonly string[] PerProcessOptions = ["--threads", "--memory", "--stage", "--shard"];
+
+    internal static string Reproduce(ParseResult parse)
+    {
+        var kept = new List<string>();
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            string t = tokens[i];
+            if (PerProcessOptions.Contains(t)) { i++; continue; }   // the option and its value
+            if (PerProcessOptions.Any(o => t.StartsWith(o + "=", StringComparison.Ordinal))) continue;
+            kept.Add(Quote(t));
+        }
+        return "relneurons " + string.Join(' ', kept);
     }
 
     private static string DemoModel()
@@ -127,7 +140,8 @@ internal static class RunVerb
             Console.Error.WriteLine(skipped ? $"  {stage}: done earlier, skipped" : string.Create(CultureInfo.InvariantCulture, $"  {stage}: {seconds:F1} s"));
     }
 
-    private static void PrintSummary(RunOutcome outcome)
+    /// <summary>The stages' table; for a whole run also the validation count, the intra-relation table, the notes and the report's path.</summary>
+    private static void PrintSummary(RunOutcome outcome, bool wholeRun)
     {
         // A console bound to the current stdout (the static AnsiConsole keeps the first writer it saw).
         var stdout = Consoles.Stdout();
@@ -140,6 +154,7 @@ internal static class RunVerb
             table.AddRow(s.Stage, s.Skipped ? "[grey]skipped (done)[/]" : "[green]ran[/]",
                 s.Seconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Outputs.Take(4)) + (s.Outputs.Count > 4 ? ", …" : "")));
         stdout.Write(table);
+        if (!wholeRun) return;
         var results = Reporting.RunResults.Load(outcome.Layout.Root);
         if (results.Validation is { } v)
             Console.WriteLine(v.Validated

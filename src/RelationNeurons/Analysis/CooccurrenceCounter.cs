@@ -19,7 +19,36 @@ public sealed record CooccurrenceFact(string Relation, string FactId, string Sub
 public sealed record FactFrequency(CooccurrenceFact Fact, long Documents);
 
 /// <summary>The corpus read (files, non-empty documents) and every fact's document count, in the facts' order.</summary>
-public sealed record CooccurrenceCounts(int Files, long Documents, IReadOnlyList<FactFrequency> Facts);
+public sealed record CooccurrenceCounts(int Files, long Documents, IReadOnlyList<FactFrequency> Facts)
+{
+    /// <summary>
+    /// The counts of <paramref name="facts"/> (each among these, by relation and fact id), in their
+    /// order. A fact's count does not depend on the other facts counted with it (every term is
+    /// matched on its own), so counting more facts and keeping some gives the same numbers.
+    /// </summary>
+    public CooccurrenceCounts For(IReadOnlyList<CooccurrenceFact> facts)
+    {
+        var byKey = Facts.ToDictionary(f => (f.Fact.Relation, f.Fact.FactId));
+        return this with
+        {
+            Facts = facts.Select(f => byKey.TryGetValue((f.Relation, f.FactId), out var counted) && counted.Fact == f ? counted
+                : throw new ArgumentException($"fact {f.Relation}/{f.FactId} was not counted", nameof(facts))).ToList(),
+        };
+    }
+
+    /// <summary>The counts of a corpus from the counts of its parts (disjoint sets of files, the same facts in the same order).</summary>
+    public static CooccurrenceCounts Sum(IReadOnlyList<CooccurrenceCounts> parts, string corpus)
+    {
+        if (parts.Count == 0) throw new ArgumentException("no parts", nameof(parts));
+        var facts = parts[0].Facts.Select(f => f.Fact).ToList();
+        if (parts.Any(p => !p.Facts.Select(f => f.Fact).SequenceEqual(facts)))
+            throw new UserInputException($"{corpus}: the corpus counts to add up were made for different facts");
+        long documents = parts.Sum(p => p.Documents);
+        if (documents == 0) throw new UserInputException($"{corpus}: the corpus has no text (every document is empty)");
+        return new CooccurrenceCounts(parts.Sum(p => p.Files), documents,
+            facts.Select((f, i) => new FactFrequency(f, parts.Sum(p => p.Facts[i].Documents))).ToList());
+    }
+}
 
 /// <summary>Progress of a count: files finished of all, documents read so far.</summary>
 public readonly record struct CorpusProgress(int FilesDone, int Files, long Documents);
@@ -71,9 +100,19 @@ public static class CooccurrenceCounter
     public static CooccurrenceCounts Count(string folder, IReadOnlyList<CooccurrenceFact> facts,
         IProgress<CorpusProgress>? progress = null, int? parallelism = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(facts);
-        var files = Files(folder);
+        var counts = CountFiles(Files(folder), facts, progress, parallelism, cancel);
+        if (counts.Documents == 0) throw new UserInputException($"{folder}: the corpus has no text (every document is empty)");
+        return counts;
+    }
 
+    /// <summary>
+    /// The counts of some of a corpus's files (a shard's share of <see cref="Files"/>); an empty
+    /// share counts nothing. The parts add up to <see cref="Count"/> (<see cref="CooccurrenceCounts.Sum"/>).
+    /// </summary>
+    public static CooccurrenceCounts CountFiles(IReadOnlyList<string> files, IReadOnlyList<CooccurrenceFact> facts,
+        IProgress<CorpusProgress>? progress = null, int? parallelism = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
         var matcher = new TermMatcher(facts);
         var totals = new long[facts.Count];
         long documents = 0;
@@ -92,7 +131,7 @@ public static class CooccurrenceCounter
                         worker.Add(doc);
                     }
                     long docs = Interlocked.Add(ref documents, worker.Documents - before);
-                    progress?.Report(new CorpusProgress(Interlocked.Increment(ref done), files.Length, docs));
+                    progress?.Report(new CorpusProgress(Interlocked.Increment(ref done), files.Count, docs));
                     return worker;
                 },
                 worker =>
@@ -106,8 +145,7 @@ public static class CooccurrenceCounter
             // A bad file is the user's error, not a crash: rethrow it as itself.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
         }
-        if (documents == 0) throw new UserInputException($"{folder}: the corpus has no text (every document is empty)");
-        return new CooccurrenceCounts(files.Length, documents, facts.Select((f, i) => new FactFrequency(f, totals[i])).ToList());
+        return new CooccurrenceCounts(files.Count, documents, facts.Select((f, i) => new FactFrequency(f, totals[i])).ToList());
     }
 
     /// <summary>The non-empty documents of one file, streamed; bytes that are not UTF-8 are a user error naming the file.</summary>

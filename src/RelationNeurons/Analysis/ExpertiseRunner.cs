@@ -35,111 +35,220 @@ public static class ExpertiseRunner
     public static ExpertiseManifest Run(string recordDirectory, string outputDirectory, ExpertiseOptions? options = null,
         IProgress<ExpertiseProgress>? progress = null, CancellationToken cancel = default)
     {
-        options ??= new ExpertiseOptions();
-        var record = RecordFolder.Open(recordDirectory);
-        var plan = ScoringPlan.Create(record.Labels, options.Scope);
-        var units = record.Units;
-        int[] selected = SelectTasks(plan, options.Relations);
+        var job = new Job(recordDirectory, options ?? new ExpertiseOptions());
+        var results = job.NewResults();
+        job.ScoreLayers(results, 0, job.Units.Layers, progress, cancel);
+        return job.Write(results, outputDirectory);
+    }
 
-        // With sampled negatives every task is scored over its own prompts (positives + its sample).
-        var samples = options.Negatives == NegativeSampling.Sampled
-            ? selected.Select(t => NegativeSample.Draw(plan, record.Labels, t, options.NegativesPerPositive, options.Seed)).ToArray()
-            : null;
-        // results[task][tap] = (ap, medianPos, medianNeg), each [layers × width]
-        var results = selected.Select(_ => units.Taps.Select(t => new TaskTapResult(units.Layers * t.Width)).ToArray()).ToArray();
-        long done = 0;
-        for (int layer = 0; layer < units.Layers; layer++)
+    /// <summary>
+    /// One shard's share of the layers (a contiguous range), scored exactly as <see cref="Run"/>
+    /// scores them and saved to <paramref name="partFile"/> (safetensors: per task and tap, the rows
+    /// of those layers). Returns the layers (first, count) out of all.
+    /// </summary>
+    public static (int FirstLayer, int Layers, int TotalLayers) RunShard(string recordDirectory, string partFile, Shard shard, ExpertiseOptions? options = null,
+        IProgress<ExpertiseProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var job = new Job(recordDirectory, options ?? new ExpertiseOptions());
+        var (first, count) = shard.Range(job.Units.Layers);
+        var results = job.NewResults();
+        job.ScoreLayers(results, first, count, progress, cancel);
+        job.SavePart(partFile, results, first, count);
+        return (first, count, job.Units.Layers);
+    }
+
+    /// <summary>
+    /// The expertise folder from the shards' part files (each with its first layer and layer
+    /// count, together covering every layer): the files <see cref="Run"/> writes, byte for byte.
+    /// </summary>
+    public static ExpertiseManifest Merge(string recordDirectory, string outputDirectory, IReadOnlyList<(string File, int FirstLayer, int Layers)> parts,
+        ExpertiseOptions? options = null)
+    {
+        var job = new Job(recordDirectory, options ?? new ExpertiseOptions());
+        var results = job.NewResults();
+        var covered = new bool[job.Units.Layers];
+        foreach (var (file, first, count) in parts)
         {
-            cancel.ThrowIfCancellationRequested();
-            using var file = record.OpenLayer(layer);
-            for (int k = 0; k < units.Taps.Count; k++)
+            job.LoadPart(file, results, first, count);
+            for (int l = first; l < first + count; l++) covered[l] = true;
+        }
+        if (Array.IndexOf(covered, false) is var gap and >= 0)
+            throw new UserInputException($"no expertise part holds layer {gap}; run the shard that covers it again");
+        return job.Write(results, outputDirectory);
+    }
+
+    /// <summary>What scoring a record needs, made once: the record, the tasks, their negative samples.</summary>
+    private sealed class Job
+    {
+        private readonly string _recordDirectory;
+        private readonly ExpertiseOptions _options;
+        private readonly RecordFolder _record;
+        private readonly ScoringPlan _plan;
+        private readonly int[] _selected;
+        private readonly NegativeSample[]? _samples;
+
+        public Job(string recordDirectory, ExpertiseOptions options)
+        {
+            _recordDirectory = recordDirectory;
+            _options = options;
+            _record = RecordFolder.Open(recordDirectory);
+            _plan = ScoringPlan.Create(_record.Labels, options.Scope);
+            _selected = SelectTasks(_plan, options.Relations);
+            // With sampled negatives every task is scored over its own prompts (positives + its sample).
+            _samples = options.Negatives == NegativeSampling.Sampled
+                ? _selected.Select(t => NegativeSample.Draw(_plan, _record.Labels, t, options.NegativesPerPositive, options.Seed)).ToArray()
+                : null;
+        }
+
+        public UnitSpace Units => _record.Units;
+
+        /// <summary>results[task][tap] = (ap, medianPos, medianNeg), each [layers × width].</summary>
+        public TaskTapResult[][] NewResults() => _selected.Select(_ => Units.Taps.Select(t => new TaskTapResult(Units.Layers * t.Width)).ToArray()).ToArray();
+
+        /// <summary>Scores layers [first, first + count) into <paramref name="results"/>, one layer file mapped at a time.</summary>
+        public void ScoreLayers(TaskTapResult[][] results, int firstLayer, int layers, IProgress<ExpertiseProgress>? progress, CancellationToken cancel)
+        {
+            var units = Units;
+            long done = 0, total = layers * units.Taps.Sum(t => (long)t.Width);
+            for (int layer = firstLayer; layer < firstLayer + layers; layer++)
             {
-                int width = units.Taps[k].Width;
-                int tap = k, l = layer;
-                string Name(int i) => units.Neuron(tap, l, i).ToString();
-                var columns = record.Columns(file, k, layer);
-                ExpertiseScores? shared = null;
-                if (samples is null)
+                cancel.ThrowIfCancellationRequested();
+                using var file = _record.OpenLayer(layer);
+                for (int k = 0; k < units.Taps.Count; k++)
                 {
-                    shared = new ExpertiseScores(plan.Tasks, width);
-                    ExpertiseScorer.ScoreInto(columns, plan, shared, options.MaxThreads, Name);
+                    int width = units.Taps[k].Width;
+                    int tap = k, l = layer;
+                    string Name(int i) => units.Neuron(tap, l, i).ToString();
+                    var columns = _record.Columns(file, k, layer);
+                    ExpertiseScores? shared = null;
+                    if (_samples is null)
+                    {
+                        shared = new ExpertiseScores(_plan.Tasks, width);
+                        ExpertiseScorer.ScoreInto(columns, _plan, shared, _options.MaxThreads, Name);
+                    }
+                    for (int s = 0; s < _selected.Length; s++)
+                    {
+                        var (scores, t) = shared is not null ? (shared, _selected[s]) : (Score(columns, _samples![s], width, _options.MaxThreads, Name), _samples![s].Task);
+                        var target = results[s][k];
+                        var ap = scores.ApOf(t);
+                        for (int i = 0; i < width; i++) target.Ap[layer * width + i] = (float)ap[i];
+                        scores.MedianPositiveOf(t).CopyTo(target.MedianPositive.AsSpan(layer * width, width));
+                        scores.MedianNegativeOf(t).CopyTo(target.MedianNegative.AsSpan(layer * width, width));
+                    }
+                    done += width;
                 }
+                progress?.Report(new ExpertiseProgress(layer - firstLayer + 1, layers, done, total));
+            }
+        }
+
+        private static string PartTensor(int task, string kind, TapWidth tap) => $"{task}.{kind}.{tap.Suffix}";
+
+        /// <summary>Every result array by its name in a part file, with its row width.</summary>
+        private IEnumerable<(string Name, float[] Values, int Width)> PartTensors(TaskTapResult[][] results)
+        {
+            for (int s = 0; s < _selected.Length; s++)
+                for (int k = 0; k < Units.Taps.Count; k++)
+                {
+                    var tap = Units.Taps[k];
+                    yield return (PartTensor(s, "ap", tap), results[s][k].Ap, tap.Width);
+                    yield return (PartTensor(s, "median_pos", tap), results[s][k].MedianPositive, tap.Width);
+                    yield return (PartTensor(s, "median_neg", tap), results[s][k].MedianNegative, tap.Width);
+                }
+        }
+
+        /// <summary>The rows of layers [first, first + count) of every result array; an empty share writes a file without tensors.</summary>
+        public void SavePart(string path, TaskTapResult[][] results, int first, int count)
+        {
+            var writer = new SafetensorsWriter()
+                .AddMetadata("first_layer", first.ToString(CultureInfo.InvariantCulture))
+                .AddMetadata("layers", count.ToString(CultureInfo.InvariantCulture));
+            if (count > 0)
+                foreach (var (name, values, width) in PartTensors(results))
+                    writer.AddF32(name, values.AsSpan(first * width, count * width), count, width);
+            writer.Save(path);
+        }
+
+        public void LoadPart(string path, TaskTapResult[][] results, int first, int count)
+        {
+            if (count == 0) return;
+            if (!File.Exists(path)) throw new UserInputException($"{path}: the shard's expertise part is missing; run that shard again");
+            using var file = SafetensorsFile.Open(path);
+            foreach (var (name, values, width) in PartTensors(results))
+            {
+                var rows = file.ReadFloat32(name);
+                if (rows.Length != count * width)
+                    throw new UserInputException($"{path}: tensor '{name}' holds {rows.Length} values, expected {count} layers × {width}; run that shard again");
+                rows.CopyTo(values.AsSpan(first * width));
+            }
+        }
+
+        /// <summary>The expertise folder's files from complete results, whoever scored them (one process or merged shards).</summary>
+        public ExpertiseManifest Write(TaskTapResult[][] results, string outputDirectory)
+        {
+            var (units, plan, selected, samples, options, record, recordDirectory) = (Units, _plan, _selected, _samples, _options, _record, _recordDirectory);
+                Directory.CreateDirectory(outputDirectory);
+                var entries = new List<ExpertiseTaskEntry>();
+                var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 for (int s = 0; s < selected.Length; s++)
                 {
-                    var (scores, t) = shared is not null ? (shared, selected[s]) : (Score(columns, samples![s], width, options.MaxThreads, Name), samples![s].Task);
-                    var target = results[s][k];
-                    var ap = scores.ApOf(t);
-                    for (int i = 0; i < width; i++) target.Ap[layer * width + i] = (float)ap[i];
-                    scores.MedianPositiveOf(t).CopyTo(target.MedianPositive.AsSpan(layer * width, width));
-                    scores.MedianNegativeOf(t).CopyTo(target.MedianNegative.AsSpan(layer * width, width));
+                    var task = samples is null ? plan.Tasks[selected[s]] : plan.Tasks[selected[s]] with { Negatives = samples[s].Negatives.Length };
+                    string stem = ExpertiseManifest.FileStem(task.Name);
+                    if (!stems.Add(stem)) throw new UserInputException($"relation names '{task.Name}' and another map to the same file name '{stem}'");
+                    var writer = new SafetensorsWriter()
+                        .AddMetadata("format", ExpertiseManifest.FormatName)
+                        .AddMetadata("relation", task.Relation)
+                        .AddMetadata("language", task.Language ?? "*")
+                        .AddMetadata("positives", task.Positives.ToString(CultureInfo.InvariantCulture))
+                        .AddMetadata("negatives", task.Negatives.ToString(CultureInfo.InvariantCulture));
+                    for (int k = 0; k < units.Taps.Count; k++)
+                    {
+                        var tap = units.Taps[k];
+                        var r = results[s][k];
+                        writer.AddF32(ExpertiseManifest.ApTensor(tap), r.Ap, units.Layers, tap.Width);
+                        writer.AddF32(ExpertiseManifest.MedianPositiveTensor(tap), r.MedianPositive, units.Layers, tap.Width);
+                        writer.AddF32(ExpertiseManifest.MedianNegativeTensor(tap), r.MedianNegative, units.Layers, tap.Width);
+                    }
+                    string file = stem + ".safetensors";
+                    writer.Save(Path.Combine(outputDirectory, file));
+
+                    var top = TopUnits(units, results[s], Math.Max(options.TopCsv, 1));
+                    string? csv = null;
+                    if (options.TopCsv > 0)
+                    {
+                        csv = stem + ".top.csv";
+                        WriteTopCsv(Path.Combine(outputDirectory, csv), units, results[s], top);
+                    }
+                    var (bt, bl, bi) = units.Decode(top[0]);
+                    entries.Add(new ExpertiseTaskEntry
+                    {
+                        Name = task.Name, Relation = task.Relation, Language = task.Language,
+                        Positives = task.Positives, Negatives = task.Negatives,
+                        PositivePrompts = samples?[s].PositivePrompts, NegativePrompts = samples?[s].Negatives,
+                        NegativesNote = samples?[s].Note,
+                        File = file, TopCsv = csv,
+                        BestUnit = units.Neuron(bt, bl, bi).ToString(),
+                        BestAp = results[s][bt].Ap[bl * units.Taps[bt].Width + bi],
+                    });
                 }
-                done += width;
+                var manifest = new ExpertiseManifest
+                {
+                    Record = Path.GetFullPath(recordDirectory),
+                    Model = record.Manifest.Model,
+                    Units = record.Manifest.Units,
+                    Taps = record.Manifest.Taps,
+                    Widths = record.Manifest.Widths,
+                    Layers = units.Layers,
+                    TotalUnits = units.TotalUnits,
+                    Prompts = record.Labels.Count,
+                    Scope = options.Scope,
+                    Negatives = options.Negatives == NegativeSampling.Sampled ? $"{options.NegativesPerPositive.ToString(CultureInfo.InvariantCulture)}x" : "all",
+                    NegativeSeed = options.Seed,
+                    Pooling = record.Manifest.Pooling,
+                    Tasks = entries,
+                };
+                manifest.Save(outputDirectory);
+                return manifest;
             }
-            progress?.Report(new ExpertiseProgress(layer + 1, units.Layers, done, units.TotalUnits));
-        }
-
-        Directory.CreateDirectory(outputDirectory);
-        var entries = new List<ExpertiseTaskEntry>();
-        var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int s = 0; s < selected.Length; s++)
-        {
-            var task = samples is null ? plan.Tasks[selected[s]] : plan.Tasks[selected[s]] with { Negatives = samples[s].Negatives.Length };
-            string stem = ExpertiseManifest.FileStem(task.Name);
-            if (!stems.Add(stem)) throw new UserInputException($"relation names '{task.Name}' and another map to the same file name '{stem}'");
-            var writer = new SafetensorsWriter()
-                .AddMetadata("format", ExpertiseManifest.FormatName)
-                .AddMetadata("relation", task.Relation)
-                .AddMetadata("language", task.Language ?? "*")
-                .AddMetadata("positives", task.Positives.ToString(CultureInfo.InvariantCulture))
-                .AddMetadata("negatives", task.Negatives.ToString(CultureInfo.InvariantCulture));
-            for (int k = 0; k < units.Taps.Count; k++)
-            {
-                var tap = units.Taps[k];
-                var r = results[s][k];
-                writer.AddF32(ExpertiseManifest.ApTensor(tap), r.Ap, units.Layers, tap.Width);
-                writer.AddF32(ExpertiseManifest.MedianPositiveTensor(tap), r.MedianPositive, units.Layers, tap.Width);
-                writer.AddF32(ExpertiseManifest.MedianNegativeTensor(tap), r.MedianNegative, units.Layers, tap.Width);
-            }
-            string file = stem + ".safetensors";
-            writer.Save(Path.Combine(outputDirectory, file));
-
-            var top = TopUnits(units, results[s], Math.Max(options.TopCsv, 1));
-            string? csv = null;
-            if (options.TopCsv > 0)
-            {
-                csv = stem + ".top.csv";
-                WriteTopCsv(Path.Combine(outputDirectory, csv), units, results[s], top);
-            }
-            var (bt, bl, bi) = units.Decode(top[0]);
-            entries.Add(new ExpertiseTaskEntry
-            {
-                Name = task.Name, Relation = task.Relation, Language = task.Language,
-                Positives = task.Positives, Negatives = task.Negatives,
-                PositivePrompts = samples?[s].PositivePrompts, NegativePrompts = samples?[s].Negatives,
-                NegativesNote = samples?[s].Note,
-                File = file, TopCsv = csv,
-                BestUnit = units.Neuron(bt, bl, bi).ToString(),
-                BestAp = results[s][bt].Ap[bl * units.Taps[bt].Width + bi],
-            });
-        }
-        var manifest = new ExpertiseManifest
-        {
-            Record = Path.GetFullPath(recordDirectory),
-            Model = record.Manifest.Model,
-            Units = record.Manifest.Units,
-            Taps = record.Manifest.Taps,
-            Widths = record.Manifest.Widths,
-            Layers = units.Layers,
-            TotalUnits = units.TotalUnits,
-            Prompts = record.Labels.Count,
-            Scope = options.Scope,
-            Negatives = options.Negatives == NegativeSampling.Sampled ? $"{options.NegativesPerPositive.ToString(CultureInfo.InvariantCulture)}x" : "all",
-            NegativeSeed = options.Seed,
-            Pooling = record.Manifest.Pooling,
-            Tasks = entries,
-        };
-        manifest.Save(outputDirectory);
-        return manifest;
     }
 
     /// <summary>One task scored alone over its own prompts (its positives and its sampled negatives).</summary>

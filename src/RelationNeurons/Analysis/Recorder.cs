@@ -61,6 +61,69 @@ public static class Recorder
         RecordOptions? options = null, IProgress<RecordProgress>? progress = null, CancellationToken cancel = default)
     {
         options ??= new RecordOptions();
+        var (manifest, units, labels) = Prepare(model, prompts, options);
+        string fingerprint = manifest.Fingerprint!;
+
+        Directory.CreateDirectory(outputDirectory);
+        if (File.Exists(Path.Combine(outputDirectory, RecordManifest.FileName)))
+        {
+            var existing = RecordManifest.Load(outputDirectory);
+            if (existing.Fingerprint != fingerprint)
+                throw new UserInputException($"{outputDirectory} already holds a finished record made with other settings or prompts; choose another --out or delete it");
+            // A kill after the manifest was written can leave the finishing step's cleanup half done.
+            RemoveWorkFiles(outputDirectory);
+            progress?.Report(new RecordProgress(prompts.Count, prompts.Count, prompts.Count));
+            return existing;
+        }
+        string partial = Path.Combine(outputDirectory, PartialFileName);
+        RefuseOtherPartial(outputDirectory, fingerprint);
+        AtomicFile.WriteAllText(partial, new JsonObject { ["fingerprint"] = fingerprint, ["prompts"] = prompts.Count }.ToJsonString() + "\n");
+        if (options.StreamLayers)
+        {
+            LayerStreamRecorder.Run(model, prompts, outputDirectory, units, options, fingerprint, progress, cancel);
+            cancel.ThrowIfCancellationRequested();
+            labels.Save(Path.Combine(outputDirectory, manifest.Labels));
+            manifest.Save(outputDirectory);
+            RemoveWorkFiles(outputDirectory);
+            return manifest;
+        }
+        string chunks = Path.Combine(outputDirectory, ChunkFolder);
+        int chunkCount = ChunkCount(prompts.Count, options.BatchPrompts);
+        RecordChunks(model, prompts, chunks, units, options, 0, chunkCount, progress, cancel);
+
+        cancel.ThrowIfCancellationRequested();
+        Assemble(outputDirectory, chunks, units, chunkCount, options.BatchPrompts, prompts.Count, options.Dtype);
+        labels.Save(Path.Combine(outputDirectory, manifest.Labels));
+        manifest.Save(outputDirectory);
+        RemoveWorkFiles(outputDirectory);
+        return manifest;
+    }
+
+    /// <summary>
+    /// One shard's share of a record: the chunks of its contiguous range of batches (each written
+    /// atomically under its own name, skipped when already there), nothing else. Once every
+    /// shard's chunks exist, <see cref="Record"/> with the same settings finds them all and only
+    /// assembles the layer files: the record one process would have written, byte for byte.
+    /// Returns the shard's chunks (first, count) out of all.
+    /// </summary>
+    public static (int FirstChunk, int Chunks, int TotalChunks) RecordShard(LlamaModel model, IReadOnlyList<RecordPrompt> prompts, string outputDirectory,
+        Shard shard, RecordOptions? options = null, IProgress<RecordProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options ??= new RecordOptions();
+        if (options.StreamLayers)
+            throw new UserInputException("--stream-layers takes every prompt through one layer at a time and cannot be sharded by prompts; shard without it");
+        var (manifest, units, _) = Prepare(model, prompts, options);
+        // Shards never write record.partial.json (they would all write it); they only refuse one left by other settings.
+        RefuseOtherPartial(outputDirectory, manifest.Fingerprint!);
+        int chunkCount = ChunkCount(prompts.Count, options.BatchPrompts);
+        var (first, count) = shard.Range(chunkCount);
+        RecordChunks(model, prompts, Path.Combine(outputDirectory, ChunkFolder), units, options, first, count, progress, cancel);
+        return (first, count, chunkCount);
+    }
+
+    /// <summary>Checks the prompts and options and makes the manifest (fingerprint included); refuses, before hours of work, buffers that cannot fit.</summary>
+    private static (RecordManifest Manifest, UnitSpace Units, PromptLabels Labels) Prepare(LlamaModel model, IReadOnlyList<RecordPrompt> prompts, RecordOptions options)
+    {
         if (prompts.Count == 0) throw new UserInputException("no prompts to record");
         if (options.BatchPrompts <= 0) throw new UserInputException($"--batch must be positive, got {options.BatchPrompts}");
         if (options.Dtype is not (SafetensorsDtype.F32 or SafetensorsDtype.F16))
@@ -85,49 +148,35 @@ public static class Recorder
             Compute = model.Options.Compute == ComputePrecision.F32 ? null : ComputePrecisions.Name(model.Options.Compute),
         };
         var units = manifest.UnitSpace();
-        // Refuse before hours of work if the buffers and accumulators cannot fit.
         if (options.StreamLayers)
             MemoryGuard.Check(LayerStreamRecorder.Estimate(model, units, Math.Min(options.BatchPrompts, prompts.Count),
                 prompts.Max(p => p.Ids.Length)), "record --stream-layers");
         else
             MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
                 units.TotalUnits, prompts.Max(p => p.Ids.Length)), "record");
-        string fingerprint = Fingerprint(manifest, options, prompts);
+        return (manifest with { Fingerprint = Fingerprint(manifest, options, prompts) }, units, labels);
+    }
 
-        manifest = manifest with { Fingerprint = fingerprint };
-
-        Directory.CreateDirectory(outputDirectory);
-        if (File.Exists(Path.Combine(outputDirectory, RecordManifest.FileName)))
-        {
-            var existing = RecordManifest.Load(outputDirectory);
-            if (existing.Fingerprint != fingerprint)
-                throw new UserInputException($"{outputDirectory} already holds a finished record made with other settings or prompts; choose another --out or delete it");
-            // A kill after the manifest was written can leave the finishing step's cleanup half done.
-            RemoveWorkFiles(outputDirectory);
-            progress?.Report(new RecordProgress(prompts.Count, prompts.Count, prompts.Count));
-            return existing;
-        }
+    private static void RefuseOtherPartial(string outputDirectory, string fingerprint)
+    {
         string partial = Path.Combine(outputDirectory, PartialFileName);
         if (File.Exists(partial) && ReadPartialFingerprint(partial) != fingerprint)
             throw new UserInputException($"{outputDirectory} holds an unfinished record made with other settings or prompts; re-run with the same settings to resume, or choose another --out");
-        AtomicFile.WriteAllText(partial, new JsonObject { ["fingerprint"] = fingerprint, ["prompts"] = prompts.Count }.ToJsonString() + "\n");
-        if (options.StreamLayers)
-        {
-            LayerStreamRecorder.Run(model, prompts, outputDirectory, units, options, fingerprint, progress, cancel);
-            cancel.ThrowIfCancellationRequested();
-            labels.Save(Path.Combine(outputDirectory, manifest.Labels));
-            manifest.Save(outputDirectory);
-            RemoveWorkFiles(outputDirectory);
-            return manifest;
-        }
-        string chunks = Path.Combine(outputDirectory, ChunkFolder);
-        Directory.CreateDirectory(chunks);
+    }
 
+    private static int ChunkCount(int prompts, int batch) => (prompts + batch - 1) / batch;
+
+    /// <summary>Records chunks [first, first + count) that are not on disk yet, one forward pass per chunk.</summary>
+    private static void RecordChunks(LlamaModel model, IReadOnlyList<RecordPrompt> prompts, string chunks, UnitSpace units, RecordOptions options,
+        int firstChunk, int chunkCount, IProgress<RecordProgress>? progress, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(chunks);
         int batch = options.BatchPrompts;
-        int chunkCount = (prompts.Count + batch - 1) / batch;
-        int resumed = Enumerable.Range(0, chunkCount).Where(c => File.Exists(ChunkPath(chunks, c))).Sum(c => ChunkSize(c, batch, prompts.Count));
+        var range = Enumerable.Range(firstChunk, chunkCount).ToArray();
+        int total = range.Sum(c => ChunkSize(c, batch, prompts.Count));
+        int resumed = range.Where(c => File.Exists(ChunkPath(chunks, c))).Sum(c => ChunkSize(c, batch, prompts.Count));
         int done = resumed;
-        progress?.Report(new RecordProgress(done, prompts.Count, resumed));
+        progress?.Report(new RecordProgress(done, total, resumed));
 
         var readers = new PoolingReader[units.Layers, units.Taps.Count];
         var hooks = new HookSet();
@@ -135,7 +184,7 @@ public static class Recorder
             for (int k = 0; k < units.Taps.Count; k++)
                 hooks.AddReader(new HookPoint(l, units.Taps[k].Kind), readers[l, k] = new PoolingReader(options.Pooling, units.Taps[k].Width));
 
-        for (int c = 0; c < chunkCount; c++)
+        foreach (int c in range)
         {
             string path = ChunkPath(chunks, c);
             if (File.Exists(path)) continue;
@@ -146,21 +195,14 @@ public static class Recorder
             for (int i = 0; i < count; i++)
             {
                 ids[i] = prompts[first + i].Ids;
-                startsWithBos[i] = ids[i][0] == config.BosTokenId;
+                startsWithBos[i] = ids[i][0] == model.Config.BosTokenId;
             }
             foreach (var reader in readers) reader.Reset(count, startsWithBos);
             model.Forward(ids, hooks, LogitsSelection.None);
             WriteChunk(path, units, readers, count, options.Dtype, first);
             done += count;
-            progress?.Report(new RecordProgress(done, prompts.Count, resumed));
+            progress?.Report(new RecordProgress(done, total, resumed));
         }
-
-        cancel.ThrowIfCancellationRequested();
-        Assemble(outputDirectory, chunks, units, chunkCount, batch, prompts.Count, options.Dtype);
-        labels.Save(Path.Combine(outputDirectory, manifest.Labels));
-        manifest.Save(outputDirectory);
-        RemoveWorkFiles(outputDirectory);
-        return manifest;
     }
 
     /// <summary>Deletes the resume state (partial marker and chunks) once the record's manifest is written.</summary>

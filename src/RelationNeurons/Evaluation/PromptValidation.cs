@@ -42,9 +42,17 @@ public static class PromptValidation
             outcomes.AddRange(evaluator.Evaluate("validation", part, null).Outcomes);
             progress?.Report((first + part.Length, prompts.Count));
         }
-        var kept = prompts.Where((_, i) => outcomes[i].Correct).ToList();
-        var counts = Counts(prompts, i => outcomes[i].Correct);
-        return new ValidationResult(kept, counts, outcomes);
+        return FromVerdicts(prompts, outcomes.Select(o => o.Correct).ToArray()) with { Outcomes = outcomes };
+    }
+
+    /// <summary>
+    /// What validation keeps given each prompt's verdict (answered right or not), in prompt order:
+    /// how a sharded validation is merged from its shards' verdicts (<see cref="ValidationResult.Outcomes"/> left empty).
+    /// </summary>
+    public static ValidationResult FromVerdicts(IReadOnlyList<Prompt> prompts, IReadOnlyList<bool> correct)
+    {
+        if (correct.Count != prompts.Count) throw new ArgumentException($"{correct.Count} verdicts for {prompts.Count} prompts", nameof(correct));
+        return new ValidationResult(prompts.Where((_, i) => correct[i]).ToList(), Counts(prompts, i => correct[i]), []);
     }
 
     /// <summary>What validation switched off gives: every prompt kept, counted the same way.</summary>

@@ -14,44 +14,89 @@ public static class AnalysisStages
 
     private static string Relative(RunContext c, string path) => Path.GetRelativePath(c.Layout.Root, path);
 
-    private sealed class RecordStage : IRunStage
+    /// <summary>
+    /// Sharded by batches of prompts: a shard writes the record's chunk files of its contiguous
+    /// range (<see cref="Recorder.RecordShard"/>); the merge is the unsharded stage, which finds
+    /// every chunk on disk and only assembles the layer files.
+    /// </summary>
+    private sealed class RecordStage : IShardedStage
     {
         public string Name => "record";
 
+        public IReadOnlyList<string> Inputs(RunLayout layout) => [layout.ValidatedPrompts];
+
         public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
         {
-            var layout = context.Layout;
-            var prompts = PromptFile.Read(layout.ValidatedPrompts);
-            var tokenizer = context.Tokenizer;
-            var toRecord = prompts.Select(p => new RecordPrompt(tokenizer.Encode(p.Text, tokenizer.AddBosByDefault),
-                new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
-            var options = new RecordOptions
-            {
-                Units = context.Options.Protocol.Units, ModelName = context.Options.Model, PromptsFile = layout.ValidatedPrompts,
-                StreamLayers = context.Options.StreamLayers,
-            };
-            Recorder.Record(context.Model, toRecord, layout.Record, options,
-                new SyncProgress<RecordProgress>(p => progress.Report(new StageProgress(p.Fraction,
-                    p.Layers > 0 ? $"layer {Math.Min(p.LayersDone + 1, p.Layers)}/{p.Layers}, {p.LayerPromptsDone:N0}/{p.Prompts:N0} prompts" : $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts"))),
-                cancellationToken);
-            return [Relative(context, Path.Combine(layout.Record, RecordManifest.FileName))];
+            Recorder.Record(context.Model, Prompts(context), context.Layout.Record, Options(context), Progress(progress), cancellationToken);
+            return [Relative(context, Path.Combine(context.Layout.Record, RecordManifest.FileName))];
         }
+
+        public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+        {
+            var (first, count, total) = Recorder.RecordShard(context.Model, Prompts(context), context.Layout.Record, shard, Options(context), Progress(progress), cancellationToken);
+            return new ShardShare(first, count, total);
+        }
+
+        public IReadOnlyList<string> Merge(RunContext context, IReadOnlyList<ShardManifest> shards, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+            Run(context, progress, cancellationToken);
+
+        private static List<RecordPrompt> Prompts(RunContext context)
+        {
+            var tokenizer = context.Tokenizer;
+            return PromptFile.Read(context.Layout.ValidatedPrompts).Select(p => new RecordPrompt(tokenizer.Encode(p.Text, tokenizer.AddBosByDefault),
+                new PromptLabel(p.Relation, p.Language, p.FactId, p.Text))).ToList();
+        }
+
+        private static RecordOptions Options(RunContext context) => new()
+        {
+            Units = context.Options.Protocol.Units, ModelName = context.Options.Model, PromptsFile = context.Layout.ValidatedPrompts,
+            StreamLayers = context.Options.StreamLayers,
+        };
+
+        private static SyncProgress<RecordProgress> Progress(IProgress<StageProgress> progress) =>
+            new(p => progress.Report(new StageProgress(p.Fraction,
+                p.Layers > 0 ? $"layer {Math.Min(p.LayersDone + 1, p.Layers)}/{p.Layers}, {p.LayerPromptsDone:N0}/{p.Prompts:N0} prompts" : $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts")));
     }
 
-    private sealed class ExpertiseStage : IRunStage
+    /// <summary>
+    /// Sharded by layers: a shard scores its contiguous range of layers and saves those rows
+    /// (<c>shards/expertise/shard-i-of-n.safetensors</c>); the merge lays them together and writes
+    /// the expertise folder as the unsharded stage does (<see cref="ExpertiseRunner.Merge"/>).
+    /// </summary>
+    private sealed class ExpertiseStage : IShardedStage
     {
         public string Name => "expertise";
 
-        public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+        private const string PartSuffix = ".safetensors";
+
+        public IReadOnlyList<string> Inputs(RunLayout layout) => [Path.Combine(layout.Record, RecordManifest.FileName)];
+
+        public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+            Finish(context, ExpertiseRunner.Run(context.Layout.Record, context.Layout.Expertise, Options(context), Progress(progress), cancellationToken));
+
+        public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
         {
-            var layout = context.Layout;
+            var (first, count, total) = ExpertiseRunner.RunShard(context.Layout.Record, folder.DataPath(shard, PartSuffix), shard, Options(context), Progress(progress), cancellationToken);
+            return new ShardShare(first, count, total);
+        }
+
+        public IReadOnlyList<string> Merge(RunContext context, IReadOnlyList<ShardManifest> shards, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+            Finish(context, ExpertiseRunner.Merge(context.Layout.Record, context.Layout.Expertise,
+                shards.Select(s => (folder.DataPath(s.Shard, PartSuffix), s.First, s.Items)).ToList(), Options(context)));
+
+        private static ExpertiseOptions Options(RunContext context)
+        {
             var p = context.Options.Protocol;
-            var options = new ExpertiseOptions { Negatives = p.Negatives, NegativesPerPositive = p.NegativesPerPositive, Seed = context.Options.Experiments.Seed };
-            var manifest = ExpertiseRunner.Run(layout.Record, layout.Expertise, options,
-                new SyncProgress<ExpertiseProgress>(e => progress.Report(new StageProgress((double)e.LayersDone / Math.Max(1, e.Layers),
-                    $"layer {e.LayersDone}/{e.Layers}"))), cancellationToken);
+            return new ExpertiseOptions { Negatives = p.Negatives, NegativesPerPositive = p.NegativesPerPositive, Seed = context.Options.Experiments.Seed, MaxThreads = context.Options.MaxThreads };
+        }
+
+        private static SyncProgress<ExpertiseProgress> Progress(IProgress<StageProgress> progress) =>
+            new(e => progress.Report(new StageProgress((double)e.LayersDone / Math.Max(1, e.Layers), $"layer {e.LayersDone}/{e.Layers}")));
+
+        private static IReadOnlyList<string> Finish(RunContext context, ExpertiseManifest manifest)
+        {
             foreach (var t in manifest.Tasks.Where(t => t.NegativesNote is not null)) context.Notes.Add($"expertise: {t.NegativesNote}");
-            return [Relative(context, Path.Combine(layout.Expertise, ExpertiseManifest.FileName))];
+            return [Relative(context, Path.Combine(context.Layout.Expertise, ExpertiseManifest.FileName))];
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using RelationNeurons.Analysis;
+using RelationNeurons.IO;
 using RelationNeurons.Data;
 using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.NeuronSets;
@@ -9,12 +11,85 @@ namespace RelationNeurons.Runs;
 /// <summary>
 /// Evaluates every condition the chosen experiments need (stored per condition in
 /// <c>evaluations/</c>, so an interrupted stage resumes) and writes their result files.
+/// Sharded by conditions: a shard evaluates its contiguous share of the plan into the same
+/// store (one file per condition, so shards never write the same file); the merge is the
+/// unsharded stage, which finds every condition stored and builds the result files. App E's corpus
+/// count is sharded too, by corpus files: each shard counts its contiguous share of the files for
+/// every candidate fact (<c>shards/experiments/shard-i-of-n.corpus.json</c>), and the merge adds
+/// the shares up instead of reading the corpus again.
 /// </summary>
-public sealed class ExperimentsStage : IRunStage
+public sealed class ExperimentsStage : IShardedStage
 {
     public string Name => "experiments";
 
-    public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    public IReadOnlyList<string> Inputs(RunLayout layout) =>
+        [layout.TestPrompts, layout.AlternativeTestPrompts, layout.ObjectSentences, layout.ValidatedPrompts, layout.NeuronSets,
+         Path.Combine(layout.Expertise, ExpertiseManifest.FileName)];
+
+    public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+        Finish(context, Suite(context, progress), progress, cancellationToken);
+
+    /// <summary>Evaluates what is not stored yet (nothing, after shards), builds and writes every result file.</summary>
+    private static IReadOnlyList<string> Finish(RunContext context, ExperimentSuite suite, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    {
+        var layout = context.Layout;
+        var outcomes = suite.Run(context.Options.ExperimentKinds, layout.Root, new SuiteProgressAdapter(progress), cancellationToken);
+        foreach (var o in outcomes.Where(o => o.SkipReason is not null))
+            context.Notes.Add($"{ExperimentKinds.Name(o.Kind)} experiment {(o.Result is null ? "skipped" : "not computed")}: {o.SkipReason}");
+        return outcomes.Where(o => o.File is not null).Select(o => Path.GetRelativePath(layout.Root, o.File!)).ToArray();
+    }
+
+    public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    {
+        var suite = Suite(context, progress);
+        var (first, count, total) = suite.EvaluateShare(context.Options.ExperimentKinds, shard, new SuiteProgressAdapter(progress), cancellationToken);
+        if (CountsCorpus(context, suite.Planner))
+        {
+            var files = CooccurrenceCounter.Files(suite.Planner.Inputs.Corpus!);
+            var (firstFile, fileCount) = shard.Range(files.Length);
+            var counts = CooccurrenceCounter.CountFiles(files.Skip(firstFile).Take(fileCount).ToArray(), FrequencyRunner.CandidateFacts(suite.Planner),
+                new CorpusProgressAdapter(progress), context.Options.MaxThreads > 0 ? context.Options.MaxThreads : null, cancellationToken);
+            AtomicFile.WriteAllText(folder.DataPath(shard, CorpusSuffix), ResultJson.Serialize(CorpusShare.Of(counts)) + "\n");
+        }
+        return new ShardShare(first, count, total);
+    }
+
+    public IReadOnlyList<string> Merge(RunContext context, IReadOnlyList<ShardManifest> shards, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    {
+        // The shards' corpus counts, added up once the planner names the candidate facts; App E asks only when it counts a corpus.
+        CooccurrenceCounts? corpus = null;
+        var suite = Suite(context, progress, facts => (corpus ?? throw new InvalidOperationException("App E asked for corpus counts the shards did not make")).For(facts));
+        if (CountsCorpus(context, suite.Planner))
+        {
+            var candidates = FrequencyRunner.CandidateFacts(suite.Planner);
+            corpus = CooccurrenceCounts.Sum(shards.Select(s => ReadCorpusShare(folder.DataPath(s.Shard, CorpusSuffix), candidates)).ToList(), suite.Planner.Inputs.Corpus!);
+        }
+        return Finish(context, suite, progress, cancellationToken);
+    }
+
+    private const string CorpusSuffix = ".corpus.json";
+
+    /// <summary>A shard's corpus counts: its files and documents, and every candidate fact's count, in candidate order.</summary>
+    private sealed record CorpusShare(int Files, long Documents, IReadOnlyList<string> Facts, IReadOnlyList<long> Counts)
+    {
+        public static CorpusShare Of(CooccurrenceCounts c) =>
+            new(c.Files, c.Documents, c.Facts.Select(f => $"{f.Fact.Relation}/{f.Fact.FactId}").ToList(), c.Facts.Select(f => f.Documents).ToList());
+    }
+
+    private static CooccurrenceCounts ReadCorpusShare(string path, IReadOnlyList<CooccurrenceFact> candidates)
+    {
+        var share = ShardFolder.ReadJson<CorpusShare>(path, ResultJson.Options);
+        if (share is null || share.Counts.Count != candidates.Count || !share.Facts.SequenceEqual(candidates.Select(f => $"{f.Relation}/{f.FactId}")))
+            throw new UserInputException($"{path}: missing, or not the corpus counts of this run's facts; run that shard again");
+        return new CooccurrenceCounts(share.Files, share.Documents, candidates.Select((f, i) => new FactFrequency(f, share.Counts[i])).ToList());
+    }
+
+    /// <summary>Whether App E, among this run's experiments, counts a corpus.</summary>
+    private static bool CountsCorpus(RunContext context, ConditionPlanner planner) =>
+        context.Options.ExperimentKinds.Contains(ExperimentKind.Frequency) && FrequencyRunner.CountsCorpus(planner);
+
+    private static ExperimentSuite Suite(RunContext context, IProgress<StageProgress> progress,
+        Func<IReadOnlyList<CooccurrenceFact>, CooccurrenceCounts>? corpusCounts = null)
     {
         var layout = context.Layout;
         if (!File.Exists(layout.NeuronSets))
@@ -28,13 +103,8 @@ public sealed class ExperimentsStage : IRunStage
             .WithRunFiles(layout, context.Options.Corpus, context.Model.Directory);
         var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
         var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
-        var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress));
-        var suite = new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store, services);
-        var outcomes = suite.Run(context.Options.ExperimentKinds, layout.Root,
-            new SuiteProgressAdapter(progress), cancellationToken);
-        foreach (var o in outcomes.Where(o => o.SkipReason is not null))
-            context.Notes.Add($"{ExperimentKinds.Name(o.Kind)} experiment {(o.Result is null ? "skipped" : "not computed")}: {o.SkipReason}");
-        return outcomes.Where(o => o.File is not null).Select(o => Path.GetRelativePath(layout.Root, o.File!)).ToArray();
+        var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress)) { CorpusCounts = corpusCounts };
+        return new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store, services);
     }
 
     private static string EvaluationSalt(RunContext context) =>

@@ -29,6 +29,13 @@ public sealed record RunManifest(
     public RunManifest WithStage(StageRecord record) =>
         this with { Stages = Stages.Where(s => s.Stage != record.Stage).Append(record).ToArray() };
 
+    /// <summary>Only the stages named in <paramref name="kept"/> (those up to one that was just redone).</summary>
+    public RunManifest WithoutStagesAfter(IEnumerable<string> kept)
+    {
+        var keep = kept.ToHashSet(StringComparer.Ordinal);
+        return this with { Stages = Stages.Where(s => keep.Contains(s.Stage)).ToArray() };
+    }
+
     public void Save(string path) => ResultJson.Save(path, this);
 
     public static RunManifest? TryLoad(string path) => File.Exists(path) ? ResultJson.Load<RunManifest>(path) : null;

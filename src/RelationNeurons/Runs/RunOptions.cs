@@ -62,6 +62,18 @@ public sealed record RunOptions
     /// <summary>Reuse a folder made with other settings or another model, redoing every stage.</summary>
     public bool Force { get; init; }
 
+    /// <summary>Worker threads of the stages that take a count (expertise); -1: all cores. The kernels' own limit is process-wide (KernelOptions). Not a setting: results do not depend on it.</summary>
+    public int MaxThreads { get; init; } = -1;
+
+    /// <summary>Run only this stage (its earlier stages must be finished); null: every stage. Not a setting.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Do only this shard's share of <see cref="Stage"/> (docs/scale-out.md); the merge writes the stage's files. Not a setting.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>Finish <see cref="Stage"/> only by merging its shards (`relneurons merge`): refuse when there are none. Not a setting.</summary>
+    public bool MergeOnly { get; init; }
+
     public IReadOnlyDictionary<string, string> Settings()
     {
         string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);

@@ -30,7 +30,112 @@ public sealed class RunPipeline(IReadOnlyList<IRunStage> stages)
     public RunOutcome Run(RunOptions options, ModelFingerprint fingerprint, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         var layout = new RunLayout(options.OutFolder);
-        Directory.CreateDirectory(layout.Root);
+        var (first, last) = StageRange(options);
+        var manifest = OpenManifest(options, layout, fingerprint);
+
+        using var context = new RunContext(options, layout, fingerprint);
+        var outcomes = new List<StageOutcome>();
+        RequireFinished(manifest, layout, first);
+        if (options.Shard is { } shard)
+        {
+            outcomes.Add(RunShard(context, manifest, first, shard, observer, cancellationToken));
+            return new RunOutcome(layout, manifest, outcomes, context.Notes);
+        }
+        bool redo = false;
+        for (int i = first; i <= last; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stage = Stages[i];
+            observer?.StageStarted(i, Stages.Count, stage.Name);
+            var done = manifest.Find(stage.Name);
+            var shards = new ShardFolder(layout, stage.Name);
+            if (!redo && IsFinished(done, layout))
+            {
+                shards.Remove();   // left by a merge killed after it recorded the stage
+                outcomes.Add(new StageOutcome(stage.Name, true, done!.Seconds, done.Outputs));
+                observer?.StageFinished(stage.Name, true, done.Seconds);
+                continue;
+            }
+            redo = true;
+            var watch = Stopwatch.StartNew();
+            var progress = new Progress(observer, stage.Name);
+            IReadOnlyList<string> outputs;
+            if (stage is IShardedStage sharded && (options.MergeOnly || shards.Any))
+            {
+                // Shards were run for this stage: merge them (refusing, by name, a missing one or one made otherwise), never redo their work here.
+                var complete = shards.RequireComplete(ShardSettings.Digest(context, stage.Name, sharded.Inputs(layout)));
+                IO.StaleTempFiles.Remove(layout.Root);
+                outputs = sharded.Merge(context, complete, shards, progress, cancellationToken);
+            }
+            else
+            {
+                // A run killed mid-write leaves AtomicFile temporaries; clear those of dead processes before writing anew.
+                IO.StaleTempFiles.Remove(layout.Root);
+                outputs = stage.Run(context, progress, cancellationToken);
+            }
+            double seconds = watch.Elapsed.TotalSeconds;
+            // The later stages were made from this stage's former outputs: they are redone.
+            manifest = manifest.WithStage(new StageRecord(stage.Name, DateTimeOffset.UtcNow, seconds, outputs)).WithoutStagesAfter(Stages.Take(i + 1).Select(s => s.Name));
+            manifest.Save(layout.Manifest);
+            shards.Remove();
+            outcomes.Add(new StageOutcome(stage.Name, false, seconds, outputs));
+            observer?.StageFinished(stage.Name, false, seconds);
+        }
+        return new RunOutcome(layout, manifest, outcomes, context.Notes);
+    }
+
+    /// <summary>
+    /// One shard's share of one stage. It reads run.json and never writes it (shards run at the
+    /// same time on other machines), nor deletes temporaries (a process id means nothing across
+    /// machines); the merge does both. A shard already finished with the same digest is skipped.
+    /// </summary>
+    private StageOutcome RunShard(RunContext context, RunManifest manifest, int index, Shard shard, IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        var stage = Stages[index];
+        observer?.StageStarted(index, Stages.Count, stage.Name);
+        if (stage is not IShardedStage sharded)
+            throw new UserInputException($"stage {stage.Name} is not sharded; the sharded stages are {string.Join(", ", Stages.OfType<IShardedStage>().Select(s => s.Name))}");
+        if (IsFinished(manifest.Find(stage.Name), context.Layout))
+        {
+            observer?.StageFinished(stage.Name, true, 0);
+            return new StageOutcome(stage.Name, true, 0, []);
+        }
+        var folder = new ShardFolder(context.Layout, stage.Name);
+        string digest = ShardSettings.Digest(context, stage.Name, sharded.Inputs(context.Layout));
+        string manifestPath = folder.ManifestPath(shard);
+        if (File.Exists(manifestPath) && IO.ResultJson.Load<ShardManifest>(manifestPath).Settings == digest)
+        {
+            observer?.StageFinished(stage.Name, true, 0);
+            return new StageOutcome(stage.Name, true, 0, [Path.GetRelativePath(context.Layout.Root, manifestPath)]);
+        }
+        var watch = Stopwatch.StartNew();
+        var share = sharded.RunShard(context, shard, folder, new Progress(observer, stage.Name), cancellationToken);
+        IO.ResultJson.Save(manifestPath, new ShardManifest(stage.Name, shard.Index, shard.Count, digest, share.First, share.Items, share.Total));
+        observer?.StageFinished(stage.Name, false, watch.Elapsed.TotalSeconds);
+        return new StageOutcome(stage.Name, false, watch.Elapsed.TotalSeconds, [Path.GetRelativePath(context.Layout.Root, manifestPath)]);
+    }
+
+    /// <summary>The stages this invocation covers: all, or the one <see cref="RunOptions.Stage"/> names.</summary>
+    private (int First, int Last) StageRange(RunOptions options)
+    {
+        if (options.Stage is null)
+        {
+            if (options.Shard is not null || options.MergeOnly) throw new UserInputException("a shard or a merge is of one stage: name it (--stage, or `relneurons merge STAGE`)");
+            return (0, Stages.Count - 1);
+        }
+        int index = Stages.Select(s => s.Name).ToList().IndexOf(options.Stage);
+        if (index < 0) throw new UserInputException($"unknown stage '{options.Stage}'; the stages are {string.Join(", ", Stages.Select(s => s.Name))}");
+        if (options.MergeOnly && Stages[index] is not IShardedStage)
+            throw new UserInputException($"stage {options.Stage} is not sharded, so there is nothing to merge; the sharded stages are {string.Join(", ", Stages.OfType<IShardedStage>().Select(s => s.Name))}");
+        return (index, index);
+    }
+
+    /// <summary>
+    /// run.json, checked against these settings and this model. A shard only reads it: the folder
+    /// must have been started (its first stage run) by one process before shards are sent out.
+    /// </summary>
+    private static RunManifest OpenManifest(RunOptions options, RunLayout layout, ModelFingerprint fingerprint)
+    {
         var settings = options.Settings();
         var manifest = RunManifest.TryLoad(layout.Manifest);
         if (manifest is not null)
@@ -44,43 +149,31 @@ public sealed class RunPipeline(IReadOnlyList<IRunStage> stages)
                     throw new UserInputException($"{layout.Root} holds a run made under the old defaults (the Kojima et al. protocol, before the " +
                         $"paper's became the default; differences: {string.Join("; ", diffs)}); resume it with --protocol kojima, " +
                         "or start afresh with another --out or --force");
-                if (!options.Force)
+                if (!options.Force || options.Shard is not null)
                     throw new UserInputException($"{layout.Root} holds a run with other settings ({string.Join("; ", diffs)}); " +
                         "choose another --out, or pass --force to redo every stage there");
                 manifest = null;
             }
         }
+        if (options.Shard is not null)
+            return manifest ?? throw new UserInputException($"{layout.Manifest}: not found; a shard joins a started run: run its first stage once " +
+                "(`relneurons run --stage prompts` with the same options), then the shards");
         manifest ??= new RunManifest(settings, fingerprint, DateTimeOffset.UtcNow, []);
+        Directory.CreateDirectory(layout.Root);
         manifest.Save(layout.Manifest);
+        return manifest;
+    }
 
-        using var context = new RunContext(options, layout, fingerprint);
-        var outcomes = new List<StageOutcome>();
-        bool redo = false;
-        for (int i = 0; i < Stages.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var stage = Stages[i];
-            observer?.StageStarted(i, Stages.Count, stage.Name);
-            var done = manifest.Find(stage.Name);
-            if (!redo && done is not null && done.Outputs.All(o => Path.Exists(Path.Combine(layout.Root, o))))
-            {
-                outcomes.Add(new StageOutcome(stage.Name, true, done.Seconds, done.Outputs));
-                observer?.StageFinished(stage.Name, true, done.Seconds);
-                continue;
-            }
-            redo = true;
-            // A run killed mid-write leaves AtomicFile temporaries; clear those of dead processes before writing anew.
-            IO.StaleTempFiles.Remove(layout.Root);
-            var watch = Stopwatch.StartNew();
-            var progress = new Progress(observer, stage.Name);
-            var outputs = stage.Run(context, progress, cancellationToken);
-            double seconds = watch.Elapsed.TotalSeconds;
-            manifest = manifest.WithStage(new StageRecord(stage.Name, DateTimeOffset.UtcNow, seconds, outputs));
-            manifest.Save(layout.Manifest);
-            outcomes.Add(new StageOutcome(stage.Name, false, seconds, outputs));
-            observer?.StageFinished(stage.Name, false, seconds);
-        }
-        return new RunOutcome(layout, manifest, outcomes, context.Notes);
+    private static bool IsFinished(StageRecord? done, RunLayout layout) =>
+        done is not null && done.Outputs.All(o => Path.Exists(Path.Combine(layout.Root, o)));
+
+    /// <summary>A single stage needs every stage before it finished.</summary>
+    private void RequireFinished(RunManifest manifest, RunLayout layout, int first)
+    {
+        var missing = Stages.Take(first).Where(s => !IsFinished(manifest.Find(s.Name), layout)).Select(s => s.Name).ToList();
+        if (missing.Count > 0)
+            throw new UserInputException($"stage {Stages[first].Name} needs {string.Join(", ", missing)} finished first in {layout.Root} " +
+                $"(`relneurons run --stage {missing[0]}`, or merge its shards)");
     }
 
     /// <summary>Forwards a stage's progress synchronously (System.Progress would post to the thread pool).</summary>

@@ -32,7 +32,7 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
     private static readonly Regex Timestamp = new(@"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00| UTC)?", RegexOptions.Compiled);
     private static readonly Regex Duration = new(@"\b\d+(\.\d+)? s\b|""seconds"": [0-9.eE+-]+", RegexOptions.Compiled);
 
-    private static byte[] Comparable(string path)
+    internal static byte[] Comparable(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         if (!Timed.Contains(Path.GetFileName(path))) return bytes;
@@ -53,7 +53,7 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
         return folder;
     }
 
-    private static IEnumerable<string> RelationTexts(string folder) =>
+    internal static IEnumerable<string> RelationTexts(string folder) =>
         Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText);
 
     /// <summary>The commands of one study, in order, with the exit code that means "finished": `run` chains every stage.</summary>
@@ -62,7 +62,7 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
         ("run", RunArgs(model, relations, o), 0),
     ];
 
-    private static string[] RunArgs(string model, string relations, string o) =>
+    internal static string[] RunArgs(string model, string relations, string o) =>
     [
         "run", "--model", model, "--relations", relations, "--out", o, "--protocol", "kojima", "--random-seeds", "2", "--resamples", "100",
         "--max-new-tokens", "3", "--cumulativity-scales", "0.5,1", "--cumulativity-random-seeds", "1",

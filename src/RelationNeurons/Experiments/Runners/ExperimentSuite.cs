@@ -46,39 +46,7 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
         IProgress<SuiteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var list = kinds.Distinct().ToArray();
-        var plan = Plan(list);
-        var results = new ConcurrentDictionary<string, EvaluationResult>(StringComparer.Ordinal);
-        int done = 0;
-        progress?.Report(new SuiteProgress(0, plan.Count, null));
-        var pending = new List<ConditionRequest>();
-        foreach (var request in plan)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!store.TryLoad(request, out var stored)) { pending.Add(request); continue; }
-            results[request.Label] = stored;
-            progress?.Report(new SuiteProgress(++done, plan.Count, request.Label));
-        }
-        // The clean condition goes first and leaves its work for the intervened ones to reuse; when
-        // it was stored, the evaluator is asked to redo that shared work once instead.
-        if (pending.Count > 0 && pending.All(r => r.Intervention is not null))
-            evaluator.Prepare(pending.SelectMany(r => r.Scope).Distinct().ToArray());
-        void EvaluateOne(ConditionRequest request)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = evaluator.Evaluate(request.Label, request.Scope, request.Intervention);
-            store.Save(request, result);
-            results[request.Label] = result;
-            progress?.Report(new SuiteProgress(Interlocked.Increment(ref done), plan.Count, request.Label));
-        }
-        if (options.Parallelism <= 1) foreach (var r in pending) EvaluateOne(r);
-        else
-        {
-            // The clean condition first, alone: the others resume from what it keeps.
-            var clean = pending.Where(r => r.Intervention is null).ToArray();
-            foreach (var r in clean) EvaluateOne(r);
-            Parallel.ForEach(pending.Except(clean), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, EvaluateOne);
-        }
-
+        var results = Evaluate(Plan(list), progress, cancellationToken);
         EvaluationResult Get(ConditionRequest r) => results.TryGetValue(r.Label, out var e) ? e
             : throw new InvalidOperationException($"condition '{r.Label}' was not planned");
 
@@ -98,6 +66,60 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
             outcomes.Add(new ExperimentOutcome(kind, result, skip, file));
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Evaluates and stores shard <paramref name="shard"/>'s contiguous share of the plan (conditions
+    /// already stored are reused), and builds nothing: once every shard's conditions are in the
+    /// store, <see cref="Run"/> finds them all and writes the result files one process would have.
+    /// Shares are balanced by prompts (a condition's cost), not by condition count: the clean run over
+    /// every test prompt and a 10-prompt cumulativity point are far apart. Returns the share
+    /// (first condition, count) out of the plan's total.
+    /// </summary>
+    public (int First, int Count, int Total) EvaluateShare(IEnumerable<ExperimentKind> kinds, Shard shard,
+        IProgress<SuiteProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var plan = Plan(kinds.Distinct());
+        var (first, count) = shard.Range(plan.Select(r => (long)Math.Max(1, r.Scope.Count)).ToArray());
+        Evaluate(plan.Skip(first).Take(count).ToArray(), progress, cancellationToken);
+        return (first, count, plan.Count);
+    }
+
+    /// <summary>Each planned condition's evaluation, from the store or evaluated (and stored) now.</summary>
+    private ConcurrentDictionary<string, EvaluationResult> Evaluate(IReadOnlyList<ConditionRequest> plan, IProgress<SuiteProgress>? progress, CancellationToken cancellationToken)
+    {
+        var results = new ConcurrentDictionary<string, EvaluationResult>(StringComparer.Ordinal);
+        int done = 0;
+        progress?.Report(new SuiteProgress(0, plan.Count, null));
+        var pending = new List<ConditionRequest>();
+        foreach (var request in plan)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!store.TryLoad(request, out var stored)) { pending.Add(request); continue; }
+            results[request.Label] = stored;
+            progress?.Report(new SuiteProgress(++done, plan.Count, request.Label));
+        }
+        // The clean condition goes first and leaves its work for the intervened ones to reuse; when
+        // it was stored (or is another shard's), the evaluator is asked to redo that shared work once instead.
+        if (pending.Count > 0 && pending.All(r => r.Intervention is not null))
+            evaluator.Prepare(pending.SelectMany(r => r.Scope).Distinct().ToArray());
+        void EvaluateOne(ConditionRequest request)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = evaluator.Evaluate(request.Label, request.Scope, request.Intervention);
+            store.Save(request, result);
+            results[request.Label] = result;
+            progress?.Report(new SuiteProgress(Interlocked.Increment(ref done), plan.Count, request.Label));
+        }
+        if (options.Parallelism <= 1) foreach (var r in pending) EvaluateOne(r);
+        else
+        {
+            // The clean condition first, alone: the others resume from what it keeps.
+            var clean = pending.Where(r => r.Intervention is null).ToArray();
+            foreach (var r in clean) EvaluateOne(r);
+            Parallel.ForEach(pending.Except(clean), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, EvaluateOne);
+        }
+        return results;
     }
 
     private static void SaveResult(string file, IVersionedResult result)

@@ -21,6 +21,23 @@ public sealed class FrequencyRunner(ExperimentServices services) : IExperimentRu
     private static IReadOnlyList<string> Relations(ConditionPlanner planner) =>
         planner.Languages.Contains(Source(planner)) ? planner.RelationsIn(Source(planner)) : [];
 
+    /// <summary>Whether App E counts a corpus in this run: a corpus given and a relation with a set and test prompts in the source language.</summary>
+    public static bool CountsCorpus(ConditionPlanner planner) => planner.Inputs.Corpus is not null && Relations(planner).Count > 0;
+
+    /// <summary>
+    /// Every fact App E may count: the source language's test facts of the relations with a set, in
+    /// test-prompt order. Those the clean model recalls are counted; a sharded run counts all of
+    /// them (before any evaluation is known) and keeps those (<see cref="CooccurrenceCounts.For"/>).
+    /// </summary>
+    public static IReadOnlyList<CooccurrenceFact> CandidateFacts(ConditionPlanner planner)
+    {
+        var relations = Relations(planner).ToHashSet(StringComparer.Ordinal);
+        return planner.Inputs.TestPrompts
+            .Where(p => p.Language == Source(planner) && relations.Contains(p.Relation))
+            .DistinctBy(p => (p.Relation, p.FactId))
+            .Select(p => new CooccurrenceFact(p.Relation, p.FactId, p.Subject, p.Object)).ToArray();
+    }
+
     public IEnumerable<ConditionRequest> Plan(ConditionPlanner planner)
     {
         var relations = Relations(planner);
@@ -43,11 +60,8 @@ public sealed class FrequencyRunner(ExperimentServices services) : IExperimentRu
             foreach (var (key, value) in FrequencySplit.Sensitivities(clean.Only(rel, source), evaluation(planner.Deactivated(rel, source)).Only(rel, source)))
                 sensitivities[key] = value;
         // Only the facts the clean model recalls have a sensitivity; the others are not counted.
-        var facts = planner.Inputs.TestPrompts
-            .Where(p => p.Language == source && sensitivities.ContainsKey((p.Relation, p.FactId)))
-            .DistinctBy(p => (p.Relation, p.FactId))
-            .Select(p => new CooccurrenceFact(p.Relation, p.FactId, p.Subject, p.Object)).ToArray();
-        var counts = CooccurrenceCounter.Count(planner.Inputs.Corpus!, facts, services.CorpusProgress, cancel: services.Cancel);
+        var facts = CandidateFacts(planner).Where(f => sensitivities.ContainsKey((f.Relation, f.FactId))).ToArray();
+        var counts = services.CorpusCounts?.Invoke(facts) ?? CooccurrenceCounter.Count(planner.Inputs.Corpus!, facts, services.CorpusProgress, cancel: services.Cancel);
         var outcomes = FrequencySplit.Join(counts.Facts, sensitivities);
         var summary = FrequencySplit.Summarize(outcomes);
         return (new FrequencyResult(source, Path.GetFullPath(planner.Inputs.Corpus!), counts.Files, counts.Documents, summary.Relations, summary.Test, outcomes, null), null);

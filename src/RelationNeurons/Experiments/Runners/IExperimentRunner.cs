@@ -25,6 +25,9 @@ public interface IExperimentRunner
 /// </summary>
 public sealed record ExperimentServices(ITextProbe? Probe = null, IProgress<CorpusProgress>? CorpusProgress = null, CancellationToken Cancel = default)
 {
+    /// <summary>The corpus counts of App E when they were made elsewhere (added up from shards); null: count the corpus here.</summary>
+    public Func<IReadOnlyList<CooccurrenceFact>, CooccurrenceCounts>? CorpusCounts { get; init; }
+
     public static ExperimentServices None { get; } = new();
 }
 

@@ -21,7 +21,6 @@ namespace RelationNeurons.Tests.Reliability;
 /// </summary>
 public sealed class KillAnywhereTests(ITestOutputHelper output)
 {
-    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "relneurons.dll");
 
     /// <summary>run.json holds each stage's wall time and date: compared by presence only.</summary>
     private static readonly string[] Volatile = ["run.json"];
@@ -97,12 +96,8 @@ public sealed class KillAnywhereTests(ITestOutputHelper output)
     /// </summary>
     private static Exit Start(string[] args, Aim? aim)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Cli);
-        foreach (string a in args) info.ArgumentList.Add(a);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var watch = Stopwatch.StartNew();
-        using var p = Process.Start(info)!;
+        using var p = CliProcess.Start(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = new StringBuilder();
         string? killedAfter = null;

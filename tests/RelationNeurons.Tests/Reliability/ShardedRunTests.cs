@@ -14,19 +14,13 @@ namespace RelationNeurons.Tests.Reliability;
 /// </summary>
 public sealed class ShardedRunTests(ITestOutputHelper output)
 {
-    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "relneurons.dll");
-
     private sealed record Exit(int Code, string Output, double Seconds, bool Killed);
 
     /// <summary>Runs the CLI; with <paramref name="killAt"/>, SIGKILLs it at the first stderr line matching it.</summary>
     private static Exit Relneurons(IEnumerable<string> args, Regex? killAt = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Cli);
-        foreach (string a in args) info.ArgumentList.Add(a);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var watch = Stopwatch.StartNew();
-        using var p = Process.Start(info)!;
+        using var p = CliProcess.Start(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
         bool killed = false;

@@ -22,11 +22,21 @@ fi
 work=$(mktemp -d /tmp/relneurons-slurm.XXXXXX) && chmod 755 "$work"   # munged runs as the munge user
 pids=()
 stop() {
-  local p; for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
-  [[ -f $work/slurmd.pid ]] && kill "$(cat "$work/slurmd.pid")" 2> /dev/null || true
-  [[ -f $work/slurmctld.pid ]] && kill "$(cat "$work/slurmctld.pid")" 2> /dev/null || true
-  [[ -f $work/munge/munged.pid ]] && kill "$(cat "$work/munge/munged.pid")" 2> /dev/null || true
-  [[ ${KEEP:-} ]] && echo "kept $work" || rm -rf "$work"
+  local rc=$? p daemons=()
+  set +e   # cleanup: nothing here may fail the test
+  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  for f in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munge/munged.pid"; do
+    [[ -f $f ]] && daemons+=("$(cat "$f")")
+  done
+  for p in "${daemons[@]}"; do kill "$p" 2> /dev/null || true; done
+  # The daemons write their last files (munged its seed) while they exit: wait for them before
+  # removing the folder, and never let the cleanup change the test's exit status.
+  for _ in $(seq 50); do
+    local alive=0; for p in "${daemons[@]}"; do if kill -0 "$p" 2> /dev/null; then alive=1; fi; done
+    ((alive)) || break; sleep 0.2
+  done
+  if [[ ${KEEP:-} ]]; then echo "kept $work"; else rm -rf "$work" 2> /dev/null || { sleep 1; rm -rf "$work" 2> /dev/null || echo "note: could not remove $work"; }; fi
+  exit "$rc"
 }
 trap stop EXIT
 

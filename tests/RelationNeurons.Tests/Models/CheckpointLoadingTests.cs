@@ -106,4 +106,25 @@ public sealed class CheckpointLoadingTests
         var e = Assert.Throws<UserInputException>(() => ModelLocator.Resolve("org/absent", tmp.Path));
         Assert.Contains("nothing is downloaded", e.Message);
     }
+
+    [Fact]
+    public void CheckpointFilesBehindSymbolicLinksLoadAsTheirTargets()
+    {
+        // The Hugging Face cache keeps every file as a link from snapshots/<rev>/ to blobs/<hash>:
+        // sizes must be read from the targets, not from the links.
+        string demo = Path.Combine(RelationNeurons.Data.BuiltInPaths.FindModels() ?? throw new InvalidOperationException("models/ not found"), "relfacts-demo");
+        using var tmp = new TempFolder();
+        string blobs = Directory.CreateDirectory(Path.Combine(tmp.Path, "blobs")).FullName;
+        string snapshot = Directory.CreateDirectory(Path.Combine(tmp.Path, "snapshots", "abc")).FullName;
+        foreach (string name in new[] { "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json" })
+        {
+            string blob = Path.Combine(blobs, "blob-" + name);
+            File.Copy(Path.Combine(demo, name), blob);
+            File.CreateSymbolicLink(Path.Combine(snapshot, name), Path.Combine("..", "..", "blobs", "blob-" + name));
+        }
+        Assert.True(new FileInfo(Path.Combine(snapshot, "model.safetensors")).Length < 1000);   // the link itself
+        using var linked = LlamaModel.Load(snapshot);
+        using var direct = LlamaModel.Load(demo);
+        Assert.Equal(direct.Forward([1, 5, 9]).Logits(0), linked.Forward([1, 5, 9]).Logits(0));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Text;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Models.Gguf;
 
@@ -125,7 +126,7 @@ public sealed unsafe class GgufFile : IDisposable
     public static GgufFile Open(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"{path}: file not found");
-        long length = new FileInfo(path).Length;
+        long length = IO.FileLength.Of(path);
         if (length < 24) throw new UserInputException($"{path}: not a GGUF file (only {length} bytes; the header alone takes 24)");
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using RelationNeurons.IO;
 
 namespace RelationNeurons.Models.Safetensors;
 
@@ -49,7 +50,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public static SafetensorsFile Open(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"{path}: file not found");
-        long length = new FileInfo(path).Length;
+        long length = IO.FileLength.Of(path);
         if (length < 8) throw new UserInputException($"{path}: not a safetensors file (only {length} bytes, the header length alone takes 8)");
 
         byte[] headerBytes;

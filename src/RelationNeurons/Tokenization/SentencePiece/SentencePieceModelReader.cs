@@ -1,3 +1,5 @@
+using RelationNeurons.IO;
+
 namespace RelationNeurons.Tokenization.SentencePiece;
 
 /// <summary>
@@ -15,9 +17,9 @@ public static class SentencePieceModelReader
         byte[] bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new UserInputException($"{path}: file not found");
-            if (info.Length > MaxFileBytes) throw new UserInputException($"{path}: {info.Length} bytes is too large for a SentencePiece model");
+            if (!File.Exists(path)) throw new UserInputException($"{path}: file not found");
+            long length = FileLength.Of(path);
+            if (length > MaxFileBytes) throw new UserInputException($"{path}: {length} bytes is too large for a SentencePiece model");
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

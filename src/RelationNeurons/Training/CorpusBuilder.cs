@@ -35,7 +35,7 @@ public sealed record CorpusOptions
 
 /// <summary>
 /// Builds the demo model's training text from a relation set. Every fact in every language is
-/// stated with every template and its object ("The capital of France is Paris."); then stated
+/// stated with every template and its object ("The capital of France is Paris", nothing after the answer); then stated
 /// again inside framings and after other facts of its relation, so a relation is not one fixed
 /// string; then generic sentences (entities mentioned without a relation, counting, small template
 /// stories) make the model a language model rather than a lookup table. Identification and test

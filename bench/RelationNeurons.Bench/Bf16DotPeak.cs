@@ -19,13 +19,7 @@ internal static unsafe class Bf16DotPeak
         using var code = new ExecutableMemory(Assemble());
         var chains = (delegate* unmanaged<long, void>)code.Base;
         const long iters = 10_000_000;
-        double best = double.MaxValue;
-        for (int r = 0; r < 8; r++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => chains(iters));
-            if (r > 0) best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
+        double best = FmaPeak.FastestSeconds(threads, () => chains(iters));
         return threads * iters * 16.0 * 32 * 2 / best / 1e9; // 16 instructions × 32 pairs' elements × 2 flops
     }
 

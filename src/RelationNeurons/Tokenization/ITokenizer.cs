@@ -15,6 +15,6 @@ public interface ITokenizer
     /// <summary>The piece string of each id (e.g. "▁The", "&lt;0x0A&gt;").</summary>
     string IdToPiece(int id);
 
-    /// <summary>Decodes ids to text (byte pieces joined into UTF-8, dummy-prefix space removed at the start).</summary>
+    /// <summary>Decodes ids to text (byte pieces joined into UTF-8, dummy-prefix space removed at the start); an id outside the vocabulary decodes to nothing.</summary>
     string Decode(ReadOnlySpan<int> ids);
 }

@@ -183,6 +183,16 @@ public class HfTokenizerJsonTests
         Assert.Contains(" Ünïcödé", words);
     }
 
+    [Fact]
+    public void IdsPastTheVocabularyDecodeToNothing()
+    {
+        // A head wider than the tokenizer (Qwen2 pads its embeddings) can emit such an id in greedy decoding.
+        var tok = HfTokenizerJsonReader.Parse(ByteLevelJson(("h", "e")));
+        int[] ids = tok.Encode("hello", addBos: false);
+        Assert.Equal("hello", tok.Decode([.. ids, tok.VocabSize, tok.VocabSize + 127, -1]));
+        Assert.Equal("hello", tok.Decode([tok.VocabSize + 5, .. ids]));
+    }
+
     /// <summary>The Llama-3 regex words, via the splitter the tokenizer uses (decoded from the byte alphabet).</summary>
     private static List<string> Pretokenize(string text)
     {

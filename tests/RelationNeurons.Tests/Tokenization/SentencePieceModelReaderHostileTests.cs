@@ -27,6 +27,16 @@ public class SentencePieceModelReaderHostileTests
     }
 
     [Fact]
+    public void IdsPastTheVocabularyDecodeToNothing()
+    {
+        var tok = new SentencePieceTokenizer(SentencePieceModelReader.Parse(SmallModel.Value, "small.model"), "small.model");
+        int[] ids = tok.Encode("Die Hauptstadt von Frankreich ist Paris.", addBos: false);
+        string text = tok.Decode(ids);
+        Assert.Equal(text, tok.Decode([.. ids, tok.VocabSize, tok.VocabSize + 100]));
+        Assert.Equal(text, tok.Decode([tok.VocabSize, .. ids]));
+    }
+
+    [Fact]
     public void WriterOutputRoundTrips()
     {
         var model = BpeTrainer.Train(TrainingCorpus.Sentences().Take(60), 400);

@@ -77,6 +77,11 @@ public sealed class HfTokenizer : ITokenizer
         return _pieces[id];
     }
 
+    /// <summary>
+    /// The text of ids, as transformers' fast tokenizers decode it. An id past the vocabulary
+    /// decodes to nothing, as there: a model's head may be wider than its tokenizer (Qwen2 pads its
+    /// embeddings to a multiple of 128), so greedy decoding can produce such an id.
+    /// </summary>
     public string Decode(ReadOnlySpan<int> ids)
     {
         var bytes = new List<byte>();
@@ -90,8 +95,8 @@ public sealed class HfTokenizer : ITokenizer
         Span<byte> utf8 = stackalloc byte[4];
         foreach (int id in ids)
         {
-            string piece = IdToPiece(id);
-            if (_specialIds.Contains(id)) continue;
+            if (id < 0 || id >= _pieces.Length || _specialIds.Contains(id)) continue;
+            string piece = _pieces[id];
             if (IsByteLevel)
             {
                 foreach (var rune in piece.EnumerateRunes())

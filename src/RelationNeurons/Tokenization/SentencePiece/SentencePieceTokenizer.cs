@@ -107,7 +107,9 @@ public sealed class SentencePieceTokenizer : ITokenizer
     /// SentencePieceProcessor::Decode: control pieces vanish, unknown pieces read as unk_surface,
     /// runs of byte pieces become UTF-8 (malformed bytes as U+FFFD), "▁" becomes a space. The
     /// dummy-prefix "▁" is dropped from the first piece that starts with one while nothing has been
-    /// written yet; with remove_extra_whitespaces every such leading "▁" is dropped.
+    /// written yet; with remove_extra_whitespaces every such leading "▁" is dropped. An id past the
+    /// vocabulary decodes to nothing (SentencePiece itself refuses it): a model's head may be wider
+    /// than its tokenizer, and transformers' fast tokenizers skip such ids too.
     /// </summary>
     public string Decode(ReadOnlySpan<int> ids)
     {
@@ -124,7 +126,8 @@ public sealed class SentencePieceTokenizer : ITokenizer
 
         foreach (int id in ids)
         {
-            var entry = _model.Pieces[ValidId(id) ? id : throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id outside the vocabulary of {VocabSize}")];
+            if (!ValidId(id)) continue;
+            var entry = _model.Pieces[id];
             if (entry.Type == PieceType.Byte)
             {
                 bytes.Add(BytePieces.TryParse(entry.Piece)!.Value);

@@ -16,7 +16,10 @@ namespace RelationNeurons.Runs;
 /// unsharded stage, which finds every condition stored and builds the result files. App E's corpus
 /// count is sharded too, by corpus files: each shard counts its contiguous share of the files for
 /// every candidate fact (<c>shards/experiments/shard-i-of-n.corpus.json</c>), and the merge adds
-/// the shares up instead of reading the corpus again.
+/// the shares up instead of reading the corpus again. Table 2 and Table 4 ask the model for
+/// perplexities and continuations: each shard asks its share of those questions too
+/// (<see cref="ExperimentSuite.EvaluateShare"/>) and stores the answers (<c>shard-i-of-n.answers.json</c>),
+/// and the merge builds both tables from the stored answers, asking the model nothing.
 /// </summary>
 public sealed class ExperimentsStage : IShardedStage
 {
@@ -42,7 +45,8 @@ public sealed class ExperimentsStage : IShardedStage
     public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
     {
         var suite = Suite(context, progress);
-        var (first, count, total) = suite.EvaluateShare(context.Options.ExperimentKinds, shard, new SuiteProgressAdapter(progress), cancellationToken);
+        var (first, count, total, answers) = suite.EvaluateShare(context.Options.ExperimentKinds, shard, new SuiteProgressAdapter(progress), cancellationToken);
+        AtomicFile.WriteAllText(folder.DataPath(shard, AnswersSuffix), ResultJson.Serialize(answers) + "\n");
         if (CountsCorpus(context, suite.Planner))
         {
             var files = CooccurrenceCounter.Files(suite.Planner.Inputs.Corpus!);
@@ -58,7 +62,10 @@ public sealed class ExperimentsStage : IShardedStage
     {
         // The shards' corpus counts, added up once the planner names the candidate facts; App E asks only when it counts a corpus.
         CooccurrenceCounts? corpus = null;
-        var suite = Suite(context, progress, facts => (corpus ?? throw new InvalidOperationException("App E asked for corpus counts the shards did not make")).For(facts));
+        var answers = ProbeAnswers.Combine(shards.Select(s => ShardFolder.ReadJson<ProbeAnswers>(folder.DataPath(s.Shard, AnswersSuffix), ResultJson.Options)
+            ?? throw new UserInputException($"{folder.DataPath(s.Shard, AnswersSuffix)}: missing or malformed; run shard {s.Shard} again")));
+        var suite = Suite(context, progress, facts => (corpus ?? throw new InvalidOperationException("App E asked for corpus counts the shards did not make")).For(facts),
+            answers.Replay());
         if (CountsCorpus(context, suite.Planner))
         {
             var candidates = FrequencyRunner.CandidateFacts(suite.Planner);
@@ -68,6 +75,7 @@ public sealed class ExperimentsStage : IShardedStage
     }
 
     private const string CorpusSuffix = ".corpus.json";
+    private const string AnswersSuffix = ".answers.json";
 
     /// <summary>A shard's corpus counts: its files and documents, and every candidate fact's count, in candidate order.</summary>
     private sealed record CorpusShare(int Files, long Documents, IReadOnlyList<string> Facts, IReadOnlyList<long> Counts)
@@ -89,7 +97,7 @@ public sealed class ExperimentsStage : IShardedStage
         context.Options.ExperimentKinds.Contains(ExperimentKind.Frequency) && FrequencyRunner.CountsCorpus(planner);
 
     private static ExperimentSuite Suite(RunContext context, IProgress<StageProgress> progress,
-        Func<IReadOnlyList<CooccurrenceFact>, CooccurrenceCounts>? corpusCounts = null)
+        Func<IReadOnlyList<CooccurrenceFact>, CooccurrenceCounts>? corpusCounts = null, ITextProbe? probe = null)
     {
         var layout = context.Layout;
         if (!File.Exists(layout.NeuronSets))
@@ -103,7 +111,8 @@ public sealed class ExperimentsStage : IShardedStage
             .WithRunFiles(layout, context.Options.Corpus, context.Model.Directory);
         var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
         var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
-        var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress)) { CorpusCounts = corpusCounts };
+        // Table 2's and Table 4's questions go to the model, or after shards to their stored answers.
+        var services = new ExperimentServices(probe ?? evaluator, new CorpusProgressAdapter(progress)) { CorpusCounts = corpusCounts };
         return new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store, services);
     }
 

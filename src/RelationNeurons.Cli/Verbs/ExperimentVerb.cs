@@ -71,10 +71,10 @@ internal static class ExperimentVerb
                 layout.Root, [layout.TestPrompts, layout.AlternativeTestPrompts, layout.ObjectSentences, neuronsFile,
                     .. expertiseFolder is null ? Array.Empty<string>() : [Path.Combine(expertiseFolder, ExpertiseManifest.FileName)]]);
             var services = new ExperimentServices(evaluator);
-            if (ShardArguments.RunShard(shard, shards, digest, s => ExperimentShards.Run(new ExperimentSuite(inputs, options, evaluator, store, services),
+            if (ShardArguments.RunShard(shard, shards, () => digest, s => ExperimentShards.Run(new ExperimentSuite(inputs, options, evaluator, store, services),
                     kinds, s, shards, threads, null, null, cancel)))
                 return 0;
-            if (ShardArguments.Finished(shards, digest) is { } finished)
+            if (ShardArguments.Finished(shards, () => digest) is { } finished)
                 services = ExperimentShards.Merged(new ConditionPlanner(inputs, options), kinds, finished, shards, services);
             // The suite is made where the progress display is, so that the corpus count (App E) draws its own bar.
             var outcomes = RunWithProgress(corpus => new ExperimentSuite(inputs, options, evaluator, store, services with { CorpusProgress = corpus }),

@@ -56,18 +56,13 @@ internal static class ExpertiseVerb
             var shards = new ShardFolder(outDir, "expertise");
             string digest = ShardSettings.Digest("expertise", "", [new("options", ShardArguments.Json(options with { MaxThreads = -1 }))],
                 outDir, [Path.Combine(recordDir, RecordManifest.FileName)]);
-            const string PartSuffix = ".safetensors";
             var watch = Stopwatch.StartNew();
             using var cancel = ProgressConsole.CancelOnCtrlC();
-            if (ShardArguments.RunShard(shard, shards, digest, s =>
-                {
-                    var (first, count, total) = ExpertiseRunner.RunShard(recordDir, shards.DataPath(s, PartSuffix), s, options, null, cancel.Token);
-                    return new ShardShare(first, count, total);
-                }))
+            if (ShardArguments.RunShard(shard, shards, () => digest, s => ExpertiseShards.Run(recordDir, shards, s, options, null, cancel.Token)))
                 return 0;
-            var finished = ShardArguments.Finished(shards, digest);
+            var finished = ShardArguments.Finished(shards, () => digest);
             var manifest = finished is not null
-                ? ExpertiseRunner.Merge(recordDir, outDir, finished.Select(m => (shards.DataPath(m.Shard, PartSuffix), m.First, m.Items)).ToList(), options)
+                ? ExpertiseShards.Merge(recordDir, outDir, shards, finished, options)
                 : ProgressConsole.Run("scoring layers", (report, token) =>
                     ExpertiseRunner.Run(recordDir, outDir, options,
                         ProgressConsole.Sync<ExpertiseProgress>(p => report(p.LayersDone, p.Layers, $"{p.UnitsDone:N0}/{p.Units:N0} units")), token),

@@ -89,7 +89,7 @@ internal static class PerplexityVerb
                 string digest = ShardSettings.Digest("perplexity", Runs.ModelFingerprinter.Compute(parse.GetValue(model)!, m.Directory, m.FilePaths).WeightsSha256,
                     [new("condition", condition), new("intervention", InterventionKey(intervention)), new("batch_tokens", batch.ToString(CultureInfo.InvariantCulture)), new("compute", ComputePrecisions.Name(m.Options.Compute))],
                     shardsDir, [Path.GetFullPath(file), .. parse.GetValue(neurons) is { } n ? [Path.GetFullPath(n)] : Array.Empty<string>()]);
-                if (ShardArguments.RunShard(shard, shards, digest, s =>
+                if (ShardArguments.RunShard(shard, shards, () => digest, s =>
                     {
                         var (first, count) = s.Range(texts.Count);
                         var part = count == 0 ? new PerplexityResult([]) : Measure(first, count);

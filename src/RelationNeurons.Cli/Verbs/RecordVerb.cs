@@ -64,17 +64,17 @@ internal static class RecordVerb
             string outDir = parse.GetValue(output)!;
             // Everything the chunks depend on: the model's weights, the unit set, pooling, dtype, batch (chunk size), the prompts.
             var shards = new ShardFolder(outDir, "record");
-            string digest = ShardSettings.Digest("record", ModelFingerprinter.Compute(options.ModelName!, m.Directory, m.FilePaths).WeightsSha256,
+            string Digest() => ShardSettings.Digest("record", ModelFingerprinter.Compute(options.ModelName!, m.Directory, m.FilePaths).WeightsSha256,
                 [new("options", ShardArguments.Json(options)), new("compute", ComputePrecisions.Name(m.Options.Compute))],
                 outDir, [options.PromptsFile]);
-            if (ShardArguments.RunShard(shard, shards, digest, s =>
+            if (ShardArguments.RunShard(shard, shards, Digest, s =>
                 {
                     var (first, count, total) = Recorder.RecordShard(m, toRecord, outDir, s, options);
                     return new ShardShare(first, count, total);
                 }))
                 return 0;
             // The shards' chunks are on disk: the record below finds them all and only assembles the layer files.
-            ShardArguments.Finished(shards, digest);
+            ShardArguments.Finished(shards, Digest);
             var watch = Stopwatch.StartNew();
             int resumed = 0, done = 0, layersResumed = 0;
             using var cancel = ProgressConsole.CancelOnCtrlC();

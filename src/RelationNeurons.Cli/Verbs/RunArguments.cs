@@ -1,7 +1,6 @@
 using System.CommandLine;
 using RelationNeurons.Data;
 using RelationNeurons.Inference;
-using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Runs;
 
 namespace RelationNeurons.Cli.Verbs;

@@ -56,11 +56,14 @@ internal sealed class ShardArguments(string items)
     /// <summary>A setting's value as the digest takes it: an option object as JSON (every field that changes a result).</summary>
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, ResultJson.Options);
 
-    /// <summary>With <paramref name="shard"/>: does its share unless it is done, says so (stderr: stdout may be --json), and returns true.</summary>
-    public static bool RunShard(Shard? shard, ShardFolder folder, string digest, Func<Shard, ShardShare> share)
+    /// <summary>
+    /// With <paramref name="shard"/>: does its share unless it is done, says so (stderr: stdout may be --json), and returns true.
+    /// The digest is asked for only where shards are involved: it may hash a large model's weights.
+    /// </summary>
+    public static bool RunShard(Shard? shard, ShardFolder folder, Func<string> digest, Func<Shard, ShardShare> share)
     {
         if (shard is not { } s) return false;
-        bool ran = folder.RunShard(s, digest, () => share(s));
+        bool ran = folder.RunShard(s, digest(), () => share(s));
         Console.Error.WriteLine(ran
             ? $"{folder.Stage} shard {s}: done; once every shard is, the same command without --shard merges them"
             : $"{folder.Stage} shard {s}: done earlier, nothing to do");
@@ -68,5 +71,5 @@ internal sealed class ShardArguments(string items)
     }
 
     /// <summary>Without --shard: the finished shards when the folder holds any (all n, made with <paramref name="digest"/>, or a user error naming the others), else null.</summary>
-    public static IReadOnlyList<ShardManifest>? Finished(ShardFolder folder, string digest) => folder.Any ? folder.RequireComplete(digest) : null;
+    public static IReadOnlyList<ShardManifest>? Finished(ShardFolder folder, Func<string> digest) => folder.Any ? folder.RequireComplete(digest()) : null;
 }

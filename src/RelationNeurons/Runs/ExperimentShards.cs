@@ -40,7 +40,8 @@ public static class ExperimentShards
         ShardFolder folder, ExperimentServices services)
     {
         var answers = ProbeAnswers.Combine(shards.Select(s => ShardFolder.ReadJson<ProbeAnswers>(folder.DataPath(s.Shard, AnswersSuffix), ResultJson.Options)
-            ?? throw new UserInputException($"{folder.DataPath(s.Shard, AnswersSuffix)}: missing or malformed; run shard {s.Shard} again")));
+            ?? throw new UserInputException($"{folder.DataPath(s.Shard, AnswersSuffix)}: missing or malformed; delete {folder.ManifestPath(s.Shard)} " +
+                $"and run shard {s.Shard} again (a shard made before shards answered Table 2 and Table 4 has no such file)")));
         CooccurrenceCounts? corpus = null;
         if (CountsCorpus(kinds, planner))
         {

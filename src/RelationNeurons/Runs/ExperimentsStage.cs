@@ -10,15 +10,9 @@ namespace RelationNeurons.Runs;
 /// <summary>
 /// Evaluates every condition the chosen experiments need (stored per condition in
 /// <c>evaluations/</c>, so an interrupted stage resumes) and writes their result files.
-/// Sharded by conditions: a shard evaluates its contiguous share of the plan into the same
-/// store (one file per condition, so shards never write the same file); the merge is the
-/// unsharded stage, which finds every condition stored and builds the result files. App E's corpus
-/// count is sharded too, by corpus files: each shard counts its contiguous share of the files for
-/// every candidate fact (<c>shards/experiments/shard-i-of-n.corpus.json</c>), and the merge adds
-/// the shares up instead of reading the corpus again. Table 2 and Table 4 ask the model for
-/// perplexities and continuations: each shard asks its share of those questions too
-/// (<see cref="ExperimentSuite.EvaluateShare"/>) and stores the answers (<c>shard-i-of-n.answers.json</c>),
-/// and the merge builds both tables from the stored answers, asking the model nothing.
+/// Sharded by conditions, Table 2's and Table 4's model questions and App E's corpus files
+/// (<see cref="ExperimentShards"/>); the merge is the unsharded stage with the shards' answers and
+/// counts in place of the model's and the corpus's, so it finds everything and only builds the files.
 /// </summary>
 public sealed class ExperimentsStage : IShardedStage
 {

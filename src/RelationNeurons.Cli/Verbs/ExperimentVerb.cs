@@ -14,7 +14,9 @@ namespace RelationNeurons.Cli.Verbs;
 /// `relneurons experiment &lt;kind|all&gt; --run DIR`: reads a run folder's test prompts (with the
 /// P^eva-2 prompts and object sentences the prompts stage wrote beside them) and neuron sets,
 /// evaluates the conditions the experiment needs (reusing those already in DIR/evaluations) and
-/// writes its result file into DIR.
+/// writes its result file into DIR. With <c>--shard i/n</c> it does only its share, as
+/// <c>run --stage experiments</c>'s shards do (<see cref="ExperimentShards"/>, shard files in
+/// DIR/shards/experiment/); the same command without it merges them and writes the result files.
 /// </summary>
 internal static class ExperimentVerb
 {
@@ -34,10 +36,13 @@ internal static class ExperimentVerb
         var json = new Option<bool>("--json") { Description = "print what was written as JSON on stdout" };
         var args = new ExperimentArguments();
         var compute = new ComputeArgument();
+        var sharding = new ShardArguments("conditions (with their share of Table 2's and Table 4's questions and of App E's corpus files)");
         var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json, compute.Option };
-        foreach (var o in args.All) command.Options.Add(o);
+        foreach (var o in args.All.Concat(sharding.All)) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
+            int threads = sharding.Resources.Apply(parse);
+            var shard = sharding.Parse(parse);
             string n = parse.GetValue(name)!;
             var kinds = n == "all" ? ExperimentKinds.All : [ExperimentKinds.Parse(n)];
             var layout = new RunLayout(parse.GetValue(run)!);
@@ -57,9 +62,24 @@ internal static class ExperimentVerb
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
             var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation, m.Options.Compute));
             var evaluator = new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation);
+            // What the results depend on: the model, the experiments and their options, the decoding, and the files read.
+            string neuronsFile = parse.GetValue(neurons) ?? layout.NeuronSets;
+            var shards = new ShardFolder(layout.Root, "experiment");
+            string digest = ShardSettings.Digest("experiment", fingerprint.WeightsSha256,
+                [new("experiments", string.Join(",", kinds.Select(ExperimentKinds.Name))), new("options", ShardArguments.Json(options with { Parallelism = 1 })),
+                 new("evaluation", ShardArguments.Json(evaluation)), new("compute", ComputePrecisions.Name(m.Options.Compute)), new("corpus", inputs.Corpus ?? "")],
+                layout.Root, [layout.TestPrompts, layout.AlternativeTestPrompts, layout.ObjectSentences, neuronsFile,
+                    .. expertiseFolder is null ? Array.Empty<string>() : [Path.Combine(expertiseFolder, ExpertiseManifest.FileName)]]);
+            var services = new ExperimentServices(evaluator);
+            if (ShardArguments.RunShard(shard, shards, () => digest, s => ExperimentShards.Run(new ExperimentSuite(inputs, options, evaluator, store, services),
+                    kinds, s, shards, threads, null, null, cancel)))
+                return 0;
+            if (ShardArguments.Finished(shards, () => digest) is { } finished)
+                services = ExperimentShards.Merged(new ConditionPlanner(inputs, options), kinds, finished, shards, services);
             // The suite is made where the progress display is, so that the corpus count (App E) draws its own bar.
-            var outcomes = RunWithProgress(corpus => new ExperimentSuite(inputs, options, evaluator, store, new ExperimentServices(evaluator, corpus)),
+            var outcomes = RunWithProgress(corpus => new ExperimentSuite(inputs, options, evaluator, store, services with { CorpusProgress = corpus }),
                 kinds, layout.Root, cancel);
+            shards.Remove();
             var output = outcomes.Select(o => new ExperimentOutput(ExperimentKinds.Name(o.Kind), o.File, o.SkipReason)).ToArray();
             if (parse.GetValue(json)) JsonOutput.Write(output);
             else foreach (var o in output)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RelationNeurons.Analysis;
+using RelationNeurons.Runs;
 using Spectre.Console;
 
 namespace RelationNeurons.Cli.Verbs;
@@ -8,7 +9,9 @@ namespace RelationNeurons.Cli.Verbs;
 /// <summary>
 /// `relneurons expertise --record DIR --out DIR`: per relation and unit, the average precision
 /// of the unit's pooled activation as a score for "is this relation", plus medians; one
-/// safetensors file and one top-units CSV per relation, and expertise.json.
+/// safetensors file and one top-units CSV per relation, and expertise.json. With <c>--shard i/n</c>
+/// it scores only its share of the layers (as <c>run --stage expertise</c>'s shards do, into
+/// OUT/shards/expertise/); the same command without it lays the shares together and writes the folder.
 /// </summary>
 internal static class ExpertiseVerb
 {
@@ -24,14 +27,17 @@ internal static class ExpertiseVerb
         var allLanguages = new Option<bool>("--all-languages") { Description = "negatives from every language (default: same language as the positives)" };
         var topCsv = new Option<int>("--top-csv") { Description = "rows in each relation's top-units CSV (0: none)", DefaultValueFactory = _ => 100 };
         var relations = new Option<string?>("--relations") { Description = "comma-separated relations to write (all relations still serve as negatives)" };
-        var threads = new Option<int>("--threads") { Description = "worker threads (default: all cores)", DefaultValueFactory = _ => -1 };
         var seed = new Option<ulong>("--seed") { Description = "seed of the negative samples", DefaultValueFactory = _ => 0UL };
         var protocol = new ProtocolArguments();
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
+        var sharding = new ShardArguments("layers");
         var command = new Command("expertise", "score every recorded unit for every relation by average precision (layer by layer)")
-            { record, output, allLanguages, protocol.Protocol, protocol.Negatives, seed, topCsv, relations, threads, json };
+            { record, output, allLanguages, protocol.Protocol, protocol.Negatives, seed, topCsv, relations, json };
+        foreach (var o in sharding.All) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
+            int threads = sharding.Resources.Apply(parse);
+            var shard = sharding.Parse(parse);
             int top = parse.GetValue(topCsv);
             if (top < 0) throw new UserInputException($"--top-csv must be ≥ 0, got {top}");
             var chosen = protocol.Resolve(parse);
@@ -39,19 +45,29 @@ internal static class ExpertiseVerb
             {
                 Scope = parse.GetValue(allLanguages) ? NegativeScope.AllLanguages : NegativeScope.SameLanguage,
                 TopCsv = top,
-                MaxThreads = parse.GetValue(threads) is > 0 and var t ? t : -1,
+                MaxThreads = threads,
                 Relations = SplitList(parse.GetValue(relations)),
                 Negatives = chosen.Negatives,
                 NegativesPerPositive = chosen.NegativesPerPositive,
                 Seed = parse.GetValue(seed),
             };
             string recordDir = parse.GetValue(record)!, outDir = parse.GetValue(output)!;
+            // The scores depend on the record (record.json's fingerprint covers it) and every option but the threads.
+            var shards = new ShardFolder(outDir, "expertise");
+            string digest = ShardSettings.Digest("expertise", "", [new("options", ShardArguments.Json(options with { MaxThreads = -1 }))],
+                outDir, [Path.Combine(recordDir, RecordManifest.FileName)]);
             var watch = Stopwatch.StartNew();
             using var cancel = ProgressConsole.CancelOnCtrlC();
-            var manifest = ProgressConsole.Run("scoring layers", (report, token) =>
-                ExpertiseRunner.Run(recordDir, outDir, options,
-                    ProgressConsole.Sync<ExpertiseProgress>(p => report(p.LayersDone, p.Layers, $"{p.UnitsDone:N0}/{p.Units:N0} units")), token),
-                cancel.Token);
+            if (ShardArguments.RunShard(shard, shards, () => digest, s => ExpertiseShards.Run(recordDir, shards, s, options, null, cancel.Token)))
+                return 0;
+            var finished = ShardArguments.Finished(shards, () => digest);
+            var manifest = finished is not null
+                ? ExpertiseShards.Merge(recordDir, outDir, shards, finished, options)
+                : ProgressConsole.Run("scoring layers", (report, token) =>
+                    ExpertiseRunner.Run(recordDir, outDir, options,
+                        ProgressConsole.Sync<ExpertiseProgress>(p => report(p.LayersDone, p.Layers, $"{p.UnitsDone:N0}/{p.Units:N0} units")), token),
+                    cancel.Token);
+            shards.Remove();
             var summary = new ExpertiseSummary(Path.GetFullPath(recordDir), Path.GetFullPath(outDir),
                 options.Scope == NegativeScope.AllLanguages ? "all_languages" : "same_language",
                 manifest.Prompts, manifest.TotalUnits, manifest.Layers, manifest.Taps, Math.Round(watch.Elapsed.TotalSeconds, 3),

@@ -4,12 +4,15 @@ using RelationNeurons.Analysis;
 using RelationNeurons.Data;
 using RelationNeurons.Inference;
 using RelationNeurons.Models.Safetensors;
+using RelationNeurons.Runs;
 
 namespace RelationNeurons.Cli.Verbs;
 
 /// <summary>
 /// `relneurons record --model M --prompts FILE --out DIR`: one pooled value per prompt for every
-/// unit of the unit set, one safetensors file per layer, resumable.
+/// unit of the unit set, one safetensors file per layer, resumable. With <c>--shard i/n</c> it
+/// records only its share of the prompt batches (the record's chunk files, as <c>run --stage record</c>'s
+/// shards do); the same command without it then only assembles the layer files.
 /// </summary>
 internal static class RecordVerb
 {
@@ -33,10 +36,14 @@ internal static class RecordVerb
         };
         var json = new Option<bool>("--json") { Description = "print the summary as JSON on stdout" };
         var compute = new ComputeArgument();
+        var sharding = new ShardArguments("prompt batches (chunks)");
         var command = new Command("record", "record every unit's pooled activation on the identification prompts")
             { model, prompts, output, protocol.Protocol, protocol.Units, pooling, dtype, batch, streamLayers, json, compute.Option };
+        foreach (var o in sharding.All) command.Options.Add(o);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
+            sharding.Resources.Apply(parse);
+            var shard = sharding.Parse(parse);
             var options = new RecordOptions
             {
                 Units = protocol.Resolve(parse).Units,
@@ -55,6 +62,19 @@ internal static class RecordVerb
             options = options with { ModelName = parse.GetValue(model) };
 
             string outDir = parse.GetValue(output)!;
+            // Everything the chunks depend on: the model's weights, the unit set, pooling, dtype, batch (chunk size), the prompts.
+            var shards = new ShardFolder(outDir, "record");
+            string Digest() => ShardSettings.Digest("record", ModelFingerprinter.Compute(options.ModelName!, m.Directory, m.FilePaths).WeightsSha256,
+                [new("options", ShardArguments.Json(options)), new("compute", ComputePrecisions.Name(m.Options.Compute))],
+                outDir, [options.PromptsFile]);
+            if (ShardArguments.RunShard(shard, shards, Digest, s =>
+                {
+                    var (first, count, total) = Recorder.RecordShard(m, toRecord, outDir, s, options);
+                    return new ShardShare(first, count, total);
+                }))
+                return 0;
+            // The shards' chunks are on disk: the record below finds them all and only assembles the layer files.
+            ShardArguments.Finished(shards, Digest);
             var watch = Stopwatch.StartNew();
             int resumed = 0, done = 0, layersResumed = 0;
             using var cancel = ProgressConsole.CancelOnCtrlC();
@@ -73,6 +93,7 @@ internal static class RecordVerb
                     report(p.PromptsDone, p.Prompts, $"{p.PromptsDone:N0}/{p.Prompts:N0} prompts, {rate:F1} prompts/s");
                 }), token),
                 cancel.Token);
+            shards.Remove();
             double seconds = watch.Elapsed.TotalSeconds;
             var summary = new RecordSummary(Path.GetFullPath(outDir), manifest.Model ?? "", manifest.Units, Format(manifest.Pooling), manifest.Dtype,
                 manifest.Prompts, resumed, manifest.Layers, manifest.UnitSpace().TotalUnits, manifest.Taps, Math.Round(seconds, 3),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using RelationNeurons.Data;
 using RelationNeurons.Inference;
-using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Runs;
 
 namespace RelationNeurons.Cli.Verbs;
@@ -22,8 +21,7 @@ internal sealed class RunArguments
     private readonly Option<int?> _maxIdent = new("--max-identification") { Description = "at most this many identification prompts per relation and language" };
     private readonly Option<bool> _force = new("--force") { Description = "reuse a run folder made with other settings or another model, redoing every stage" };
     private readonly Option<bool> _streamLayers = new("--stream-layers") { Description = "record layer by layer so that about one layer's weights stay in memory (see `record --stream-layers`)" };
-    private readonly Option<int?> _threads = new("--threads") { Description = "worker threads of this process (default: all cores); give each of k shards on one machine its share" };
-    private readonly Option<string?> _memory = new("--memory") { Description = $"memory this process may use, for the memory guard (e.g. 16G; default: what the machine or cgroup has left; same as {MemoryGuard.OverrideVariable})" };
+    private readonly ProcessResources _resources = new();
     private readonly ExperimentArguments _experiments = new();
     private readonly ComputeArgument _compute = new();
 
@@ -32,12 +30,12 @@ internal sealed class RunArguments
         _output = new Option<string?>(outName) { Description = "run folder (default: runs/<model name>); an existing run with the same settings is resumed" };
 
     public IEnumerable<Option> All =>
-        [_model, _relations, _output, _languages, _relationIds, _testSize, _maxIdent, _force, _streamLayers, _threads, _memory, _compute.Option, .. _experiments.All];
+        [_model, _relations, _output, _languages, _relationIds, _testSize, _maxIdent, _force, _streamLayers, .. _resources.All, _compute.Option, .. _experiments.All];
 
     /// <summary>The run's options; also applies --threads and --memory to this process.</summary>
     public RunOptions Options(ParseResult parse)
     {
-        ApplyResources(parse);
+        int threads = _resources.Apply(parse);
         string modelPath = parse.GetValue(_model) ?? RunVerb.DemoModelPath();
         return new RunOptions
         {
@@ -51,22 +49,8 @@ internal sealed class RunArguments
             Protocol = _experiments.Protocol.Resolve(parse),
             Experiments = _experiments.Experiments(parse), Evaluation = _experiments.Evaluation(parse), Corpus = _experiments.CorpusPath(parse),
             Force = parse.GetValue(_force), StreamLayers = parse.GetValue(_streamLayers), Compute = _compute.Resolve(parse),
-            MaxThreads = parse.GetValue(_threads) ?? -1,
+            MaxThreads = threads,
             ReproduceCommand = RunVerb.Reproduce(parse),
         };
-    }
-
-    private void ApplyResources(ParseResult parse)
-    {
-        if (parse.GetValue(_threads) is { } threads)
-        {
-            if (threads < 1) throw new UserInputException($"--threads must be at least 1, got {threads}");
-            KernelOptions.MaxThreads = threads;
-        }
-        if (parse.GetValue(_memory) is { } memory)
-        {
-            if (MemoryGuard.ParseSize(memory) is null) throw new UserInputException($"--memory '{memory}' is not a size (bytes, or a number with K, M, G or T)");
-            Environment.SetEnvironmentVariable(MemoryGuard.OverrideVariable, memory);
-        }
     }
 }

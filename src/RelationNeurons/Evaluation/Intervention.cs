@@ -18,6 +18,13 @@ public sealed record Intervention(IReadOnlyList<NeuronId> Neurons, IReadOnlyList
     /// <summary>The lowest layer written to, or null when no unit is set.</summary>
     public int? LowestLayer => Neurons.Count == 0 ? null : Neurons.Min(n => n.Hook.Layer);
 
+    /// <summary>Every unit and its value's bits, in order: what makes two interventions the same question to the model (digested into keys).</summary>
+    public void AppendKey(System.Text.StringBuilder sb)
+    {
+        for (int i = 0; i < Count; i++)
+            sb.Append(Neurons[i].ToString()).Append('=').Append(BitConverter.SingleToInt32Bits(Values[i])).Append(';');
+    }
+
     public HookSet ToHookSet()
     {
         if (Values.Count != Neurons.Count)

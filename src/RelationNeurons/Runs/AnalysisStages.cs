@@ -67,22 +67,16 @@ public static class AnalysisStages
     {
         public string Name => "expertise";
 
-        private const string PartSuffix = ".safetensors";
-
         public IReadOnlyList<string> Inputs(RunLayout layout) => [Path.Combine(layout.Record, RecordManifest.FileName)];
 
         public IReadOnlyList<string> Run(RunContext context, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
             Finish(context, ExpertiseRunner.Run(context.Layout.Record, context.Layout.Expertise, Options(context), Progress(progress), cancellationToken));
 
-        public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
-        {
-            var (first, count, total) = ExpertiseRunner.RunShard(context.Layout.Record, folder.DataPath(shard, PartSuffix), shard, Options(context), Progress(progress), cancellationToken);
-            return new ShardShare(first, count, total);
-        }
+        public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+            ExpertiseShards.Run(context.Layout.Record, folder, shard, Options(context), Progress(progress), cancellationToken);
 
         public IReadOnlyList<string> Merge(RunContext context, IReadOnlyList<ShardManifest> shards, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
-            Finish(context, ExpertiseRunner.Merge(context.Layout.Record, context.Layout.Expertise,
-                shards.Select(s => (folder.DataPath(s.Shard, PartSuffix), s.First, s.Items)).ToList(), Options(context)));
+            Finish(context, ExpertiseShards.Merge(context.Layout.Record, context.Layout.Expertise, folder, shards, Options(context)));
 
         private static ExpertiseOptions Options(RunContext context)
         {
@@ -118,4 +112,25 @@ public static class AnalysisStages
             return [Relative(context, context.Layout.NeuronSets)];
         }
     }
+}
+
+/// <summary>
+/// The expertise shards and their merge, for <c>run</c>'s expertise stage and the standalone
+/// <c>expertise</c> verb alike: a shard scores its contiguous range of layers and saves those rows
+/// (<c>shard-i-of-n.safetensors</c> beside its manifest); the merge lays them together and writes
+/// the expertise folder as one process does (<see cref="ExpertiseRunner.Merge"/>).
+/// </summary>
+public static class ExpertiseShards
+{
+    private const string PartSuffix = ".safetensors";
+
+    public static ShardShare Run(string recordDirectory, ShardFolder folder, Shard shard, ExpertiseOptions options,
+        IProgress<ExpertiseProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (first, count, total) = ExpertiseRunner.RunShard(recordDirectory, folder.DataPath(shard, PartSuffix), shard, options, progress, cancellationToken);
+        return new ShardShare(first, count, total);
+    }
+
+    public static ExpertiseManifest Merge(string recordDirectory, string outputDirectory, ShardFolder folder, IReadOnlyList<ShardManifest> shards, ExpertiseOptions options) =>
+        ExpertiseRunner.Merge(recordDirectory, outputDirectory, shards.Select(s => (folder.DataPath(s.Shard, PartSuffix), s.First, s.Items)).ToList(), options);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RelationNeurons.Analysis;
 using RelationNeurons.IO;
 using RelationNeurons.Data;
@@ -11,12 +10,9 @@ namespace RelationNeurons.Runs;
 /// <summary>
 /// Evaluates every condition the chosen experiments need (stored per condition in
 /// <c>evaluations/</c>, so an interrupted stage resumes) and writes their result files.
-/// Sharded by conditions: a shard evaluates its contiguous share of the plan into the same
-/// store (one file per condition, so shards never write the same file); the merge is the
-/// unsharded stage, which finds every condition stored and builds the result files. App E's corpus
-/// count is sharded too, by corpus files: each shard counts its contiguous share of the files for
-/// every candidate fact (<c>shards/experiments/shard-i-of-n.corpus.json</c>), and the merge adds
-/// the shares up instead of reading the corpus again.
+/// Sharded by conditions, Table 2's and Table 4's model questions and App E's corpus files
+/// (<see cref="ExperimentShards"/>); the merge is the unsharded stage with the shards' answers and
+/// counts in place of the model's and the corpus's, so it finds everything and only builds the files.
 /// </summary>
 public sealed class ExperimentsStage : IShardedStage
 {
@@ -39,57 +35,25 @@ public sealed class ExperimentsStage : IShardedStage
         return outcomes.Where(o => o.File is not null).Select(o => Path.GetRelativePath(layout.Root, o.File!)).ToArray();
     }
 
-    public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    public ShardShare RunShard(RunContext context, Shard shard, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+        ExperimentShards.Run(Suite(context, progress), context.Options.ExperimentKinds, shard, folder, context.Options.MaxThreads,
+            new SuiteProgressAdapter(progress), new CorpusProgressAdapter(progress), cancellationToken);
+
+    public IReadOnlyList<string> Merge(RunContext context, IReadOnlyList<ShardManifest> shards, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken) =>
+        Finish(context, Suite(context, progress, (shards, folder)), progress, cancellationToken);
+
+    /// <summary>The suite over the run folder; after <paramref name="shards"/>, with their answers and corpus counts in place of the model's and the corpus's.</summary>
+    private static ExperimentSuite Suite(RunContext context, IProgress<StageProgress> progress, (IReadOnlyList<ShardManifest>, ShardFolder)? shards = null)
     {
-        var suite = Suite(context, progress);
-        var (first, count, total) = suite.EvaluateShare(context.Options.ExperimentKinds, shard, new SuiteProgressAdapter(progress), cancellationToken);
-        if (CountsCorpus(context, suite.Planner))
-        {
-            var files = CooccurrenceCounter.Files(suite.Planner.Inputs.Corpus!);
-            var (firstFile, fileCount) = shard.Range(files.Length);
-            var counts = CooccurrenceCounter.CountFiles(files.Skip(firstFile).Take(fileCount).ToArray(), FrequencyRunner.CandidateFacts(suite.Planner),
-                new CorpusProgressAdapter(progress), context.Options.MaxThreads > 0 ? context.Options.MaxThreads : null, cancellationToken);
-            AtomicFile.WriteAllText(folder.DataPath(shard, CorpusSuffix), ResultJson.Serialize(CorpusShare.Of(counts)) + "\n");
-        }
-        return new ShardShare(first, count, total);
+        var inputs = Inputs(context);
+        var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
+        var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress));
+        if (shards is var (manifests, folder))
+            services = ExperimentShards.Merged(new ConditionPlanner(inputs, context.Options.Experiments), context.Options.ExperimentKinds, manifests, folder, services);
+        return new ExperimentSuite(inputs, context.Options.Experiments, evaluator, EvaluationStore.ForRun(context.Layout.Root, EvaluationSalt(context)), services);
     }
 
-    public IReadOnlyList<string> Merge(RunContext context, IReadOnlyList<ShardManifest> shards, ShardFolder folder, IProgress<StageProgress> progress, CancellationToken cancellationToken)
-    {
-        // The shards' corpus counts, added up once the planner names the candidate facts; App E asks only when it counts a corpus.
-        CooccurrenceCounts? corpus = null;
-        var suite = Suite(context, progress, facts => (corpus ?? throw new InvalidOperationException("App E asked for corpus counts the shards did not make")).For(facts));
-        if (CountsCorpus(context, suite.Planner))
-        {
-            var candidates = FrequencyRunner.CandidateFacts(suite.Planner);
-            corpus = CooccurrenceCounts.Sum(shards.Select(s => ReadCorpusShare(folder.DataPath(s.Shard, CorpusSuffix), candidates)).ToList(), suite.Planner.Inputs.Corpus!);
-        }
-        return Finish(context, suite, progress, cancellationToken);
-    }
-
-    private const string CorpusSuffix = ".corpus.json";
-
-    /// <summary>A shard's corpus counts: its files and documents, and every candidate fact's count, in candidate order.</summary>
-    private sealed record CorpusShare(int Files, long Documents, IReadOnlyList<string> Facts, IReadOnlyList<long> Counts)
-    {
-        public static CorpusShare Of(CooccurrenceCounts c) =>
-            new(c.Files, c.Documents, c.Facts.Select(f => $"{f.Fact.Relation}/{f.Fact.FactId}").ToList(), c.Facts.Select(f => f.Documents).ToList());
-    }
-
-    private static CooccurrenceCounts ReadCorpusShare(string path, IReadOnlyList<CooccurrenceFact> candidates)
-    {
-        var share = ShardFolder.ReadJson<CorpusShare>(path, ResultJson.Options);
-        if (share is null || share.Counts.Count != candidates.Count || !share.Facts.SequenceEqual(candidates.Select(f => $"{f.Relation}/{f.FactId}")))
-            throw new UserInputException($"{path}: missing, or not the corpus counts of this run's facts; run that shard again");
-        return new CooccurrenceCounts(share.Files, share.Documents, candidates.Select((f, i) => new FactFrequency(f, share.Counts[i])).ToList());
-    }
-
-    /// <summary>Whether App E, among this run's experiments, counts a corpus.</summary>
-    private static bool CountsCorpus(RunContext context, ConditionPlanner planner) =>
-        context.Options.ExperimentKinds.Contains(ExperimentKind.Frequency) && FrequencyRunner.CountsCorpus(planner);
-
-    private static ExperimentSuite Suite(RunContext context, IProgress<StageProgress> progress,
-        Func<IReadOnlyList<CooccurrenceFact>, CooccurrenceCounts>? corpusCounts = null)
+    private static ExperimentInputs Inputs(RunContext context)
     {
         var layout = context.Layout;
         if (!File.Exists(layout.NeuronSets))
@@ -98,13 +62,9 @@ public sealed class ExperimentsStage : IShardedStage
         bool ranked = File.Exists(Path.Combine(layout.Expertise, ExpertiseManifest.FileName));
         // Fig 3b repeats the intra-relation experiment on (a sample of) the validated detection prompts.
         var detection = File.Exists(layout.ValidatedPrompts) ? context.Options.Experiments.SampleDetectionPrompts(PromptFile.Read(layout.ValidatedPrompts)) : null;
-        var inputs = new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets),
+        return new ExperimentInputs(context.Model.Config, PromptFile.Read(layout.TestPrompts), NeuronSetLoader.Load(layout.NeuronSets),
             Ranking: ranked ? new ExpertiseRanking(layout.Expertise) : null, DetectionPrompts: detection)
             .WithRunFiles(layout, context.Options.Corpus, context.Model.Directory);
-        var evaluator = new Evaluator(context.Model, context.Tokenizer, context.Options.Evaluation);
-        var store = EvaluationStore.ForRun(layout.Root, EvaluationSalt(context));
-        var services = new ExperimentServices(evaluator, new CorpusProgressAdapter(progress)) { CorpusCounts = corpusCounts };
-        return new ExperimentSuite(inputs, context.Options.Experiments, evaluator, store, services);
     }
 
     private static string EvaluationSalt(RunContext context) =>

@@ -102,17 +102,12 @@ public sealed class RunPipeline(IReadOnlyList<IRunStage> stages)
         }
         var folder = new ShardFolder(context.Layout, stage.Name);
         string digest = ShardSettings.Digest(context, stage.Name, sharded.Inputs(context.Layout));
-        string manifestPath = folder.ManifestPath(shard);
-        if (File.Exists(manifestPath) && IO.ResultJson.Load<ShardManifest>(manifestPath).Settings == digest)
-        {
-            observer?.StageFinished(stage.Name, true, 0);
-            return new StageOutcome(stage.Name, true, 0, [Path.GetRelativePath(context.Layout.Root, manifestPath)]);
-        }
+        string manifestPath = Path.GetRelativePath(context.Layout.Root, folder.ManifestPath(shard));
         var watch = Stopwatch.StartNew();
-        var share = sharded.RunShard(context, shard, folder, new Progress(observer, stage.Name), cancellationToken);
-        IO.ResultJson.Save(manifestPath, new ShardManifest(stage.Name, shard.Index, shard.Count, digest, share.First, share.Items, share.Total));
-        observer?.StageFinished(stage.Name, false, watch.Elapsed.TotalSeconds);
-        return new StageOutcome(stage.Name, false, watch.Elapsed.TotalSeconds, [Path.GetRelativePath(context.Layout.Root, manifestPath)]);
+        bool ran = folder.RunShard(shard, digest, () => sharded.RunShard(context, shard, folder, new Progress(observer, stage.Name), cancellationToken));
+        double seconds = ran ? watch.Elapsed.TotalSeconds : 0;
+        observer?.StageFinished(stage.Name, !ran, seconds);
+        return new StageOutcome(stage.Name, !ran, seconds, [manifestPath]);
     }
 
     /// <summary>The stages this invocation covers: all, or the one <see cref="RunOptions.Stage"/> names.</summary>

@@ -24,11 +24,15 @@ public readonly record struct ShardShare(int First, int Items, int Total);
 /// say: nothing sharded, every shard done with the expected settings, or a problem that names
 /// the missing shards and those made with other settings.
 /// </summary>
-public sealed class ShardFolder(RunLayout layout, string stage)
+public sealed class ShardFolder(string root, string stage)
 {
     public const string FolderName = "shards";
 
-    public string Path { get; } = System.IO.Path.Combine(layout.Root, FolderName, stage);
+    /// <summary>A run's stage: <c>RUN/shards/&lt;stage&gt;</c>.</summary>
+    public ShardFolder(RunLayout layout, string stage) : this(layout.Root, stage) { }
+
+    /// <summary><paramref name="root"/>: the folder the sharded work writes (a run folder, or a standalone verb's --out).</summary>
+    public string Path { get; } = System.IO.Path.Combine(root, FolderName, stage);
     public string Stage { get; } = stage;
 
     /// <summary>A shard's manifest, not one of its data files (<c>shard-0-of-3.verdicts.json</c>).</summary>
@@ -48,6 +52,20 @@ public sealed class ShardFolder(RunLayout layout, string stage)
     public bool Any => Manifests().Count > 0;
 
     /// <summary>
+    /// Does one shard's share (<paramref name="share"/>) unless its manifest says it is done with
+    /// <paramref name="settings"/>, then writes the manifest, last: its presence means the share is
+    /// complete. Returns false when the shard was done earlier.
+    /// </summary>
+    public bool RunShard(Shard shard, string settings, Func<ShardShare> share)
+    {
+        string path = ManifestPath(shard);
+        if (File.Exists(path) && ResultJson.Load<ShardManifest>(path).Settings == settings) return false;
+        var s = share();
+        ResultJson.Save(path, new ShardManifest(Stage, shard.Index, shard.Count, settings, s.First, s.Items, s.Total));
+        return true;
+    }
+
+    /// <summary>
     /// Every shard of the stage, in order, when all are done with <paramref name="settings"/>;
     /// otherwise a user error that names each missing shard and each made with other settings
     /// (or with another shard count), so that exactly those are run again.
@@ -56,7 +74,7 @@ public sealed class ShardFolder(RunLayout layout, string stage)
     {
         var found = Manifests();
         if (found.Count == 0)
-            throw new UserInputException($"{Path}: no finished shard of stage {Stage}; run `relneurons run --stage {Stage} --shard i/n` for each i first");
+            throw new UserInputException($"{Path}: no finished shard of stage {Stage}; run it with `--shard i/n` for each i first");
         int count = found.GroupBy(m => m.Count).OrderByDescending(g => g.Count(m => m.Settings == settings)).ThenByDescending(g => g.Count()).First().Key;
         var problems = new List<string>();
         foreach (var m in found.Where(m => m.Count != count))

@@ -52,11 +52,30 @@ public sealed class ShardedRunTests(ITestOutputHelper output)
             .Where(f => Path.GetFileName(f) != "run.json")
             .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(SHA256.HashData(KillAnywhereTests.Comparable(f))));
 
+    /// <summary>Adds object sentences (Table 2) to every relation file of <paramref name="folder"/>: one per sample, "The {object} is well known."</summary>
+    internal static string WithObjectSentences(string folder)
+    {
+        foreach (string file in Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories))
+        {
+            var relation = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            var sentences = new System.Text.Json.Nodes.JsonArray();
+            foreach (var sample in relation["samples"]!.AsArray().Take(4))
+            {
+                string obj = sample!["object"]!.GetValue<string>();
+                sentences.Add(new System.Text.Json.Nodes.JsonObject { ["object"] = obj, ["text"] = $"The {obj} is well known." });
+            }
+            relation["object_sentences"] = sentences;
+            File.WriteAllText(file, relation.ToJsonString());
+        }
+        return folder;
+    }
+
     [Fact]
     public void ShardsRunAsProcessesMergeIntoTheUnshardedRunByteForByte()
     {
         using var temp = new TempDirectory();
-        string relations = KillAnywhereTests.SmallRelations(temp["relations"]);
+        // Object sentences, so that Table 2 is sharded too.
+        string relations = WithObjectSentences(KillAnywhereTests.SmallRelations(temp["relations"]));
         // Four layers so that the expertise stage has a layer for each of three shards, and one left over.
         string model = MicroModel.WriteWithTokenizer(temp["model"], KillAnywhereTests.RelationTexts(relations), layers: 4);
         // Outputs name their run folder (record.json, expertise.json): both runs use the same path, the reference moved aside.
@@ -69,6 +88,7 @@ public sealed class ShardedRunTests(ITestOutputHelper output)
 
         Succeeds(Relneurons(args), "unsharded run");
         Assert.Contains("\"documents\": 4", File.ReadAllText(Path.Combine(work, "frequency.json")));
+        Assert.DoesNotContain("\"skipped\": \"", File.ReadAllText(Path.Combine(work, "perplexity.json")));
         Directory.Move(work, reference);
 
         const int N = 3;

@@ -21,9 +21,7 @@ public sealed record ConditionRequest(string Label, IReadOnlyList<Prompt> Scope,
         var sb = new StringBuilder();
         sb.Append(Label).Append('\n');
         foreach (var p in Scope) sb.Append(p.Relation).Append('\t').Append(p.Language).Append('\t').Append(p.FactId).Append('\t').Append(p.Text).Append('\t').AppendJoin('|', p.Answers).Append('\n');
-        if (Intervention is { } iv)
-            for (int i = 0; i < iv.Count; i++)
-                sb.Append(iv.Neurons[i].ToString()).Append('=').Append(BitConverter.SingleToInt32Bits(iv.Values[i])).Append(';');
+        Intervention?.AppendKey(sb);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 }

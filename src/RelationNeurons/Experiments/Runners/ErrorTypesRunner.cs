@@ -14,7 +14,7 @@ public sealed class ErrorTypesRunner(ITextProbe? probe) : IExperimentRunner
 {
     public ExperimentKind Kind => ExperimentKind.ErrorTypes;
 
-    private static IEnumerable<(string Relation, string Language)> Pairs(ConditionPlanner planner) =>
+    public static IEnumerable<(string Relation, string Language)> Pairs(ConditionPlanner planner) =>
         from lang in planner.Languages from rel in planner.RelationsIn(lang) select (rel, lang);
 
     public IEnumerable<ConditionRequest> Plan(ConditionPlanner planner)
@@ -33,21 +33,24 @@ public sealed class ErrorTypesRunner(ITextProbe? probe) : IExperimentRunner
             : probe is null ? "error types need the model (no text probe was given)" : null;
         if (reason is not null) return (new ErrorTypesResult(tokens, [], reason), reason);
         var clean = evaluation(planner.Clean());
-        var subjects = planner.Inputs.TestPrompts.GroupBy(p => (p.Relation, p.Language, p.FactId, p.Text))
-            .ToDictionary(g => g.Key, g => g.First().Subject);
-        var entries = new List<ErrorTypeEntry>();
-        foreach (var (rel, lang) in pairs)
-        {
-            var flipped = ErrorTypes.Flipped(clean.Only(rel, lang), evaluation(planner.Deactivated(rel, lang)).Only(rel, lang),
-                o => subjects[(o.Relation, o.Language, o.FactId, o.Prompt)], _ => "");
-            if (flipped.Count > 0)
-            {
-                var continuations = probe!.Continue(flipped.Select(f => f.Prompt).ToArray(), planner.SetIntervention(rel, lang), tokens);
-                flipped = flipped.Select((f, i) => f with { Continuation = continuations[i] }).ToList();
-            }
-            entries.Add(Entry(rel, lang, flipped));
-        }
+        var entries = pairs.Select(p => Entry(p.Relation, p.Language, Continued(planner, clean, evaluation(planner.Deactivated(p.Relation, p.Language)), p.Relation, p.Language, probe!))).ToList();
         return (new ErrorTypesResult(tokens, entries, null), null);
+    }
+
+    /// <summary>
+    /// r's prompts in A that flip (right under <paramref name="clean"/>, wrong under r's set off),
+    /// each continued under that deactivation: one question to <paramref name="probe"/> per relation,
+    /// the unit experiments shards share Table 4 by. <paramref name="clean"/> needs only r's prompts in A.
+    /// </summary>
+    public static IReadOnlyList<FlippedPrompt> Continued(ConditionPlanner planner, EvaluationResult clean, EvaluationResult deactivated,
+        string relation, string language, ITextProbe probe)
+    {
+        var subjects = planner.Inputs.TestPrompts.Where(p => p.Relation == relation && p.Language == language)
+            .GroupBy(p => (p.FactId, p.Text)).ToDictionary(g => g.Key, g => g.First().Subject);
+        var flipped = ErrorTypes.Flipped(clean.Only(relation, language), deactivated.Only(relation, language), o => subjects[(o.FactId, o.Prompt)], _ => "");
+        if (flipped.Count == 0) return flipped;
+        var continuations = probe.Continue(flipped.Select(f => f.Prompt).ToArray(), planner.SetIntervention(relation, language), planner.Options.ErrorTypeNewTokens);
+        return flipped.Select((f, i) => f with { Continuation = continuations[i] }).ToList();
     }
 
     /// <summary>The relation's row of <see cref="ErrorTypes.Table"/> as a result entry (all zero when nothing flipped).</summary>

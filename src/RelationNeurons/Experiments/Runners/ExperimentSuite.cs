@@ -8,6 +8,9 @@ namespace RelationNeurons.Experiments.Runners;
 /// <summary>Progress of a suite: conditions evaluated (or found stored) so far out of all it needs.</summary>
 public readonly record struct SuiteProgress(int Done, int Total, string? Condition);
 
+/// <summary>What a shard of a suite did: its share of the plan's conditions, and its answers to Table 2's and Table 4's questions.</summary>
+public sealed record ShareOutcome(int First, int Count, int Total, ProbeAnswers Answers);
+
 /// <summary>What one experiment produced: its result file, or why it was skipped.</summary>
 public sealed record ExperimentOutcome(ExperimentKind Kind, IVersionedResult? Result, string? SkipReason, string? File);
 
@@ -70,19 +73,65 @@ public sealed class ExperimentSuite(ExperimentInputs inputs, ExperimentOptions o
 
     /// <summary>
     /// Evaluates and stores shard <paramref name="shard"/>'s contiguous share of the plan (conditions
-    /// already stored are reused), and builds nothing: once every shard's conditions are in the
-    /// store, <see cref="Run"/> finds them all and writes the result files one process would have.
-    /// Shares are balanced by prompts (a condition's cost), not by condition count: the clean run over
-    /// every test prompt and a 10-prompt cumulativity point are far apart. Returns the share
-    /// (first condition, count) out of the plan's total.
+    /// already stored are reused) and asks the model its share of Table 2's and Table 4's questions,
+    /// and builds nothing: once every shard's conditions are in the store, <see cref="Run"/> with
+    /// the shards' answers (<see cref="ProbeAnswers.Replay"/>) as its probe finds everything and writes
+    /// the result files one process would have. Shares are balanced by prompts (a condition's cost),
+    /// not by condition count: the clean run over every test prompt and a 10-prompt cumulativity point
+    /// are far apart. Returns the share (first condition, count) out of the plan's total, and the answers.
     /// </summary>
-    public (int First, int Count, int Total) EvaluateShare(IEnumerable<ExperimentKind> kinds, Shard shard,
+    public ShareOutcome EvaluateShare(IEnumerable<ExperimentKind> kinds, Shard shard,
         IProgress<SuiteProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var plan = Plan(kinds.Distinct());
+        var list = kinds.Distinct().ToArray();
+        var plan = Plan(list);
         var (first, count) = shard.Range(plan.Select(r => (long)Math.Max(1, r.Scope.Count)).ToArray());
-        Evaluate(plan.Skip(first).Take(count).ToArray(), progress, cancellationToken);
-        return (first, count, plan.Count);
+        var share = plan.Skip(first).Take(count).ToArray();
+        var results = Evaluate(share, progress, cancellationToken);
+        var answers = ProbeAnswers.Empty;
+        if (services?.Probe is { } probe && (list.Contains(ExperimentKind.Perplexity) || list.Contains(ExperimentKind.ErrorTypes)))
+        {
+            var recording = ProbeAnswers.Recording(probe);
+            if (list.Contains(ExperimentKind.Perplexity)) AskPerplexityShare(shard, recording, cancellationToken);
+            if (list.Contains(ExperimentKind.ErrorTypes)) AskErrorTypesShare(share, results, recording, cancellationToken);
+            answers = recording.Answers;
+        }
+        return new ShareOutcome(first, count, plan.Count, answers);
+    }
+
+    /// <summary>Table 2's passes are shared like the conditions: contiguous, balanced by the texts' length.</summary>
+    private void AskPerplexityShare(Shard shard, ITextProbe probe, CancellationToken cancellationToken)
+    {
+        var passes = PerplexityRunner.Passes(Planner);
+        var (first, count) = shard.Range(passes.Select(p => (long)p.Texts.Sum(t => t.Length + 1)).ToArray());
+        foreach (var pass in passes.Skip(first).Take(count))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            probe.Perplexity(pass.Texts, pass.Intervention);
+        }
+    }
+
+    /// <summary>
+    /// Table 4 goes with the conditions it needs: the shard whose share holds r's deactivation in A
+    /// continues r's flipped prompts, so it has one of the two evaluations that decide the flips at
+    /// hand. The other, the clean model on r's prompts, is this shard's or the store's when it is
+    /// there, else evaluated here on just those prompts: a prompt's outcome does not depend on the
+    /// prompts batched with it (docs/engine.md), so these are the clean condition's own outcomes.
+    /// </summary>
+    private void AskErrorTypesShare(IReadOnlyList<ConditionRequest> share, IReadOnlyDictionary<string, EvaluationResult> results,
+        ITextProbe probe, CancellationToken cancellationToken)
+    {
+        var clean = Planner.Clean();
+        EvaluationResult? cleanAll = results.TryGetValue(clean.Label, out var c) || store.TryLoad(clean, out c) ? c : null;
+        var labels = share.Select(r => r.Label).ToHashSet(StringComparer.Ordinal);
+        foreach (var (rel, lang) in ErrorTypesRunner.Pairs(Planner))
+        {
+            var deactivated = Planner.Deactivated(rel, lang);
+            if (!labels.Contains(deactivated.Label)) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            var cleanHere = cleanAll ?? evaluator.Evaluate(clean.Label, clean.Scope.Where(p => p.Relation == rel && p.Language == lang).ToArray(), null);
+            ErrorTypesRunner.Continued(Planner, cleanHere, results[deactivated.Label], rel, lang, probe);
+        }
     }
 
     /// <summary>Each planned condition's evaluation, from the store or evaluated (and stored) now.</summary>

@@ -18,7 +18,7 @@ namespace RelationNeurons.Bench;
 /// candidates' GFLOP/s on its own shapes, its pick and its duration are printed; nothing is
 /// cached; --calthreads T, default 1) and its pick is used; --plan 4x6-c0-r32-k0 forces a plan instead, --calibrate 0 keeps
 /// the fixed plan; --kchunk/--rowblock/--coltiles then override parts of it.
-/// --candidates 1 times every candidate plan on M×K×N (F32 weights) with this bench's timer.
+/// --candidates 1 times every candidate plan on M×K×N (F32 weights) with this bench's timer; --plans a,b,c the plans named.
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -64,8 +64,8 @@ internal static unsafe class GemmBench
         if (a.Str("coltiles", "") != "") plan = plan with { ColTiles = MatMul.ColTiles };
         KernelCalibration.Forced = plan;
         Console.WriteLine($"f32 kernel plan: {plan}" + (calibration is not null ? " (calibrated)" : a.Str("plan", "") != "" ? " (--plan)" : " (fixed)"));
-        double peak = FmaPeak.Measure(threads);
-        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+        double peak = FmaPeak.Measure(threads, _cpuClock);
+        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains, {(_cpuClock ? "CPU" : "wall")} time): {peak:F1} GFLOP/s");
         double dotPeak = Bf16DotPeak.Measure(threads);
         Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
         if (a.Str("maintile", "") is { Length: > 0 } tile)
@@ -76,7 +76,9 @@ internal static unsafe class GemmBench
         var rng = new Random(1);
         for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
         var y = new float[(long)Math.Max(m, small.Max()) * n];
-        if (a.Int("candidates", 0) != 0) Candidates(x, y, m, k, n, reps, peak, level, calibration?.Plan);
+        if (a.Int("candidates", 0) != 0 || a.Str("plans", "") != "")
+            Candidates(x, y, m, k, n, reps, peak, level, calibration?.Plan,
+                a.Str("plans", "") is { Length: > 0 } list ? list.Split(',').Select(t => KernelPlan.TryParse(t, out var p) ? p : throw new ArgumentException($"--plans: {t}")).ToArray() : null);
 
         foreach (var type in types)
         {
@@ -124,9 +126,9 @@ internal static unsafe class GemmBench
     }
 
     /// <summary>Every candidate plan (tiles with the fixed blocking, blocking variants of the fixed tile and of the calibrated pick) on M×K×N, F32 weights.</summary>
-    private static void Candidates(float[] x, float[] y, int m, int k, int n, int reps, double peak, SimdLevel level, KernelPlan? calibrated)
+    private static void Candidates(float[] x, float[] y, int m, int k, int n, int reps, double peak, SimdLevel level, KernelPlan? calibrated, KernelPlan[]? given)
     {
-        var plans = KernelCalibration.TileCandidates(level)
+        var plans = given ?? KernelCalibration.TileCandidates(level)
             .Concat(KernelCalibration.BlockingCandidates(KernelPlan.Default(level)))
             .Concat(calibrated is { } c ? KernelCalibration.BlockingCandidates(c with { ColTiles = 0, MaxRowBlock = 32, KChunk = 0 }).Prepend(c) : [])
             .Distinct().ToArray();

@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+using RelationNeurons.Inference.Kernels;
+using RelationNeurons.Tensors;
+
+namespace RelationNeurons.Bench;
+
+/// <summary>
+/// One float32 dot tile called over and over on the same x rows and W rows (one thread, process
+/// CPU time, fastest of 5): the tile's own speed with its operands in L1 (small k) or L2 (large k),
+/// without the planner. Options: --k 256,1024,2048 --tiles 4x6,6x4,8x3 --calls N.
+/// </summary>
+internal static unsafe class TileBench
+{
+    public static int Run(string[] argv)
+    {
+        var a = new BenchArgs(argv);
+        var ks = a.Str("k", "256,1024,2048,5632").Split(',').Select(int.Parse).ToArray();
+        var tiles = a.Str("tiles", "4x6,6x4,8x3,5x4,3x6").Split(',').Select(t => (int.Parse(t.Split('x')[0]), int.Parse(t.Split('x')[1]))).ToArray();
+        double peak = FmaPeak.Measure(1, cpuClock: true);
+        Console.WriteLine($"FMA peak (1 thread, CPU time): {peak:F1} GFLOP/s");
+        int kMax = ks.Max();
+        float* x = (float*)NativeMemory.AlignedAlloc((nuint)(8 * kMax * 4), 64);
+        float* w = (float*)NativeMemory.AlignedAlloc((nuint)(8 * kMax * 4), 64);
+        var y = stackalloc float[64 * 8];
+        for (int i = 0; i < 8 * kMax; i++) { x[i] = (i % 7) * 0.01f; w[i] = (i % 5) * 0.01f; }
+        foreach (int k in ks)
+            foreach (var (mr, nr) in tiles)
+            {
+                var tile = DotTiles.Tile(SimdLevel.Vector512, WeightType.F32, mr, nr);
+                int calls = Math.Max(1, a.Int("calls", 200_000_000) / (k * mr * nr));
+                double best = double.MaxValue;
+                for (int r = 0; r < 6; r++)
+                {
+                    var t0 = Environment.CpuUsage.TotalTime;
+                    for (int c = 0; c < calls; c++) tile(x, k, (byte*)w, (nint)k * 4, k, y, 8, false, null, 0);
+                    double s = (Environment.CpuUsage.TotalTime - t0).TotalSeconds;
+                    if (r > 0) best = Math.Min(best, s);
+                }
+                double gf = 2.0 * mr * nr * k * calls / best / 1e9;
+                Console.WriteLine($"tile {mr}x{nr} k={k,5}: {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak  ({1e9 * best / calls,8:F0} ns per call)");
+            }
+        NativeMemory.AlignedFree(x);
+        NativeMemory.AlignedFree(w);
+        return 0;
+    }
+}

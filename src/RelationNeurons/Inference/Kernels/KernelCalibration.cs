@@ -180,7 +180,8 @@ public static class KernelCalibration
     /// Measures now (whatever the mode): the candidate plans (<see cref="TileCandidates"/>, then
     /// <see cref="BlockingCandidates"/> of the best tile) on the calibration shapes (a batch of 64
     /// rows against a gate/up-like and a down-like weight), round after round, each candidate's
-    /// fastest round in process CPU time kept. On one thread by default: the tile's speed is a
+    /// fastest round in process CPU time kept; a plan other than the fixed one must then beat it
+    /// again, head to head over twice the rounds. On one thread by default: the tile's speed is a
     /// core's, and CPU time on one thread is what a shared machine's other jobs disturb least.
     /// Does not cache: see <see cref="CalibrateAndCache"/>.
     /// </summary>
@@ -195,13 +196,23 @@ public static class KernelCalibration
         try
         {
             // Stage 1: the tile shapes with the fixed blocking; stage 2: the blocking around the best tile.
+            // The choice is made among the second stage's timings only, the fixed plan and the best
+            // tile timed again beside the variants, so that a drift between the stages (another
+            // job, the clock) cannot favour one stage's candidates.
+            var fixedPlan = KernelPlan.Default(level);
             var tiles = TileCandidates(level);
             var first = probe.Time(tiles, level, threads, rounds);
-            var bestTile = Pick(first, KernelPlan.Default(level)).Plan;
-            var blockings = BlockingCandidates(bestTile).Where(p => !tiles.Contains(p)).ToArray();
-            var second = probe.Time(blockings, level, threads, rounds);
-            var all = first.Concat(second).ToArray();
-            var chosen = Pick(all, KernelPlan.Default(level));
+            var bestTile = Pick(first, fixedPlan).Plan;
+            var second = probe.Time(BlockingCandidates(bestTile).Prepend(bestTile).Prepend(fixedPlan).Distinct().ToArray(), level, threads, rounds);
+            var chosen = Pick(second, fixedPlan);
+            var all = first.Where(t => !second.Any(u => u.Plan == t.Plan)).Concat(second).ToArray();
+            if (chosen.Plan != fixedPlan)
+            {
+                // Head to head with the fixed plan, twice the rounds: a switch has to be confirmed.
+                var final = probe.Time([fixedPlan, chosen.Plan], level, threads, 2 * rounds);
+                chosen = Pick(final, fixedPlan);
+                all = all.Where(t => t.Plan != fixedPlan && t.Plan != final[1].Plan).Concat(final).ToArray();
+            }
             return new CalibrationResult(kind, level, chosen.Plan, Stopwatch.GetElapsedTime(start).TotalSeconds, threads, shapes, all, DateTimeOffset.UtcNow);
         }
         finally { probe.Dispose(); }

@@ -127,8 +127,8 @@ public static class MatMul
             (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
         }
 
-        // Fully optimised at once: at tier 0 the tile loops ran slower for the first products of a
-        // process, which is when the calibration times its candidates.
+        // Fully optimised at once: the calibration times the first products of a process, which
+        // would otherwise run this loop as tier-0 code until the tiered JIT replaced it.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override void Run(int item)
         {

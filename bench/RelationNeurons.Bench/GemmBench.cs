@@ -14,6 +14,11 @@ namespace RelationNeurons.Bench;
 /// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
 /// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K,
 /// --bf16 0|1 (also time bfloat16 compute on the BF16 weights), --maintile 4x6 (its main tile).
+/// Float32 kernel plan (<see cref="KernelPlan"/>): by default the calibration runs first (its
+/// candidates' GFLOP/s on its own shapes, its pick and its duration are printed; nothing is
+/// cached; --calthreads T, default 1) and its pick is used; --plan 4x6-c0-r32-k0 forces a plan instead, --calibrate 0 keeps
+/// the fixed plan; --kchunk/--rowblock/--coltiles then override parts of it.
+/// --candidates 1 times every candidate plan on M×K×N (F32 weights) with this bench's timer; --plans a,b,c the plans named.
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -38,8 +43,29 @@ internal static unsafe class GemmBench
         var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
 
         Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} coltiles={MatMul.ColTiles} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
-        double peak = FmaPeak.Measure(threads);
-        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+        var id = KernelCalibration.ThisMachine();
+        Console.WriteLine($"cpu: {id.Vendor} family {id.Family} model {id.Model} stepping {id.Stepping} \"{id.Name}\", {id.Cores} cores, .NET {id.Runtime}, kernels {id.Kernels}");
+        var level = KernelOptions.Simd;
+        CalibrationResult? calibration = null;
+        KernelPlan plan;
+        if (a.Str("plan", "") is { Length: > 0 } forced)
+        {
+            if (!KernelPlan.TryParse(forced, out plan) || !plan.IsValidFor(level)) { Console.Error.WriteLine($"--plan {forced}: no such plan at {level}"); return 2; }
+        }
+        else if (a.Int("calibrate", 1) != 0)
+        {
+            calibration = KernelCalibration.Calibrate(KernelKind.F32Dot, level, a.Int("calthreads", 1));
+            PrintCalibration(calibration);
+            plan = calibration.Plan;
+        }
+        else plan = KernelPlan.Default(level);
+        if (a.Str("kchunk", "") != "") plan = plan with { KChunk = MatMul.KChunk };
+        if (a.Str("rowblock", "") != "") plan = plan with { MaxRowBlock = MatMul.MaxRowBlock };
+        if (a.Str("coltiles", "") != "") plan = plan with { ColTiles = MatMul.ColTiles };
+        KernelCalibration.Forced = plan;
+        Console.WriteLine($"f32 kernel plan: {plan}" + (calibration is not null ? " (calibrated)" : a.Str("plan", "") != "" ? " (--plan)" : " (fixed)"));
+        double peak = FmaPeak.Measure(threads, _cpuClock);
+        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains, {(_cpuClock ? "CPU" : "wall")} time): {peak:F1} GFLOP/s");
         double dotPeak = Bf16DotPeak.Measure(threads);
         Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
         if (a.Str("maintile", "") is { Length: > 0 } tile)
@@ -50,6 +76,9 @@ internal static unsafe class GemmBench
         var rng = new Random(1);
         for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
         var y = new float[(long)Math.Max(m, small.Max()) * n];
+        if (a.Int("candidates", 0) != 0 || a.Str("plans", "") != "")
+            Candidates(x, y, m, k, n, reps, peak, level, calibration?.Plan,
+                a.Str("plans", "") is { Length: > 0 } list ? list.Split(',').Select(t => KernelPlan.TryParse(t, out var p) ? p : throw new ArgumentException($"--plans: {t}")).ToArray() : null);
 
         foreach (var type in types)
         {
@@ -86,6 +115,38 @@ internal static unsafe class GemmBench
         }
         if (a.Int("trainer", 1) != 0) TrainerProducts(reps, peak);
         return 0;
+    }
+
+    private static void PrintCalibration(CalibrationResult c)
+    {
+        Console.WriteLine($"calibration ({c.Threads} threads, process CPU time, fastest of 7 interleaved rounds, shapes {string.Join(", ", c.Shapes.Select(s => $"M={s.M} K={s.K} N={s.N}"))}):");
+        foreach (var t in c.Candidates)
+            Console.WriteLine($"  {t.Plan,-20} {string.Join("  ", Enumerable.Range(0, c.Shapes.Count).Select(s => $"{c.Gflops(t, s),7:F1}"))} GFLOP/s  total {t.Total * 1e3,6:F2} ms{(t.Plan == c.Plan ? "  <- chosen" : "")}");
+        Console.WriteLine($"calibration chose {c.Plan} in {c.Seconds:F2} s");
+    }
+
+    /// <summary>Every candidate plan (tiles with the fixed blocking, blocking variants of the fixed tile and of the calibrated pick) on M×K×N, F32 weights.</summary>
+    private static void Candidates(float[] x, float[] y, int m, int k, int n, int reps, double peak, SimdLevel level, KernelPlan? calibrated, KernelPlan[]? given)
+    {
+        var plans = given ?? KernelCalibration.TileCandidates(level)
+            .Concat(KernelCalibration.BlockingCandidates(KernelPlan.Default(level)))
+            .Concat(calibrated is { } c ? KernelCalibration.BlockingCandidates(c with { ColTiles = 0, MaxRowBlock = 32, KChunk = 0 }).Prepend(c) : [])
+            .Distinct().ToArray();
+        void* data = NativeMemory.AlignedAlloc((nuint)((long)n * k * 4), 64);
+        var saved = KernelCalibration.Forced;
+        try
+        {
+            Fill(data, WeightType.F32, (long)n * k);
+            var w = new WeightMatrix(data, WeightType.F32, n, k);
+            foreach (var p in plans)
+            {
+                KernelCalibration.Forced = p;
+                double sec = Median(reps, () => MatMul.Multiply(x.AsSpan(0, m * k), m, w, y.AsSpan(0, m * n)));
+                double gf = 2.0 * m * n * k / sec / 1e9;
+                Console.WriteLine($"plan {p,-20} F32 M={m} K={k} N={n}: {sec * 1e3,8:F2} ms  {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak{(p == calibrated ? "  (calibration's pick)" : "")}");
+            }
+        }
+        finally { KernelCalibration.Forced = saved; NativeMemory.AlignedFree(data); }
     }
 
     /// <summary>MatMulF32 shapes of a training step: activations 512×4096 against a 4096×4096 weight, and its gradient.</summary>

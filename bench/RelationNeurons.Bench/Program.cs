@@ -11,6 +11,7 @@ CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.Invarian
 var verbs = new Dictionary<string, (string Help, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["gemm"] = ("matrix kernels: FMA peak, x·Wᵀ GFLOP/s for F32/BF16/F16 weights, m=1/16 bandwidth", GemmBench.Run),
+    ["tile"] = ("one float32 dot tile on the same operands over and over: its speed without the planner", TileBench.Run),
     ["expertise"] = ("expertise scoring: AP of 100,000 units x 4,000 prompts", ExpertiseBench.Run),
     ["compute-agreement"] = ("greedy answers with --compute bf16 against float32 on a prompt file (share of equal ids)", ComputeAgreement.Run),
     ["perf"] = ("prefill/generation/AP suite with libtorch and llama.cpp peers, each case in a child process (docs/benchmarks.md)", PerfSuite.Run),

@@ -9,7 +9,7 @@ internal static class InfoVerb
     /// <summary>The `info --json` document.</summary>
     internal sealed record ModelInfo(
         string Directory, IReadOnlyList<string> Files, string Architecture, IReadOnlyList<string> Features, Models.LlamaConfig Config,
-        long ParameterCount, string StorageDtype, long MappedBytes, IReadOnlyList<StageMemory> Memory);
+        long ParameterCount, string StorageDtype, long MappedBytes, IReadOnlyList<StageMemory> Memory, string KernelPlan);
 
     /// <summary>What one stage needs in memory with the default options: allocated (required) and with the mapped weights resident.</summary>
     internal sealed record StageMemory(string Stage, string Assumes, long RequiredBytes, long ComfortableBytes, string Breakdown);
@@ -44,7 +44,8 @@ internal static class InfoVerb
         {
             using var m = LlamaModel.Load(parse.GetValue(model)!);
             var info = new ModelInfo(m.Directory, m.FilePaths, m.Config.Architecture, m.Config.Features, m.Config,
-                m.Weights.ParameterCount, m.Weights.StorageDtype, m.MappedBytes, Stages(m));
+                m.Weights.ParameterCount, m.Weights.StorageDtype, m.MappedBytes, Stages(m),
+                Inference.Kernels.KernelCalibration.Describe());
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(info);
@@ -56,6 +57,7 @@ internal static class InfoVerb
             Console.WriteLine($"files:       {string.Join(", ", info.Files.Select(Path.GetFileName))}");
             Console.WriteLine($"parameters:  {info.ParameterCount:N0}");
             Console.WriteLine($"storage:     {info.StorageDtype}, {info.MappedBytes:N0} bytes mapped");
+            Console.WriteLine($"kernels:     {info.KernelPlan}");
             Console.WriteLine($"head dim:    {m.Config.HeadDim} ({m.Config.NumAttentionHeads} query heads, {m.Config.NumKeyValueHeads} key/value heads)");
             Console.WriteLine("memory (allocated; + mapped weights to run without re-reading them):");
             foreach (var stage in info.Memory)

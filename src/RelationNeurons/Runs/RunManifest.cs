@@ -6,7 +6,11 @@ using RelationNeurons.Method;
 namespace RelationNeurons.Runs;
 
 /// <summary>A finished stage: when, how long, and what it wrote (paths relative to the run folder).</summary>
-public sealed record StageRecord(string Stage, DateTimeOffset FinishedUtc, double Seconds, IReadOnlyList<string> Outputs);
+public sealed record StageRecord(string Stage, DateTimeOffset FinishedUtc, double Seconds, IReadOnlyList<string> Outputs)
+{
+    /// <summary>The float32 kernel plan the stage ran with (<see cref="Inference.Kernels.KernelCalibration.Describe"/>); speed only, so not a setting. Null in folders made before it was recorded.</summary>
+    public string? KernelPlan { get; init; }
+}
 
 /// <summary>
 /// <c>run.json</c>: what a run folder holds. The options and the model digest say which run it

@@ -75,7 +75,7 @@ public sealed class RunPipeline(IReadOnlyList<IRunStage> stages)
             }
             double seconds = watch.Elapsed.TotalSeconds;
             // The later stages were made from this stage's former outputs: they are redone.
-            manifest = manifest.WithStage(new StageRecord(stage.Name, DateTimeOffset.UtcNow, seconds, outputs)).WithoutStagesAfter(Stages.Take(i + 1).Select(s => s.Name));
+            manifest = manifest.WithStage(new StageRecord(stage.Name, DateTimeOffset.UtcNow, seconds, outputs) { KernelPlan = Inference.Kernels.KernelCalibration.Describe() }).WithoutStagesAfter(Stages.Take(i + 1).Select(s => s.Name));
             manifest.Save(layout.Manifest);
             shards.Remove();
             outcomes.Add(new StageOutcome(stage.Name, false, seconds, outputs));

@@ -14,7 +14,11 @@ public static class MatMul
         Multiply(x, m, w, y, accumulate: false, KernelOptions.Simd, KernelOptions.MaxThreads);
 
     /// <summary>Explicit-level entry: <paramref name="accumulate"/> makes it y += x·Wᵀ (each element gets one final add).</summary>
-    internal static unsafe void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, bool accumulate, SimdLevel level, int maxThreads)
+    internal static void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, bool accumulate, SimdLevel level, int maxThreads) =>
+        Multiply(x, m, w, y, accumulate, level, maxThreads, null);
+
+    /// <summary>With an explicit <paramref name="plan"/> (calibration, tests); null = the plan in force (<see cref="KernelCalibration.PlanFor"/>).</summary>
+    internal static unsafe void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, bool accumulate, SimdLevel level, int maxThreads, KernelPlan? plan)
     {
         int n = w.Rows, k = w.Cols;
         if (m < 0 || n < 0 || k < 0) throw new ArgumentException("MatMul: negative dimension");
@@ -31,13 +35,18 @@ public static class MatMul
                 QuantizedMatMul.Multiply(xp, m, w, yp, accumulate, level, threads);
                 return;
             }
-            var job = new DotJob(xp, yp, w, m, accumulate, level, threads);
+            var p = plan is { } given && given.IsValidFor(level) ? given
+                : KernelCalibration.PlanFor(KernelKind.F32Dot, level, m, 2L * m * n * k);
+            t_lastPlan = p;
+            var job = new DotJob(xp, yp, w, m, accumulate, level, threads, p);
             KernelParallel.Run(job, job.Items, threads);
         }
     }
 
     /// <summary>
-    /// Blocking parameters (fields so the bench can sweep them; results never depend on them).
+    /// Blocking parameters of the bfloat16 products (<see cref="Bf16MatMul"/>; fields so the bench can
+    /// sweep them; results never depend on them). The float32 products take theirs from their
+    /// <see cref="KernelPlan"/> (<see cref="KernelCalibration"/>), whose fixed plan has these values.
     /// Measured on the 2-core dev VM (AMD EPYC, family 25 / Zen 4 class; M=512, K=4096, N=11008): row blocks of 16–32 rows were best
     /// (x block + W block both L2-resident); k-chunking (KChunk=512..2048) was 10–20 % slower there,
     /// so it is off by default (0) but kept, tested, for machines with larger L1/L2 bandwidth.
@@ -59,6 +68,9 @@ public static class MatMul
     private static bool Packs(WeightType type) => type == WeightType.F16 ? PackF16 : type == WeightType.BF16 && PackBF16;
 
     [ThreadStatic] private static float[]? t_partials;
+
+    /// <summary>The plan of this thread's last float32 product (tests).</summary>
+    [ThreadStatic] internal static KernelPlan? t_lastPlan;
     [ThreadStatic] private static float[]? t_panel;
 
     /// <summary>
@@ -81,11 +93,12 @@ public static class MatMul
     }
 
     /// <summary>
-    /// Work split: blocks of W rows (kept in L2) × blocks of x rows. A block of ≤ 8 rows runs as
-    /// one wide tile so each weight is read once (generation); larger blocks use 4×6 tiles. With
-    /// <see cref="KChunk"/> on, each W micro-panel is walked in k-chunks while the row tiles pass
-    /// over it, the tiles parking their 16-lane accumulators in a per-thread buffer in between
-    /// (stored and reloaded exactly, so the summation order is unchanged).
+    /// Work split: blocks of W rows (kept in L2) × blocks of x rows, as the <see cref="KernelPlan"/>
+    /// says. A block of ≤ 8 rows runs as one wide tile so each weight is read once (generation);
+    /// larger blocks use the plan's main tile (4×6 in the fixed plan). With a k-chunk, each W
+    /// micro-panel is walked in k-chunks while the row tiles pass over it, the tiles parking their
+    /// 16-lane accumulators in a per-thread buffer in between (stored and reloaded exactly, so the
+    /// summation order is unchanged).
     /// </summary>
     private sealed unsafe class DotJob : ParallelJob
     {
@@ -97,18 +110,26 @@ public static class MatMul
         private readonly SimdLevel _level;
         public readonly int Items;
 
-        public DotJob(float* x, float* y, in WeightMatrix w, int m, bool accumulate, SimdLevel level, int threads)
+        private readonly int _kChunk, _slotsMax;
+
+        public DotJob(float* x, float* y, in WeightMatrix w, int m, bool accumulate, SimdLevel level, int threads, KernelPlan kernelPlan)
         {
             _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
             _accumulate = accumulate; _level = level;
-            (_mr, _nr) = DotTiles.Shape(level);
-            int colTiles = ColTilesFor(_k, m);
+            (_mr, _nr) = (kernelPlan.Mr, kernelPlan.Nr);
+            _kChunk = kernelPlan.KChunk;
+            // Parked accumulators sit at slot i·NRmax + j of the level's largest tile (DotTiles.g.cs).
+            _slotsMax = level == SimdLevel.Vector512 ? DotTiles.NR512 : DotTiles.NR256;
+            int colTiles = kernelPlan.ColTilesFor(_k, m);
             // A widened panel is worth more rows per block (measured: F16 best at 64 rows, others at 32).
             var plan = BlockPlan.For(m, _n, _mr, _nr * (level == SimdLevel.Vector256 ? 2 * colTiles : colTiles),
-                Packs(_type) ? 2 * MaxRowBlock : MaxRowBlock, threads);
+                Packs(_type) ? 2 * kernelPlan.MaxRowBlock : kernelPlan.MaxRowBlock, threads);
             (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
         }
 
+        // Fully optimised at once: the calibration times the first products of a process, which
+        // would otherwise run this loop as tier-0 code until the tiered JIT replaced it.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override void Run(int item)
         {
             int cb = item / _rowBlocks, rb = item % _rowBlocks;
@@ -156,7 +177,7 @@ public static class MatMul
                 }
                 return;
             }
-            if (KChunk <= 0 || _k <= KChunk || rows <= _mr)
+            if (_kChunk <= 0 || _k <= _kChunk || rows <= _mr)
             {
                 // The full tile's entry looked up once per block: per tile, the lookup cost ~0.6 % of a prefill.
                 var full = DotTiles.Tile(_level, _type, _mr, _nr);
@@ -172,16 +193,16 @@ public static class MatMul
                 }
                 return;
             }
-            int tileFloats = _mr * _nr * CanonicalOrder.Lanes;
+            int tileFloats = ((_mr - 1) * _slotsMax + _nr) * CanonicalOrder.Lanes;
             int need = (r1 - r0 + _mr - 1) / _mr * ((c1 - c0 + _nr - 1) / _nr) * tileFloats;
             var buf = t_partials;
             if (buf == null || buf.Length < need) t_partials = buf = new float[need];
             fixed (float* part = buf)
             {
                 int tilesPerCol = (r1 - r0 + _mr - 1) / _mr;
-                for (int k0 = 0; k0 < _k; k0 += KChunk)
+                for (int k0 = 0; k0 < _k; k0 += _kChunk)
                 {
-                    int len = Math.Min(KChunk, _k - k0);
+                    int len = Math.Min(_kChunk, _k - k0);
                     int mode = (k0 > 0 ? DotTiles.LoadPartials : 0) | (k0 + len < _k ? DotTiles.StorePartials : 0);
                     for (int j0 = c0, u = 0; j0 < c1; j0 += _nr, u++)
                     {

@@ -302,16 +302,6 @@ public class MatMulBlockingTests
     public void KChunkedPathIsBitIdenticalToTheScalarCanonicalOrder()
     {
         // k > KChunk and several row tiles: the k-blocked path with parked partial accumulators runs.
-        // Other tests may run meanwhile; they cannot notice, since results never depend on the blocking.
-        int saved = MatMul.KChunk, savedRows = MatMul.MaxRowBlock;
-        MatMul.KChunk = 512;
-        MatMul.MaxRowBlock = 8;
-        try { Check(); }
-        finally { MatMul.KChunk = saved; MatMul.MaxRowBlock = savedRows; }
-    }
-
-    private static void Check()
-    {
         int m = 11, n = 100, k = 512 * 2 + 37; // row blocks of 8 rows (chunked) and 3 rows (single pass)
         foreach (var level in MatMulTests.Levels())
             foreach (var type in new[] { WeightType.F32, WeightType.BF16, WeightType.F16 })
@@ -321,10 +311,11 @@ public class MatMulBlockingTests
                 var scalar = new float[m * n];
                 MatMul.Multiply(x, m, w.Matrix, scalar, false, SimdLevel.Scalar, 1);
                 var y = new float[m * n];
-                MatMul.Multiply(x, m, w.Matrix, y, false, level, 2);
+                var plan = KernelPlan.Default(level) with { KChunk = 512, MaxRowBlock = 8 };
+                MatMul.Multiply(x, m, w.Matrix, y, false, level, 2, plan);
                 Assert.Equal(MatMulTests.Bits(scalar), MatMulTests.Bits(y));
                 var row = new float[n];
-                MatMul.Multiply(x.AsSpan(7 * k, k), 1, w.Matrix, row, false, level, 1);
+                MatMul.Multiply(x.AsSpan(7 * k, k), 1, w.Matrix, row, false, level, 1, plan);
                 Assert.Equal(MatMulTests.Bits(scalar.AsSpan(7 * n, n)), MatMulTests.Bits(row));
             }
     }

@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace RelationNeurons.Inference.Kernels;
+
+/// <summary>
+/// The products a <see cref="KernelPlan"/> is chosen for, one plan per kind (and SIMD level).
+/// <see cref="F32Dot"/> is <see cref="MatMul"/>'s float32 arithmetic (weights F32, or BF16/F16
+/// widened in registers); the bfloat16 <c>vdpbf16ps</c> tiles (<see cref="Bf16MatMul"/>) can get a
+/// kind of their own once their planner reads a plan.
+/// </summary>
+public enum KernelKind { F32Dot }
+
+/// <summary>
+/// How a dot-product matrix kernel cuts a product: the main register tile (<see cref="Mr"/> rows
+/// of x × <see cref="Nr"/> rows of W), the column tiles per block of W (0 = the size rule of
+/// <see cref="ColTilesFor"/>), the most rows of x per block and the k-chunk (0 = off). Every
+/// output is summed in <see cref="CanonicalOrder"/> whatever the plan, so a plan changes speed,
+/// never a result. Written <c>4x6-c0-r32-k0</c>.
+/// </summary>
+public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRowBlock, int KChunk)
+{
+    /// <summary>The fixed plan: 4×6 tiles, the column-tile size rule, row blocks of ≤ 32, no k-chunks (measured on Zen 4).</summary>
+    public static KernelPlan Default(SimdLevel level)
+    {
+        var (mr, nr) = DotTiles.Shape(level);
+        return new KernelPlan(mr, nr, 0, 32, 0);
+    }
+
+    /// <summary>Column tiles per block: <see cref="ColTiles"/>, or with 0 the size rule (16 for long k with ≥ 64 rows, else 4).</summary>
+    public int ColTilesFor(int k, int m) => ColTiles > 0 ? ColTiles : k > 3072 && m >= 64 ? 16 : 4;
+
+    /// <summary>Whether the level has a tile of this shape and the blocking values are usable.</summary>
+    public bool IsValidFor(SimdLevel level)
+    {
+        var (mrMax, nrMax) = level == SimdLevel.Vector512 ? (DotTiles.MR512, DotTiles.NR512) : DotTiles.Shape(level);
+        int maxAcc = level == SimdLevel.Vector512 ? DotTiles.MaxAcc512 : int.MaxValue;
+        return Mr >= 1 && Nr >= 1 && Mr <= mrMax && Nr <= nrMax && Mr * Nr <= maxAcc
+            && ColTiles is >= 0 and <= 64 && MaxRowBlock is >= 1 and <= 4096 && KChunk is >= 0 and <= 1 << 20;
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Mr}x{Nr}-c{ColTiles}-r{MaxRowBlock}-k{KChunk}");
+
+    /// <summary>Reads <see cref="ToString"/>'s form; the parts after the tile may be left out (then the default's).</summary>
+    public static bool TryParse(string? text, out KernelPlan plan)
+    {
+        plan = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var parts = text.Trim().ToLowerInvariant().Split('-');
+        var tile = parts[0].Split('x');
+        if (tile.Length != 2 || !Int(tile[0], out int mr) || !Int(tile[1], out int nr)) return false;
+        int colTiles = 0, rows = 32, kChunk = 0;
+        foreach (var p in parts.Skip(1))
+        {
+            if (p.Length < 2 || !Int(p[1..], out int v)) return false;
+            switch (p[0])
+            {
+                case 'c': colTiles = v; break;
+                case 'r': rows = v; break;
+                case 'k': kChunk = v; break;
+                default: return false;
+            }
+        }
+        plan = new KernelPlan(mr, nr, colTiles, rows, kChunk);
+        return true;
+
+        static bool Int(string s, out int v) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v);
+    }
+
+    /// <summary>Name of a kind in the cache file, the bench and <c>run.json</c>.</summary>
+    public static string KindName(KernelKind kind) => kind switch
+    {
+        KernelKind.F32Dot => "f32-dot",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

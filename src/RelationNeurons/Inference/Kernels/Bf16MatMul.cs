@@ -54,15 +54,21 @@ public static class Bf16MatMul
     public static void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y) =>
         Multiply(x, m, w, y, HardwareKernel, KernelOptions.MaxThreads);
 
-    /// <summary>Main tile (rows of x × panels of 16 columns) for blocks of more rows than one tile holds; a field so the bench can sweep it.</summary>
-    internal static (int Mr, int Nr) MainTile = (8, 3);
+    /// <summary>
+    /// Main tile (rows of x × panels of 16 columns) for blocks of more rows than one tile holds; a
+    /// field so the bench can sweep it. Measured on the dev VM (Zen 4, M=896, K=2048, N=5632, under
+    /// load): 9×3 and 7×4 best, 8×3 within 5 %, 12×2 and 6×4 10-15 % slower, 14×2, 5×5 and 4×4 25 %.
+    /// </summary>
+    internal static (int Mr, int Nr) MainTile = (9, 3);
 
     /// <summary>
-    /// Pairs of k per slice and panels per column block (fields so the bench and the tests can
-    /// sweep them; no result depends on them): a packed slice of a block (panels × pairs × 64
-    /// bytes; 6 × 512 × 64 = 192 KiB) stays in L2 while every row tile of the block passes over it.
+    /// Pairs of k per slice and panels per column block, 0 for twice the tile's panels (fields so
+    /// the bench and the tests can sweep them; no result depends on them): a packed slice of a
+    /// block (panels × pairs × 64 bytes; 6 × 512 × 64 = 192 KiB) stays in L2 while every row tile
+    /// of the block passes over it. Slices of 256-1024 pairs and blocks of 3-12 panels were within
+    /// the dev VM's noise (±10 %) of each other.
     /// </summary>
-    internal static int SlicePairs = 512, BlockPanels = 6;
+    internal static int SlicePairs = 512, BlockPanels;
 
     [ThreadStatic] private static ushort[]? t_bits;
     [ThreadStatic] private static float[]? t_rounded;
@@ -148,9 +154,9 @@ public static class Bf16MatMul
             _x = x; _ldx = ldx; _w = w; _y = y; _m = m; _n = n; _k = k;
             _pairs = (k + 1) / 2;
             _slice = Math.Max(1, SlicePairs);
-            _blockCols = Math.Max(1, BlockPanels) * Bf16Packing.Panel;
+            var (mr, nr) = TileFor(m);
+            _blockCols = (BlockPanels > 0 ? BlockPanels : 2 * nr) * Bf16Packing.Panel;
             int colBlocks = (n + _blockCols - 1) / _blockCols;
-            int mr = TileFor(m).Mr;
             int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + mr - 1) / mr, (4 * threads + colBlocks - 1) / colBlocks));
             _rowBlock = ((m + rowSplits - 1) / rowSplits + mr - 1) / mr * mr;
             _rowBlocks = (m + _rowBlock - 1) / _rowBlock;

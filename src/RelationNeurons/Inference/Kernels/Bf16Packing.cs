@@ -62,9 +62,10 @@ internal static unsafe class Bf16Packing
     /// <summary>
     /// 16 rows of W (16 pairs each, one zmm per row) to 16 lines (16 columns each): the 16×16
     /// dword transpose in four stages of 16 shuffles (32-bit and 64-bit unpacks inside each
-    /// 128-bit lane, then two rounds of 128-bit lane shuffles).
+    /// 128-bit lane, then two rounds of 128-bit lane shuffles). Too large for the inliner, so a
+    /// call of its own, optimized from the first call (at tier 0 every intrinsic is a call: 15× slower).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void Transpose16(ushort* src, int k, uint* dst)
     {
         nint ld = k; // in ushorts

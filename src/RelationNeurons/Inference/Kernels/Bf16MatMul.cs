@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RelationNeurons.Inference.Kernels.Jit;
 using RelationNeurons.Tensors;
 
@@ -57,7 +56,8 @@ public static class Bf16MatMul
     /// <summary>
     /// Main tile (rows of x × panels of 16 columns) for blocks of more rows than one tile holds; a
     /// field so the bench can sweep it. Measured on the dev VM (Zen 4, M=896, K=2048, N=5632, under
-    /// load): 9×3 and 7×4 best, 8×3 within 5 %, 12×2 and 6×4 10-15 % slower, 14×2, 5×5 and 4×4 25 %.
+    /// load, 6-panel blocks): 9×3 and 7×4 best, 8×3 within 5 %, 12×2 and 6×4 10-15 % slower, 14×2,
+    /// 5×5 and 4×4 25 %.
     /// </summary>
     internal static (int Mr, int Nr) MainTile = (9, 3);
 

@@ -177,8 +177,12 @@ public static class Bf16MatMul
             // The last panel of W may be partial: its tiles store (and reload) only the columns that exist.
             int tailCols = cols - (panels - 1) * Bf16Packing.Panel;
             nint lastMask = (1 << tailCols) - 1;
-            var (mrMain, nrMain) = _tile;
-            var full = Bf16Tiles.Tile(mrMain, nrMain);
+            // Row tiles as even as the rows allow (64 rows: 8 tiles of 8, not 7 of 9 and a 1-row
+            // tile, whose 3 chains leave the dot unit waiting on latency).
+            int rows = r1 - r0, nrMain = _tile.Nr;
+            int tiles = (rows + _tile.Mr - 1) / _tile.Mr, small = rows / tiles, bigTiles = rows % tiles;
+            var tileBig = Bf16Tiles.Tile(small + (bigTiles > 0 ? 1 : 0), nrMain);
+            var tileSmall = Bf16Tiles.Tile(small, nrMain);
             fixed (uint* raw = buffer)
             {
                 uint* packed = (uint*)(((nint)raw + 63) & ~(nint)63); // pinned; aligned lines
@@ -192,9 +196,10 @@ public static class Bf16MatMul
                     args.Continue = p0 > 0 ? 1 : 0;
                     args.LdxBytes = (nint)_ldx * 2;
                     args.LdyBytes = (nint)_n * 4;
-                    for (int i0 = r0; i0 < r1; i0 += mrMain)
+                    for (int t = 0, i0 = r0; t < tiles; t++)
                     {
-                        int mr = Math.Min(mrMain, r1 - i0);
+                        int mr = t < bigTiles ? small + 1 : small;
+                        var tile = t < bigTiles ? tileBig : tileSmall;
                         args.X = _x + (nint)i0 * _ldx + 2 * p0;
                         for (int j0 = 0; j0 < panels; j0 += nrMain)
                         {
@@ -202,8 +207,9 @@ public static class Bf16MatMul
                             args.W = packed + (nint)j0 * len * Bf16Packing.Panel;
                             args.Y = _y + (nint)i0 * _n + c0 + j0 * Bf16Packing.Panel;
                             args.LastMask = j0 + nr == panels ? lastMask : 0xFFFF;
-                            (mr == mrMain && nr == nrMain ? full : Bf16Tiles.Tile(mr, nr))(&args);
+                            (nr == nrMain ? tile : Bf16Tiles.Tile(mr, nr))(&args);
                         }
+                        i0 += mr;
                     }
                 }
             }

@@ -13,12 +13,13 @@ namespace RelationNeurons.Bench;
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
 /// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
 /// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K,
-/// --bf16 0|1 (also time bfloat16 compute on the BF16 weights), --maintile 4x6 (its main tile).
 /// Float32 kernel plan (<see cref="KernelPlan"/>): by default the calibration runs first (its
 /// candidates' GFLOP/s on its own shapes, its pick and its duration are printed; nothing is
 /// cached; --calthreads T, default 1) and its pick is used; --plan 4x6-c0-r32-k0 forces a plan instead, --calibrate 0 keeps
 /// the fixed plan; --kchunk/--rowblock/--coltiles then override parts of it.
 /// --candidates 1 times every candidate plan on M×K×N (F32 weights) with this bench's timer; --plans a,b,c the plans named.
+/// --bf16 0|1 (also time bfloat16 compute on the BF16 weights), --maintile 9x3 (its main tile: rows × 16-column panels),
+/// --bf16slice P (pairs of k per packed slice), --bf16panels B (panels per packed column block; 0: twice the tile's).
 /// </summary>
 internal static unsafe class GemmBench
 {
@@ -70,6 +71,8 @@ internal static unsafe class GemmBench
         Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
         if (a.Str("maintile", "") is { Length: > 0 } tile)
             Bf16MatMul.MainTile = (int.Parse(tile.Split('x')[0]), int.Parse(tile.Split('x')[1]));
+        Bf16MatMul.SlicePairs = a.Int("bf16slice", Bf16MatMul.SlicePairs);
+        Bf16MatMul.BlockPanels = a.Int("bf16panels", Bf16MatMul.BlockPanels);
         bool bf16Compute = a.Int("bf16", 1) != 0;
 
         var x = new float[(long)Math.Max(m, small.Max()) * k];
@@ -96,7 +99,7 @@ internal static unsafe class GemmBench
                 {
                     double bs = Median(reps, () => { foreach (var wc in ws) Bf16MatMul.Multiply(x.AsSpan(0, m * k), m, wc, y.AsSpan(0, m * n)); }) / copies;
                     double bg = 2.0 * m * n * k / bs / 1e9;
-                    Console.WriteLine($"gemm bf16-compute ({Bf16MatMul.HardwareKernel}, tile {Bf16MatMul.MainTile.Mr}x{Bf16MatMul.MainTile.Nr}) M={m} K={k} N={n}: {bs * 1e3,8:F2} ms  {bg,7:F1} GFLOP/s  {100 * bg / peak,5:F1}% of FMA peak" + (dotPeak > 0 ? $"  {100 * bg / dotPeak,5:F1}% of bf16 dot peak" : ""));
+                    Console.WriteLine($"gemm bf16-compute ({Bf16MatMul.HardwareKernel}, tile {Bf16MatMul.MainTile.Mr}x{Bf16MatMul.MainTile.Nr}, slice {Bf16MatMul.SlicePairs}, {Bf16MatMul.BlockPanels} panels) M={m} K={k} N={n}: {bs * 1e3,8:F2} ms  {bg,7:F1} GFLOP/s  {100 * bg / peak,5:F1}% of FMA peak" + (dotPeak > 0 ? $"  {100 * bg / dotPeak,5:F1}% of bf16 dot peak" : ""));
                     foreach (int sm in small)
                     {
                         double s = Median(Math.Max(reps, 9), () => Bf16MatMul.Multiply(x.AsSpan(0, sm * k), sm, w, y.AsSpan(0, sm * n)));

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RelationNeurons.Inference.Kernels.Jit;
 using RelationNeurons.Tensors;
 
@@ -17,12 +16,12 @@ public enum Bf16Kernel
 /// <summary>
 /// y[m×n] = bf16(x)[m×k] · Wᵀ with W [n×k] stored as bfloat16: x rounded to bfloat16
 /// (<see cref="Bf16Rounding"/>), products accumulated in float32. With <see cref="Bf16Kernel.Emitted"/>
-/// every output is the <c>vdpbf16ps</c> chain of <see cref="Bf16TileEmitter"/> (lane l takes the
-/// pairs 32s + 2l, 32s + 2l + 1, odd element first, each step one rounding, denormals flushed)
-/// followed by the <see cref="CanonicalOrder"/> lane reduction, the same for every shape, tile,
-/// blocking and thread count, so row i of y does not depend on the batch; <see cref="DotScalar"/>
-/// is its bit-exact scalar model. <see cref="Bf16Kernel.Widening"/> gives the float32 kernels'
-/// order on the same rounded inputs (another order, so other last bits).
+/// W is packed per column block and k-slice into the VNNI layout (<see cref="Bf16Packing"/>) and
+/// every output is ONE <c>vdpbf16ps</c> chain over the pairs of k in increasing order (odd element
+/// first, each step one rounding, denormals flushed; <see cref="Bf16TileEmitter"/>), the same for
+/// every shape, tile, blocking, k-slicing and thread count, so row i of y does not depend on the
+/// batch; <see cref="DotScalar"/> is its bit-exact scalar model. <see cref="Bf16Kernel.Widening"/>
+/// gives the float32 kernels' order on the same rounded inputs (another order, so other last bits).
 /// </summary>
 [SkipLocalsInit]
 public static class Bf16MatMul
@@ -54,11 +53,26 @@ public static class Bf16MatMul
     public static void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y) =>
         Multiply(x, m, w, y, HardwareKernel, KernelOptions.MaxThreads);
 
-    /// <summary>Main tile (rows of x × rows of W) for blocks of more than 8 rows; a field so the bench can sweep it.</summary>
-    internal static (int Mr, int Nr) MainTile = (4, 6);
+    /// <summary>
+    /// Main tile (rows of x × panels of 16 columns) for blocks of more rows than one tile holds; a
+    /// field so the bench can sweep it. Measured on the dev VM (Zen 4, M=896, K=2048, N=5632, under
+    /// load, 6-panel blocks): 9×3 and 7×4 best, 8×3 within 5 %, 12×2 and 6×4 10-15 % slower, 14×2,
+    /// 5×5 and 4×4 25 %.
+    /// </summary>
+    internal static (int Mr, int Nr) MainTile = (9, 3);
+
+    /// <summary>
+    /// Pairs of k per slice and panels per column block, 0 for twice the tile's panels (fields so
+    /// the bench and the tests can sweep them; no result depends on them): a packed slice of a
+    /// block (panels × pairs × 64 bytes; 6 × 512 × 64 = 192 KiB) stays in L2 while every row tile
+    /// of the block passes over it. Slices of 256-1024 pairs and blocks of 3-12 panels were within
+    /// the dev VM's noise (±10 %) of each other.
+    /// </summary>
+    internal static int SlicePairs = 512, BlockPanels;
 
     [ThreadStatic] private static ushort[]? t_bits;
     [ThreadStatic] private static float[]? t_rounded;
+    [ThreadStatic] private static uint[]? t_packed;
 
     internal static unsafe void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, Bf16Kernel kernel, int maxThreads)
     {
@@ -69,21 +83,35 @@ public static class Bf16MatMul
         if (y.Length < (long)m * n) throw new ArgumentException($"Bf16MatMul: y holds {y.Length} floats, needs {(long)m * n}");
         if (m == 0 || n == 0) return;
         if (kernel == Bf16Kernel.Emitted && !CpuFeatures.HasAvx512Bf16) throw new PlatformNotSupportedException("this CPU has no AVX512_BF16");
-        int size = m * k;
         int threads = KernelParallel.ThreadsFor((long)m * n * k, maxThreads);
         if (kernel == Bf16Kernel.Widening)
         {
+            int size = m * k;
             var rounded = Buffer(ref t_rounded, size);
             Bf16Rounding.Round(x[..size], rounded);
             MatMul.Multiply(rounded.AsSpan(0, size), m, w, y, accumulate: false, KernelOptions.Simd, maxThreads);
             return;
         }
-        var bits = Buffer(ref t_bits, size);
-        Bf16Rounding.ToBf16(x[..size], bits);
+        if (k == 0)
+        {
+            y[..(m * n)].Clear(); // no pairs: every chain stays +0
+            return;
+        }
+        // Rows of x padded to whole pairs: the tile reads x's pairs as dwords, so an odd k's last
+        // pair gets a +0 (times W's packed +0) instead of the next row's first element.
+        int ldx = k + (k & 1);
+        var bits = Buffer(ref t_bits, m * ldx);
+        if (ldx == k) Bf16Rounding.ToBf16(x[..(m * k)], bits);
+        else
+            for (int i = 0; i < m; i++)
+            {
+                Bf16Rounding.ToBf16(x.Slice(i * k, k), bits.AsSpan(i * ldx, k));
+                bits[i * ldx + k] = 0;
+            }
         fixed (ushort* xb = bits)
         fixed (float* yp = y)
         {
-            var job = new DotJob(xb, (ushort*)w.Data, yp, m, n, k, threads);
+            var job = new PackedJob(xb, ldx, (ushort*)w.Data, yp, m, n, k, threads);
             KernelParallel.Run(job, job.Items, threads);
         }
     }
@@ -94,98 +122,116 @@ public static class Bf16MatMul
         return buffer;
     }
 
-    /// <summary>Columns of the one-pass tile for a block of ≤ 8 rows: as many W rows as the registers hold (at most 8).</summary>
-    internal static int WideCols(int rows) => Math.Min(Bf16TileEmitter.MaxCols, (31 - rows) / rows);
+    /// <summary>
+    /// The tile for a block of <paramref name="rows"/> rows: one row tile of all of them when they
+    /// fit (as many panels as the registers then hold, at most 4, so a handful of rows reads each
+    /// packed line once), else <see cref="MainTile"/>.
+    /// </summary>
+    internal static (int Mr, int Nr) TileFor(int rows)
+    {
+        if (rows > Math.Min(MainTile.Mr, Bf16TileEmitter.MaxRows)) return MainTile;
+        return (rows, Math.Min(4, 32 / (rows + 1)));
+    }
 
     /// <summary>
-    /// Work split as <see cref="MatMul"/>'s: column blocks of W (kept in L2) × row blocks of x. A
-    /// block of ≤ 8 rows runs as one tile per W-row group so each weight is read once
-    /// (generation); larger blocks use <see cref="MainTile"/>, with smaller tiles at the edges.
+    /// Work split: column blocks of <see cref="BlockPanels"/> panels × row blocks of x (rows are split
+    /// only when the column blocks alone cannot keep every thread busy, since each row block packs
+    /// its column block again). An item walks k in slices of <see cref="SlicePairs"/> pairs: packs
+    /// the slice of its column block into the thread's buffer, then runs every row tile over it,
+    /// each continuing its outputs' chains from y. Every output is one chain over the pairs in
+    /// increasing order whatever the split, so no bit depends on m, the plan or the threads.
     /// </summary>
-    private sealed unsafe class DotJob : ParallelJob
+    private sealed unsafe class PackedJob : ParallelJob
     {
         private readonly ushort* _x, _w;
         private readonly float* _y;
-        private readonly int _m, _n, _k, _mr, _nr, _rowBlock, _colBlock, _rowBlocks;
+        private readonly int _ldx, _m, _n, _k, _pairs, _slice, _blockCols, _rowBlock, _rowBlocks;
+        private readonly (int Mr, int Nr) _tile;
         public readonly int Items;
 
-        public DotJob(ushort* x, ushort* w, float* y, int m, int n, int k, int threads)
+        public PackedJob(ushort* x, int ldx, ushort* w, float* y, int m, int n, int k, int threads)
         {
-            _x = x; _w = w; _y = y; _m = m; _n = n; _k = k;
-            (_mr, _nr) = MainTile;
-            var plan = MatMul.BlockPlan.For(m, n, _mr, _nr * MatMul.ColTilesFor(k, m), MatMul.MaxRowBlock, threads);
-            (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
+            _x = x; _ldx = ldx; _w = w; _y = y; _m = m; _n = n; _k = k;
+            _pairs = (k + 1) / 2;
+            _slice = Math.Max(1, SlicePairs);
+            var (mr, nr) = TileFor(m);
+            _blockCols = (BlockPanels > 0 ? BlockPanels : 2 * nr) * Bf16Packing.Panel;
+            int colBlocks = (n + _blockCols - 1) / _blockCols;
+            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + mr - 1) / mr, (4 * threads + colBlocks - 1) / colBlocks));
+            _rowBlock = ((m + rowSplits - 1) / rowSplits + mr - 1) / mr * mr;
+            _rowBlocks = (m + _rowBlock - 1) / _rowBlock;
+            _tile = TileFor(_rowBlock);
+            Items = colBlocks * _rowBlocks;
         }
 
         public override void Run(int item)
         {
             int cb = item / _rowBlocks, rb = item % _rowBlocks;
-            int c0 = cb * _colBlock, c1 = Math.Min(_n, c0 + _colBlock);
+            int c0 = cb * _blockCols, cols = Math.Min(_n, c0 + _blockCols) - c0;
+            int panels = (cols + Bf16Packing.Panel - 1) / Bf16Packing.Panel;
             int r0 = rb * _rowBlock, r1 = Math.Min(_m, r0 + _rowBlock);
-            int rows = r1 - r0;
-            float* part = stackalloc float[32 * CanonicalOrder.Lanes];
-            // One pass over the weights for a handful of rows; otherwise main tiles, edges as they fall.
-            int mrStep = rows <= Bf16TileEmitter.MaxRows ? rows : _mr;
-            int nrStep = rows <= Bf16TileEmitter.MaxRows ? WideCols(rows) : _nr;
-            var full = Bf16Tiles.Tile(mrStep, nrStep);
-            for (int i0 = r0; i0 < r1; i0 += mrStep)
+            int slice = Math.Min(_slice, _pairs);
+            var buffer = t_packed;
+            int need = panels * slice * Bf16Packing.Panel + 16;
+            if (buffer == null || buffer.Length < need) t_packed = buffer = GC.AllocateUninitializedArray<uint>(need, pinned: true);
+            // The last panel of W may be partial: its tiles store (and reload) only the columns that exist.
+            int tailCols = cols - (panels - 1) * Bf16Packing.Panel;
+            nint lastMask = (1 << tailCols) - 1;
+            // Row tiles as even as the rows allow (64 rows: 8 tiles of 8, not 7 of 9 and a 1-row
+            // tile, whose 3 chains leave the dot unit waiting on latency).
+            int rows = r1 - r0, nrMain = _tile.Nr;
+            int tiles = (rows + _tile.Mr - 1) / _tile.Mr, small = rows / tiles, bigTiles = rows % tiles;
+            var tileBig = Bf16Tiles.Tile(small + (bigTiles > 0 ? 1 : 0), nrMain);
+            var tileSmall = Bf16Tiles.Tile(small, nrMain);
+            fixed (uint* raw = buffer)
             {
-                int mr = Math.Min(mrStep, r1 - i0);
-                for (int j0 = c0; j0 < c1; j0 += nrStep)
+                uint* packed = (uint*)(((nint)raw + 63) & ~(nint)63); // pinned; aligned lines
+                Bf16TileArgs args = default;
+                for (int p0 = 0; p0 < _pairs; p0 += slice)
                 {
-                    int nr = Math.Min(nrStep, c1 - j0);
-                    var tile = mr == mrStep && nr == nrStep ? full : Bf16Tiles.Tile(mr, nr);
-                    tile(_x + (nint)i0 * _k, (nint)_k * 2, _w + (nint)j0 * _k, (nint)_k * 2, _k, part);
-                    StoreReduced(part, mr, nr, _y + (nint)i0 * _n + j0, _n);
+                    int len = Math.Min(slice, _pairs - p0);
+                    Bf16Packing.Pack(_w, _n, _k, c0, cols, p0, len, packed);
+                    args.PanelBytes = (nint)len * 64;
+                    args.Pairs = len;
+                    args.Continue = p0 > 0 ? 1 : 0;
+                    args.LdxBytes = (nint)_ldx * 2;
+                    args.LdyBytes = (nint)_n * 4;
+                    for (int t = 0, i0 = r0; t < tiles; t++)
+                    {
+                        int mr = t < bigTiles ? small + 1 : small;
+                        var tile = t < bigTiles ? tileBig : tileSmall;
+                        args.X = _x + (nint)i0 * _ldx + 2 * p0;
+                        for (int j0 = 0; j0 < panels; j0 += nrMain)
+                        {
+                            int nr = Math.Min(nrMain, panels - j0);
+                            args.W = packed + (nint)j0 * len * Bf16Packing.Panel;
+                            args.Y = _y + (nint)i0 * _n + c0 + j0 * Bf16Packing.Panel;
+                            args.LastMask = j0 + nr == panels ? lastMask : 0xFFFF;
+                            (nr == nrMain ? tile : Bf16Tiles.Tile(mr, nr))(&args);
+                        }
+                        i0 += mr;
+                    }
                 }
             }
         }
     }
 
-    /// <summary>The tile's mr·nr accumulators reduced in <see cref="CanonicalOrder"/>, sixteen at a time, into y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreReduced(float* part, int mr, int nr, float* y, nint ldy)
-    {
-        int count = mr * nr;
-        float* sums = stackalloc float[32];
-        for (int g = 0; g < count; g += 16)
-        {
-            float* p = part + g * CanonicalOrder.Lanes;
-            int left = count - g;
-            CanonicalOrder.Reduce16(
-                Acc(p, 0, left), Acc(p, 1, left), Acc(p, 2, left), Acc(p, 3, left),
-                Acc(p, 4, left), Acc(p, 5, left), Acc(p, 6, left), Acc(p, 7, left),
-                Acc(p, 8, left), Acc(p, 9, left), Acc(p, 10, left), Acc(p, 11, left),
-                Acc(p, 12, left), Acc(p, 13, left), Acc(p, 14, left), Acc(p, 15, left)).Store(sums + g);
-        }
-        for (int i = 0; i < mr; i++)
-            for (int j = 0; j < nr; j++)
-                y[i * ldy + j] = sums[i * nr + j];
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<float> Acc(float* p, int t, int left) =>
-        t < left ? Vector512.Load(p + t * CanonicalOrder.Lanes) : Vector512<float>.Zero;
-
     /// <summary>
-    /// The scalar model of one emitted output, bit for bit: 16 lanes from +0; lane l adds, for each
-    /// block s of 32 elements, x[p+1]·w[p+1] and then x[p]·w[p] (p = 32s + 2l; elements at or past k
-    /// count as 0), each a fused multiply-add rounded to nearest even with bfloat16 denormal inputs
-    /// read as zero and denormal results flushed to zero, as the SDM specifies <c>vdpbf16ps</c>;
-    /// then <see cref="CanonicalOrder.Reduce(ReadOnlySpan{float})"/>.
+    /// The scalar model of one emitted output, bit for bit: one float32 chain from +0 over the
+    /// pairs p = 0, 1, ... of k in increasing order, adding x[2p+1]·w[2p+1] and then x[2p]·w[2p]
+    /// (elements at or past k count as +0), each a fused multiply-add rounded to nearest even with
+    /// bfloat16 denormal inputs read as zero and denormal results flushed to zero, as the SDM
+    /// specifies <c>vdpbf16ps</c> (here one lane of it, the lane of this output's column).
     /// </summary>
     internal static float DotScalar(ReadOnlySpan<ushort> x, ReadOnlySpan<ushort> w, int k)
     {
-        Span<float> lanes = stackalloc float[CanonicalOrder.Lanes];
-        lanes.Clear();
-        for (int p0 = 0; p0 < k; p0 += 2 * CanonicalOrder.Lanes)
-            for (int l = 0; l < CanonicalOrder.Lanes; l++)
-            {
-                int p = p0 + 2 * l;
-                lanes[l] = FlushDenormal(MathF.FusedMultiplyAdd(Operand(x, p + 1, k), Operand(w, p + 1, k), lanes[l]));
-                lanes[l] = FlushDenormal(MathF.FusedMultiplyAdd(Operand(x, p, k), Operand(w, p, k), lanes[l]));
-            }
-        return CanonicalOrder.Reduce(lanes);
+        float acc = 0f;
+        for (int p = 0; p < k; p += 2)
+        {
+            acc = FlushDenormal(MathF.FusedMultiplyAdd(Operand(x, p + 1, k), Operand(w, p + 1, k), acc));
+            acc = FlushDenormal(MathF.FusedMultiplyAdd(Operand(x, p, k), Operand(w, p, k), acc));
+        }
+        return acc;
     }
 
     private static float Operand(ReadOnlySpan<ushort> v, int p, int k) => p < k ? FlushDenormal(Bf16Rounding.ToFloat(v[p])) : 0f;

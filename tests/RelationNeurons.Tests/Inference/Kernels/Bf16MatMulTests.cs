@@ -66,8 +66,47 @@ public unsafe class Bf16MatMulTests
     public static IEnumerable<object[]> Shapes()
     {
         for (int mr = 1; mr <= Bf16TileEmitter.MaxRows; mr++)
-            for (int nr = 1; nr <= Bf16TileEmitter.MaxCols; nr++)
+            for (int nr = 1; nr <= Bf16TileEmitter.MaxPanels; nr++)
                 if (Bf16TileEmitter.Fits(mr, nr)) yield return [mr, nr];
+    }
+
+    [Theory]
+    [InlineData(16, 32)]
+    [InlineData(37, 65)]     // partial last panel, odd k
+    [InlineData(48, 100)]    // pairs not a multiple of 16
+    [InlineData(5, 3)]
+    [InlineData(33, 1)]
+    [InlineData(40, 257)]
+    public void PackingByTranspositionEqualsTheScalarRule(int n, int k)
+    {
+        var r = new Random(n * 1000 + k);
+        var w = RandomBits(r, n * k);
+        int pairs = (k + 1) / 2;
+        foreach (var (c0, cols, p0, count) in new[] { (0, n, 0, pairs), (0, Math.Min(n, 16), pairs / 3, pairs - pairs / 3), (n / 2, n - n / 2, 1 % pairs, Math.Min(17, pairs - 1 % pairs)) })
+        {
+            if (count <= 0) continue;
+            int panels = (cols + 15) / 16;
+            var packed = new uint[panels * count * 16];
+            var expected = new uint[packed.Length];
+            fixed (ushort* wp = w)
+            fixed (uint* pp = packed, ep = expected)
+            {
+                Bf16Packing.Pack(wp, n, k, c0, cols, p0, count, pp);
+                for (int q = 0; q < panels; q++)
+                    Bf16Packing.PackScalar(wp, n, k, c0 + 16 * q, Math.Min(16, cols - 16 * q), p0, count, ep + q * count * 16);
+            }
+            Assert.Equal(expected, packed);
+            // The rule: line t of panel q, lane l = (W[c][2p], W[c][2p+1]), +0 past k and past the block.
+            for (int q = 0; q < panels; q++)
+                for (int t = 0; t < count; t++)
+                    for (int l = 0; l < 16; l++)
+                    {
+                        int c = c0 + 16 * q + l, e = 2 * (p0 + t);
+                        bool inside = 16 * q + l < cols && c < n;
+                        uint lo = inside && e < k ? w[c * k + e] : 0u, hi = inside && e + 1 < k ? w[c * k + e + 1] : 0u;
+                        Assert.Equal(lo | hi << 16, packed[(q * count + t) * 16 + l]);
+                    }
+        }
     }
 
     [SkippableTheory]
@@ -76,21 +115,38 @@ public unsafe class Bf16MatMulTests
     {
         Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: the emitted tiles are never built here");
         var r = new Random(mr * 100 + nr);
-        foreach (int k in new[] { 1, 2, 17, 31, 32, 33, 64, 95, 130, 256 })
+        foreach (int k in new[] { 1, 2, 3, 7, 8, 9, 17, 31, 32, 33, 64, 95, 130 })
         {
-            int ldx = k + r.Next(0, 3), ldw = k + r.Next(0, 3);   // strides other than k as well
+            int tail = 1 + r.Next(16), n = (nr - 1) * 16 + tail;         // a partial last panel as often as not
+            int pairs = (k + 1) / 2, ldx = 2 * pairs + 2 * r.Next(0, 2), ldy = nr * 16 + r.Next(0, 3);
             var x = RandomBits(r, mr * ldx, denormalShare: 0.05);
-            var w = RandomBits(r, nr * ldw, denormalShare: 0.05);
-            var part = new float[mr * nr * 16];
+            for (int i = 0; i < mr; i++) for (int e = k; e < ldx; e++) x[i * ldx + e] = (ushort)(e == k ? 0 : 0x7FC0); // +0 pad, NaN beyond
+            var w = RandomBits(r, n * k, denormalShare: 0.05);
+            var y = new float[mr * ldy];
+            Array.Fill(y, float.NaN);
+            int split = r.Next(0, pairs);  // a k-slice boundary: the chains continue from y
             fixed (ushort* xp = x, wp = w)
-            fixed (float* pp = part)
-                Bf16Tiles.Tile(mr, nr)(xp, ldx * 2, wp, ldw * 2, k, pp);
-            for (int i = 0; i < mr; i++)
-                for (int j = 0; j < nr; j++)
+            fixed (float* yp = y)
+                foreach (var (p0, count) in new[] { (0, split), (split, pairs - split) })
                 {
-                    float expected = Bf16MatMul.DotScalar(x.AsSpan(i * ldx, k), w.AsSpan(j * ldw, k), k);
-                    AssertBits(expected, CanonicalOrder.Reduce(part.AsSpan((i * nr + j) * 16, 16)), $"{mr}×{nr} tile, k={k}, ({i},{j})");
+                    if (count == 0) continue;
+                    var packed = new uint[nr * count * 16 + 16];
+                    fixed (uint* raw = packed)
+                    {
+                        uint* pp = (uint*)(((nint)raw + 63) & ~(nint)63);
+                        Bf16Packing.Pack(wp, n, k, 0, n, p0, count, pp);
+                        var args = new Bf16TileArgs
+                        {
+                            X = xp + 2 * p0, LdxBytes = ldx * 2, W = pp, PanelBytes = count * 64, Pairs = count,
+                            Y = yp, LdyBytes = ldy * 4, Continue = p0 > 0 ? 1 : 0, LastMask = (1 << tail) - 1,
+                        };
+                        Bf16Tiles.Tile(mr, nr)(&args);
+                    }
                 }
+            for (int i = 0; i < mr; i++)
+                for (int c = 0; c < ldy; c++)
+                    if (c < n) AssertBits(Bf16MatMul.DotScalar(x.AsSpan(i * ldx, k), w.AsSpan(c * k, k), k), y[i * ldy + c], $"{mr}×{nr} tile, k={k}, split {split}, ({i},{c})");
+                    else Assert.True(float.IsNaN(y[i * ldy + c]), $"{mr}×{nr} tile wrote column {c} past n={n}");
         }
     }
 
@@ -100,33 +156,66 @@ public unsafe class Bf16MatMulTests
     [InlineData(8, 50, 33)]
     [InlineData(9, 23, 200)]
     [InlineData(13, 31, 5)]
+    [InlineData(16, 16, 1)]
     [InlineData(35, 41, 130)]
     [InlineData(70, 100, 512)]
-    [InlineData(130, 13, 3100)]  // long k: 16 column tiles per block
-    public void ProductEqualsTheScalarModelAndIsIndependentOfBatchAndThreads(int m, int n, int k)
+    [InlineData(40, 97, 1031)]   // k odd, not a multiple of any slice
+    [InlineData(130, 13, 3100)]
+    public void ProductEqualsTheScalarModelAndIsIndependentOfBatchTilesSlicesAndThreads(int m, int n, int k)
     {
         Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: the emitted tiles are never built here");
         var r = new Random(m * 7 + n * 3 + k);
         var x = new float[m * k];
         for (int i = 0; i < x.Length; i++) x[i] = (float)(r.NextDouble() * 2 - 1);
-        var wBits = RandomBits(r, n * k);
+        var wBits = RandomBits(r, n * k, denormalShare: 0.01);
         using var w = TestWeights.FromBits(wBits, WeightType.BF16, n, k);
         var xBits = new ushort[x.Length];
         Bf16Rounding.ToBf16(x, xBits);
 
-        var y2 = new float[m * n];
-        Bf16MatMul.Multiply(x, m, w.Matrix, y2, Bf16Kernel.Emitted, maxThreads: 2);
+        var y = new float[m * n];
+        Bf16MatMul.Multiply(x, m, w.Matrix, y, Bf16Kernel.Emitted, maxThreads: 2);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
-                AssertBits(Bf16MatMul.DotScalar(xBits.AsSpan(i * k, k), wBits.AsSpan(j * k, k), k), y2[i * n + j], $"m={m} n={n} k={k} ({i},{j})");
+                AssertBits(Bf16MatMul.DotScalar(xBits.AsSpan(i * k, k), wBits.AsSpan(j * k, k), k), y[i * n + j], $"m={m} n={n} k={k} ({i},{j})");
 
-        var y1 = new float[m * n];
-        Bf16MatMul.Multiply(x, m, w.Matrix, y1, Bf16Kernel.Emitted, maxThreads: 1);
-        Assert.Equal(y2, y1);
+        // Every main tile the planner may be set to, k-slices that cut k anywhere, column blocks of 1..6 panels, 1 and 2 threads.
+        var saved = (Bf16MatMul.MainTile, Bf16MatMul.SlicePairs, Bf16MatMul.BlockPanels);
+        try
+        {
+            foreach (var tile in new[] { (8, 3), (12, 2), (6, 4), (4, 4), (7, 4), (15, 2), (3, 8), (2, 1) })
+                foreach (var (slice, panels) in new[] { (512, 6), (7, 1), (3, 2), (64, 4) })
+                    foreach (int threads in new[] { 1, 2 })
+                    {
+                        (Bf16MatMul.MainTile, Bf16MatMul.SlicePairs, Bf16MatMul.BlockPanels) = (tile, slice, panels);
+                        var again = new float[m * n];
+                        Bf16MatMul.Multiply(x, m, w.Matrix, again, Bf16Kernel.Emitted, threads);
+                        Assert.True(y.AsSpan().SequenceEqual(again), $"tile {tile}, slice {slice}, {panels} panels, {threads} threads");
+                    }
+        }
+        finally { (Bf16MatMul.MainTile, Bf16MatMul.SlicePairs, Bf16MatMul.BlockPanels) = saved; }
+
+        // Batched == one by one, and any prefix of the batch.
         var row = new float[n];
-        int last = m - 1;
-        Bf16MatMul.Multiply(x.AsSpan(last * k, k), 1, w.Matrix, row, Bf16Kernel.Emitted, maxThreads: 2);
-        Assert.Equal(y2.AsSpan(last * n, n).ToArray(), row);
+        for (int i = 0; i < m; i += Math.Max(1, m / 5))
+        {
+            Bf16MatMul.Multiply(x.AsSpan(i * k, k), 1, w.Matrix, row, Bf16Kernel.Emitted, maxThreads: 2);
+            Assert.Equal(y.AsSpan(i * n, n).ToArray(), row);
+        }
+        int head = (m + 1) / 2;
+        var prefix = new float[head * n];
+        Bf16MatMul.Multiply(x.AsSpan(0, head * k), head, w.Matrix, prefix, Bf16Kernel.Emitted, maxThreads: 2);
+        Assert.Equal(y.AsSpan(0, head * n).ToArray(), prefix);
+    }
+
+    [SkippableFact]
+    public void EmptyKGivesZeros()
+    {
+        Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: the emitted tiles are never built here");
+        using var w = TestWeights.FromBits([], WeightType.BF16, 3, 0);
+        var y = new float[6];
+        Array.Fill(y, 5f);
+        Bf16MatMul.Multiply(ReadOnlySpan<float>.Empty, 2, w.Matrix, y, Bf16Kernel.Emitted, 1);
+        Assert.All(y, v => Assert.Equal(0f, v));
     }
 
     [Fact]

@@ -4,29 +4,51 @@ using static Iced.Intel.AssemblerRegisters;
 namespace RelationNeurons.Inference.Kernels.Jit;
 
 /// <summary>
-/// Assembles the bfloat16 dot tiles (<c>vdpbf16ps</c>, which .NET has no intrinsic for) with Iced.
-/// A tile of shape mr×nr takes mr rows of x and nr rows of W, both bfloat16 and k-contiguous,
-/// and leaves mr·nr accumulators of 16 float32 lanes in <c>part</c> (accumulator i·nr + j at
-/// <c>part + 16·(i·nr + j)</c>); the caller reduces them (<see cref="CanonicalOrder"/>). Lane l of
-/// an accumulator takes the pairs (32s + 2l, 32s + 2l + 1) for s = 0, 1, ... in increasing s;
-/// the last partial block of 32 elements is read with masked, zeroing loads, so nothing past
-/// element k − 1 is ever read and the missing pairs count as 0·0.
+/// Arguments of one emitted tile call, read by the tile through the pointer it is passed
+/// (System V passes six integers in registers; a struct keeps the emitted prologue simple).
+/// </summary>
+internal unsafe struct Bf16TileArgs
+{
+    /// <summary>Row 0 of x at the slice's first pair: bfloat16, pair p at byte 4p.</summary>
+    public ushort* X;
+    public nint LdxBytes;
+    /// <summary>Panel 0 of the packed slice (<see cref="Bf16Packing"/>): pair p of panel j at byte j·PanelBytes + 64p.</summary>
+    public uint* W;
+    public nint PanelBytes;
+    public nint Pairs;
+    /// <summary>Output row 0, column 0 of panel 0; 16 floats per panel.</summary>
+    public float* Y;
+    public nint LdyBytes;
+    /// <summary>1: start from the accumulators in y (a later k-slice); 0: start from +0.</summary>
+    public nint Continue;
+    /// <summary>Columns of the last panel that exist (a 16-bit lane mask; 0xFFFF for a whole panel).</summary>
+    public nint LastMask;
+}
+
+/// <summary>
+/// Assembles the bfloat16 tiles (<c>vdpbf16ps</c>, which .NET has no intrinsic for) with Iced, in
+/// the broadcast ("VNNI") form. A tile of shape mr×nr takes mr rows of x (bfloat16, k-contiguous)
+/// and nr packed panels of W (<see cref="Bf16Packing"/>: 16 output columns per 64-byte line, one
+/// line per pair of k) and keeps mr·nr accumulators zmm(i·nr + j), each 16 OUTPUT columns: per
+/// pair p, <c>vdpbf16ps acc, wLine, dword bcst [x_i + 4p]</c>. So lane c of an accumulator is one
+/// float32 chain over the pairs in increasing p (odd element, then even element, per the SDM), with
+/// no reduction at the end; a slice of k continues the chain from the values stored in y, so
+/// slicing changes no bit.
 /// <para>
-/// Signature (System V x86-64): <c>void tile(ushort* x, nint ldxBytes, ushort* w, nint ldwBytes,
-/// nint k, float* part)</c>. Register use: accumulators zmm0.., the mr x blocks after them, one
-/// W block in zmm31 (so mr·nr + mr + 1 ≤ 32); row r of x is addressed as base[r / 3] + (r % 3)·ldx
-/// with bases rdi, r10, r11 (W alike with rdx, rax, rbx), so a step advances ≤ 6 pointers.
+/// Signature (System V x86-64): <c>void tile(Bf16TileArgs* args)</c>. Register use: accumulators
+/// zmm0.., the nr W lines of a step after them (mr·nr + nr ≤ 32). Row r of x is base[r / 3] +
+/// (r % 3)·ldx with bases rsi, r8, r9, r10, r11; panel j of W is wbase[j / 3] + (j % 3)·stride with
+/// bases rdx, rbx, rbp; pairs are unrolled by <see cref="Unroll"/> with displacements.
 /// </para>
 /// </summary>
 internal static class Bf16TileEmitter
 {
-    public const int MaxRows = 8, MaxCols = 8;
-    private const int Step = 32;          // bfloat16 elements per zmm
-    private const int StepBytes = 64;
+    public const int MaxRows = 15, MaxPanels = 8;
+    private const int Unroll = 4;
 
-    /// <summary>Whether a tile of this shape has registers enough (accumulators + x blocks + one W block).</summary>
+    /// <summary>Whether a tile of this shape has registers enough (accumulators + one W line per panel).</summary>
     public static bool Fits(int mr, int nr) =>
-        mr >= 1 && nr >= 1 && mr <= MaxRows && nr <= MaxCols && mr * nr + mr + 1 <= 32;
+        mr >= 1 && nr >= 1 && mr <= MaxRows && nr <= MaxPanels && mr * nr + nr <= 32;
 
     /// <summary>Machine code of one tile (position independent: relative jumps only).</summary>
     public static byte[] Assemble(int mr, int nr)
@@ -39,90 +61,134 @@ internal static class Bf16TileEmitter
         return stream.ToArray();
     }
 
+    // Offsets of Bf16TileArgs' fields (nine 8-byte fields).
+    private const int ArgX = 0, ArgLdx = 8, ArgW = 16, ArgPanel = 24, ArgPairs = 32, ArgY = 40, ArgLdy = 48, ArgContinue = 56, ArgMask = 64;
+
     private static void Emit(Assembler a, int mr, int nr)
     {
-        var xBases = new[] { rdi, r10, r11 };
-        var wBases = new[] { rdx, rax, rbx };
-        bool saveRbx = nr > 6;
-        if (saveRbx) a.push(rbx);
+        var xBases = new[] { rsi, r8, r9, r10, r11 };
+        var wBases = new[] { rdx, rbx, rbp };
+        a.push(rbx);
+        a.push(rbp);
+        a.push(r12);
+        var ldx = rcx;
+        var stride = r12;
+        var count = rax;
 
-        // k1 = lanes of the last partial block: (1 << (k % 32)) − 1; r8 = whole blocks.
-        a.mov(rax, r8);
-        a.and(eax, Step - 1);
-        a.mov(r11d, 1);
-        a.shlx(r11d, r11d, eax);
-        a.dec(r11d);
-        a.kmovd(k1, r11d);
-        a.shr(r8, 5);
+        a.mov(eax, __dword_ptr[rdi + ArgMask]);
+        a.kmovw(k2, eax);
 
-        // Bases of rows 3.. and 6.. (rax and r11 held the mask work above; free now).
-        if (mr > 3) Base(a, r10, rdi, rsi);
-        if (mr > 6) Base(a, r11, r10, rsi);
-        if (nr > 3) Base(a, rax, rdx, rcx);
-        if (nr > 6) Base(a, rbx, rax, rcx);
-
+        // Start: +0, or the chains so far from y (masked, zeroing, on the last panel: nothing past n is read).
+        var fresh = a.CreateLabel();
+        var start = a.CreateLabel();
+        a.cmp(__qword_ptr[rdi + ArgContinue], 0);
+        a.je(fresh);
+        RowWalk(a, mr, nr, (i, j, mem) =>
+        {
+            if (j == nr - 1) a.vmovups(Zmm(i * nr + j).k2.z, mem);
+            else a.vmovups(Zmm(i * nr + j), mem);
+        });
+        a.jmp(start);
+        a.Label(ref fresh);
         for (int t = 0; t < mr * nr; t++) a.vpxord(Zmm(t), Zmm(t), Zmm(t));
+        a.Label(ref start);
 
+        // Bases after the start: the y walk above borrows r10 and r11.
+        a.mov(ldx, __qword_ptr[rdi + ArgLdx]);
+        a.mov(stride, __qword_ptr[rdi + ArgPanel]);
+        a.mov(rsi, __qword_ptr[rdi + ArgX]);
+        for (int b = 1; b * 3 < mr; b++) Base(a, xBases[b], xBases[b - 1], ldx);
+        a.mov(rdx, __qword_ptr[rdi + ArgW]);
+        for (int b = 1; b * 3 < nr; b++) Base(a, wBases[b], wBases[b - 1], stride);
+
+        // Main loop: Unroll pairs per pass; then the remaining pairs one at a time.
         var loop = a.CreateLabel();
-        var tail = a.CreateLabel();
+        var single = a.CreateLabel();
+        var singleLoop = a.CreateLabel();
         var store = a.CreateLabel();
-        a.test(r8, r8);
-        a.jz(tail);
+        a.mov(count, __qword_ptr[rdi + ArgPairs]);
+        a.shr(count, 2);
+        a.jz(single);
         a.Label(ref loop);
-        Block(a, mr, nr, xBases, wBases, masked: false);
-        a.add(rdi, StepBytes);
-        if (mr > 3) a.add(r10, StepBytes);
-        if (mr > 6) a.add(r11, StepBytes);
-        a.add(rdx, StepBytes);
-        if (nr > 3) a.add(rax, StepBytes);
-        if (nr > 6) a.add(rbx, StepBytes);
-        a.dec(r8);
+        for (int u = 0; u < Unroll; u++) Step(a, mr, nr, xBases, wBases, ldx, stride, u);
+        Advance(a, mr, nr, xBases, wBases, Unroll);
+        a.dec(count);
         a.jnz(loop);
-
-        a.Label(ref tail);
-        a.kortestd(k1, k1);
+        a.Label(ref single);
+        a.mov(count, __qword_ptr[rdi + ArgPairs]);
+        a.and(count, Unroll - 1);
         a.jz(store);
-        Block(a, mr, nr, xBases, wBases, masked: true);
+        a.Label(ref singleLoop);
+        Step(a, mr, nr, xBases, wBases, ldx, stride, 0);
+        Advance(a, mr, nr, xBases, wBases, 1);
+        a.dec(count);
+        a.jnz(singleLoop);
 
         a.Label(ref store);
-        for (int t = 0; t < mr * nr; t++) a.vmovups(__zmmword_ptr[r9 + t * 64], Zmm(t));
-        if (saveRbx) a.pop(rbx);
+        RowWalk(a, mr, nr, (i, j, mem) =>
+        {
+            if (j == nr - 1) a.vmovups(mem.k2, Zmm(i * nr + j));
+            else a.vmovups(mem, Zmm(i * nr + j));
+        });
+        a.pop(r12);
+        a.pop(rbp);
+        a.pop(rbx);
         a.vzeroupper();
         a.ret();
     }
 
-    /// <summary>base = from + 3·ld: the first of the next three rows.</summary>
+    /// <summary>Visits y's tile row by row (pointer in r11, row stride in r10: x bases, free before and after the loop).</summary>
+    private static void RowWalk(Assembler a, int mr, int nr, Action<int, int, AssemblerMemoryOperand> each)
+    {
+        a.mov(r11, __qword_ptr[rdi + ArgY]);
+        a.mov(r10, __qword_ptr[rdi + ArgLdy]);
+        for (int i = 0; i < mr; i++)
+        {
+            for (int j = 0; j < nr; j++) each(i, j, __zmmword_ptr[r11 + j * 64]);
+            if (i < mr - 1) a.add(r11, r10);
+        }
+    }
+
+    /// <summary>
+    /// One pair step: per panel one W line, then one dot product per row with that row's pair
+    /// broadcast from memory (embedded broadcast: no register and no shuffle for x).
+    /// </summary>
+    private static void Step(Assembler a, int mr, int nr, AssemblerRegister64[] xBases, AssemblerRegister64[] wBases,
+        AssemblerRegister64 ldx, AssemblerRegister64 stride, int u)
+    {
+        int wFirst = mr * nr;
+        for (int j = 0; j < nr; j++)
+        {
+            a.vmovups(Zmm(wFirst + j), Line(wBases, j, stride, u * 64));
+            for (int i = 0; i < mr; i++) a.vdpbf16ps(Zmm(i * nr + j), Zmm(wFirst + j), Pair(xBases, i, ldx, u * 4));
+        }
+    }
+
+    private static void Advance(Assembler a, int mr, int nr, AssemblerRegister64[] xBases, AssemblerRegister64[] wBases, int pairs)
+    {
+        for (int b = 0; b * 3 < mr; b++) a.add(xBases[b], 4 * pairs);
+        for (int b = 0; b * 3 < nr; b++) a.add(wBases[b], 64 * pairs);
+    }
+
+    /// <summary>base = from + 3·ld: the first of the next three rows (or panels).</summary>
     private static void Base(Assembler a, AssemblerRegister64 dst, AssemblerRegister64 from, AssemblerRegister64 ld)
     {
         a.lea(dst, __[from + ld * 2]);
         a.add(dst, ld);
     }
 
-    /// <summary>One block of 32 elements: mr x loads, then per W row one load and mr dot products.</summary>
-    private static void Block(Assembler a, int mr, int nr, AssemblerRegister64[] xBases, AssemblerRegister64[] wBases, bool masked)
+    private static AssemblerMemoryOperand Line(AssemblerRegister64[] bases, int j, AssemblerRegister64 ld, int disp) => (j % 3) switch
     {
-        int xFirst = mr * nr;
-        for (int i = 0; i < mr; i++)
-        {
-            var src = Row(xBases, i, rsi);
-            if (masked) a.vmovdqu16(Zmm(xFirst + i).k1.z, src);
-            else a.vmovups(Zmm(xFirst + i), src);
-        }
-        var wReg = Zmm(31);
-        for (int j = 0; j < nr; j++)
-        {
-            var src = Row(wBases, j, rcx);
-            if (masked) a.vmovdqu16(wReg.k1.z, src);
-            else a.vmovups(wReg, src);
-            for (int i = 0; i < mr; i++) a.vdpbf16ps(Zmm(i * nr + j), Zmm(xFirst + i), wReg);
-        }
-    }
+        0 => __zmmword_ptr[bases[j / 3] + disp],
+        1 => __zmmword_ptr[bases[j / 3] + ld + disp],
+        _ => __zmmword_ptr[bases[j / 3] + ld * 2 + disp],
+    };
 
-    private static AssemblerMemoryOperand Row(AssemblerRegister64[] bases, int r, AssemblerRegister64 ld) => (r % 3) switch
+    private static AssemblerMemoryOperand Pair(AssemblerRegister64[] bases, int r, AssemblerRegister64 ld, int disp) => (r % 3) switch
     {
-        0 => __zmmword_ptr[bases[r / 3]],
-        1 => __zmmword_ptr[bases[r / 3] + ld],
-        _ => __zmmword_ptr[bases[r / 3] + ld * 2],
+        0 => __dword_bcst[bases[r / 3] + disp],
+        1 => __dword_bcst[bases[r / 3] + ld + disp],
+        _ => __dword_bcst[bases[r / 3] + ld * 2 + disp],
     };
 
     private static AssemblerRegisterZMM Zmm(int index) => new(Register.ZMM0 + index);

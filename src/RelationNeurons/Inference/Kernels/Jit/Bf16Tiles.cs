@@ -10,16 +10,16 @@ internal static unsafe class Bf16Tiles
     private static readonly Lazy<Table> Instance = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The tile of shape mr×nr (<see cref="Bf16TileEmitter.Fits"/> must hold).</summary>
-    public static delegate* unmanaged[SuppressGCTransition]<ushort*, nint, ushort*, nint, nint, float*, void> Tile(int mr, int nr)
+    public static delegate* unmanaged[SuppressGCTransition]<Bf16TileArgs*, void> Tile(int mr, int nr)
     {
         if (!Bf16TileEmitter.Fits(mr, nr)) throw new ArgumentOutOfRangeException(nameof(mr), $"no {mr}×{nr} bfloat16 tile");
-        return (delegate* unmanaged[SuppressGCTransition]<ushort*, nint, ushort*, nint, nint, float*, void>)Instance.Value.Entries[Index(mr, nr)];
+        return (delegate* unmanaged[SuppressGCTransition]<Bf16TileArgs*, void>)Instance.Value.Entries[Index(mr, nr)];
     }
 
     /// <summary>Assembles and maps every tile now (on first use), so that a system refusing the mapping says so here.</summary>
     public static void EnsureMapped() => _ = Instance.Value;
 
-    private static int Index(int mr, int nr) => (mr - 1) * Bf16TileEmitter.MaxCols + (nr - 1);
+    private static int Index(int mr, int nr) => (mr - 1) * Bf16TileEmitter.MaxPanels + (nr - 1);
 
     private sealed record Table(ExecutableMemory Memory, nint[] Entries);
 
@@ -27,10 +27,10 @@ internal static unsafe class Bf16Tiles
     {
         if (!CpuFeatures.HasAvx512Bf16) throw new PlatformNotSupportedException("this CPU has no AVX512_BF16; the bfloat16 tiles are never built here");
         var code = new List<byte>();
-        var offsets = new int[Bf16TileEmitter.MaxRows * Bf16TileEmitter.MaxCols];
+        var offsets = new int[Bf16TileEmitter.MaxRows * Bf16TileEmitter.MaxPanels];
         Array.Fill(offsets, -1);
         for (int mr = 1; mr <= Bf16TileEmitter.MaxRows; mr++)
-            for (int nr = 1; nr <= Bf16TileEmitter.MaxCols; nr++)
+            for (int nr = 1; nr <= Bf16TileEmitter.MaxPanels; nr++)
             {
                 if (!Bf16TileEmitter.Fits(mr, nr)) continue;
                 while (code.Count % 64 != 0) code.Add(0xCC); // int3 between tiles

@@ -3,10 +3,10 @@
 # (1.1 B parameters, random BF16 weights, Llama-2's tokenizer from the test fixtures), one
 # `relneurons experiment <kind>` process per kind on one run folder (docs/performance.md).
 # Slice of the paper set: two relations, English and German, their 50 P^eva facts, at most 30
-# detection prompts per relation, 3 random sets (the paper's 10 would triple the random
-# conditions' share); validation off (a random model answers nothing right, so the
+# detection prompts per relation; validation off (a random model answers nothing right, so the
 # paper's validation would keep no prompt). App E counts in the demo model's training text: the
 # synthetic model has no training text of its own.
+# `experiment` takes the paper protocol's defaults (10 random sets per relation), not the run's flags.
 # Prints per kind: process CPU (user + sys), wall time and peak RSS, from /usr/bin/time.
 # Usage: tools/kinds-tinyllama.sh [work folder]   (tens of minutes on 2 cores)
 set -euo pipefail
@@ -26,7 +26,7 @@ rm -rf "$work/bin" && cp -r src/RelationNeurons.Cli/bin/Release/net10.0 "$work/b
 cli="dotnet $work/bin/relneurons.dll"
 run="$work/run"
 slice=(--relations paper --languages en,de --relation-ids company_ceo,person_plays_instrument
-       --max-identification 30 --validation off --random-seeds 3)
+       --max-identification 30 --validation off)
 corpus=models/relfacts-demo/training_corpus.jsonl
 rm -rf "$run"
 for stage in prompts validation record expertise select; do

@@ -55,7 +55,7 @@ public static class Bf16MatMul
 
     /// <summary>
     /// Main tile (rows of x × panels of 16 columns) for blocks of more rows than one tile holds; a
-    /// field so the bench can sweep it. Measured on the dev VM (Zen 4, M=896, K=2048, N=5632, under
+    /// field so the bench can sweep it. Measured on the dev VM (Zen 5 class that day, M=896, K=2048, N=5632, under
     /// load, 6-panel blocks): 9×3 and 7×4 best, 8×3 within 5 %, 12×2 and 6×4 10-15 % slower, 14×2,
     /// 5×5 and 4×4 25 %.
     /// </summary>

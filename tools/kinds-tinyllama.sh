@@ -12,18 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/kinds-tinyllama}
-mkdir -p "$work"
-dotnet build -c Release src/RelationNeurons.Cli -v q -nologo >/dev/null
-dotnet build -c Release bench/RelationNeurons.Bench -v q -nologo >/dev/null
-synthetic=$(dotnet run -c Release --no-build --project bench/RelationNeurons.Bench -- synthetic tinyllama | tail -1)
-model="$work/tinyllama"
-rm -rf "$model" && mkdir -p "$model"
-ln -sf "$synthetic/config.json" "$model/config.json"
-ln -sf "$synthetic/model.safetensors" "$model/model.safetensors"
-cp tests/fixtures/llama2-tokenizer/tokenizer.model "$model/"
-# A copy of the binaries, so that a build during the measurement cannot change them under it.
-rm -rf "$work/bin" && cp -r src/RelationNeurons.Cli/bin/Release/net10.0 "$work/bin"
-cli="dotnet $work/bin/relneurons.dll"
+source tools/tinyllama-setup.sh
 run="$work/run"
 slice=(--relations paper --languages en,de --relation-ids company_ceo,person_plays_instrument
        --max-identification 30 --validation off)

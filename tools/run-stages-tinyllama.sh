@@ -8,17 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/run-stages-tinyllama}
-mkdir -p "$work"
-dotnet build -c Release src/RelationNeurons.Cli -v q -nologo >/dev/null
-dotnet build -c Release bench/RelationNeurons.Bench -v q -nologo >/dev/null
-synthetic=$(dotnet run -c Release --no-build --project bench/RelationNeurons.Bench -- synthetic tinyllama | tail -1)
-model="$work/tinyllama"
-rm -rf "$model" && mkdir -p "$model"
-ln -sf "$synthetic/config.json" "$model/config.json"
-ln -sf "$synthetic/model.safetensors" "$model/model.safetensors"
-# TinyLlama's own tokenizer is Llama-2's (32,000 pieces, the size of the synthetic model's head): the test fixture.
-cp tests/fixtures/llama2-tokenizer/tokenizer.model "$model/"
-cli="dotnet src/RelationNeurons.Cli/bin/Release/net10.0/relneurons.dll"
+source tools/tinyllama-setup.sh
 slice=(--relations demo --languages en --relation-ids country_capital,company_ceo,person_instrument --test-size 5 --max-identification 30)
 stage_times() { python3 -c '
 import json,sys

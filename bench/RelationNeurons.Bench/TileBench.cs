@@ -35,14 +35,10 @@ internal static unsafe class TileBench
             fixed (float* wp = pw)
             {
                 var wm = new WeightMatrix(wp, WeightType.F32, pn, pk);
-                double best = double.MaxValue;
-                for (int r = 0; r < 6; r++)
+                double best = FmaPeak.FastestSeconds(1, () =>
                 {
-                    var t0 = Environment.CpuUsage.TotalTime;
                     for (int c = 0; c < iters; c++) MatMul.Multiply(px, pm, wm, py, false, SimdLevel.Vector512, 1, plan);
-                    double s = (Environment.CpuUsage.TotalTime - t0).TotalSeconds;
-                    if (r > 0) best = Math.Min(best, s);
-                }
+                }, cpuClock: true);
                 double gf = 2.0 * pm * pn * pk * iters / best / 1e9;
                 Console.WriteLine($"product {pm}x{pk}x{pn} plan {plan}: {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak  ({1e6 * best / iters,8:F1} us per product)");
             }
@@ -60,18 +56,14 @@ internal static unsafe class TileBench
             var yy = stackalloc float[64];
             var t46 = DotTiles.Tile(SimdLevel.Vector512, WeightType.F32, 4, 6);
             int calls = Math.Max(1, a.Int("calls", 200_000_000) / (kk * 24));
-            double best = double.MaxValue;
-            for (int r = 0; r < 6; r++)
+            double best = FmaPeak.FastestSeconds(1, () =>
             {
-                var t0 = Environment.CpuUsage.TotalTime;
                 for (int c = 0; c < calls; c++)
                 {
                     int v = c % rot;
                     t46(varyX ? xs + (nint)v * 4 * kk : xs, kk, (byte*)(varyX ? ws : ws + (nint)v * 6 * kk), (nint)kk * 4, kk, yy, 8, false, null, 0);
                 }
-                double sec = (Environment.CpuUsage.TotalTime - t0).TotalSeconds;
-                if (r > 0) best = Math.Min(best, sec);
-            }
+            }, cpuClock: true);
             double g = 2.0 * 24 * kk * calls / best / 1e9;
             Console.WriteLine($"tile 4x6 k={kk} over {rot} {(varyX ? "x" : "W")} tiles: {g,7:F1} GFLOP/s  {100 * g / peak,5:F1}% of peak");
             NativeMemory.AlignedFree(xs);
@@ -88,14 +80,10 @@ internal static unsafe class TileBench
             {
                 var tile = DotTiles.Tile(SimdLevel.Vector512, WeightType.F32, mr, nr);
                 int calls = Math.Max(1, a.Int("calls", 200_000_000) / (k * mr * nr));
-                double best = double.MaxValue;
-                for (int r = 0; r < 6; r++)
+                double best = FmaPeak.FastestSeconds(1, () =>
                 {
-                    var t0 = Environment.CpuUsage.TotalTime;
                     for (int c = 0; c < calls; c++) tile(x, k, (byte*)w, (nint)k * 4, k, y, 8, false, null, 0);
-                    double s = (Environment.CpuUsage.TotalTime - t0).TotalSeconds;
-                    if (r > 0) best = Math.Min(best, s);
-                }
+                }, cpuClock: true);
                 double gf = 2.0 * mr * nr * k * calls / best / 1e9;
                 Console.WriteLine($"tile {mr}x{nr} k={k,5}: {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak  ({1e9 * best / calls,8:F0} ns per call)");
             }

@@ -6,7 +6,7 @@ namespace RelationNeurons.Bench;
 
 /// <summary>
 /// One float32 dot tile called over and over on the same x rows and W rows (one thread, process
-/// CPU time, fastest of 5): the tile's own speed with its operands in L1 (small k) or L2 (large k),
+/// CPU time, fastest of 7 after a warm-up: FmaPeak.FastestSeconds): the tile's own speed with its operands in L1 (small k) or L2 (large k),
 /// without the planner. Options: --k 256,1024,2048 --tiles 4x6,6x4,8x3 --calls N; --product MxKxN
 /// --plan P times a whole small product (the planner included) over and over instead; --rotate R
 /// --vary x|w the 4×6 tile over R different x (or W) tiles, the other operand fixed.

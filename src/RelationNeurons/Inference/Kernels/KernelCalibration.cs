@@ -125,19 +125,7 @@ public static class KernelCalibration
     /// </summary>
     internal static KernelPlan PlanFor(KernelKind kind, SimdLevel level, int m, long flops)
     {
-        if (Forced is { } forced && forced.IsValidFor(level)) return forced;
-        var mode = _mode;
-        if (mode == CalibrationMode.Off || level != KernelOptions.HardwareLevel || level == SimdLevel.Scalar) return KernelPlan.Default(level);
-        if (Resolved.TryGetValue((kind, level), out var r)) return r.Plan;
-        lock (Gate)
-        {
-            if (!_cacheConsulted)
-            {
-                _cacheConsulted = true;
-                if (mode == CalibrationMode.Auto) LoadCached();
-            }
-            if (Resolved.TryGetValue((kind, level), out r)) return r.Plan;
-        }
+        if (Settled(kind, level) is { } settled) return settled.Plan;
         if (m < 16 || flops < TriggerFlops) return KernelPlan.Default(level);
         if (Interlocked.CompareExchange(ref _calibrating, 1, 0) != 0) return KernelPlan.Default(level);
         try
@@ -152,19 +140,28 @@ public static class KernelCalibration
     }
 
     /// <summary>The plan the next large product of this kind would use, and where it comes from (forced, cached, calibrated, default, or pending: calibration on the first large product); measures nothing.</summary>
-    public static (KernelPlan Plan, string Source) Current(KernelKind kind, SimdLevel level)
+    public static (KernelPlan Plan, string Source) Current(KernelKind kind, SimdLevel level) =>
+        Settled(kind, level) ?? (KernelPlan.Default(level), "pending");
+
+    /// <summary>
+    /// The plan in force without measuring: forced, the fixed plan (calibration off, or a level
+    /// that is not the hardware's), or one resolved in this process or read from the cache (read
+    /// once, under the lock); null when only a calibration can tell.
+    /// </summary>
+    private static (KernelPlan Plan, string Source)? Settled(KernelKind kind, SimdLevel level)
     {
         if (Forced is { } forced && forced.IsValidFor(level)) return (forced, "forced");
-        if (_mode == CalibrationMode.Off || level != KernelOptions.HardwareLevel || level == SimdLevel.Scalar) return (KernelPlan.Default(level), "default");
+        var mode = _mode;
+        if (mode == CalibrationMode.Off || level != KernelOptions.HardwareLevel || level == SimdLevel.Scalar) return (KernelPlan.Default(level), "default");
         if (Resolved.TryGetValue((kind, level), out var r)) return r;
         lock (Gate)
         {
             if (!_cacheConsulted)
             {
                 _cacheConsulted = true;
-                if (_mode == CalibrationMode.Auto) LoadCached();
+                if (mode == CalibrationMode.Auto) LoadCached();
             }
-            return Resolved.TryGetValue((kind, level), out r) ? r : (KernelPlan.Default(level), "pending");
+            return Resolved.TryGetValue((kind, level), out r) ? r : null;
         }
     }
 

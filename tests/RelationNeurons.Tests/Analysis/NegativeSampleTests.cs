@@ -37,6 +37,59 @@ public class NegativeSampleTests
     }
 
     [Fact]
+    public void APoolThatLosesOnePromptChangesAtMostOneNegative()
+    {
+        // Two runs whose validation kept the same prompts but one: the other rows shift down by one,
+        // yet the sample is the same prompts, less the lost one and plus at most one replacement.
+        var labels = Labels();
+        var plan = ScoringPlan.Create(labels);
+        var before = NegativeSample.Draw(plan, labels, plan.IndexOf("a.en"), 4, seed: 3);
+        var beforeIds = before.Negatives.Select(r => labels[r]).ToHashSet();
+        int changedNegatives = 0, draws = 0;
+        for (int lost = 0; lost < labels.Count; lost++)
+        {
+            if (labels[lost].Relation == "a") continue; // positives change the sample's size, below
+            var kept = new PromptLabels(labels.All.Where((_, i) => i != lost));
+            var keptPlan = ScoringPlan.Create(kept);
+            var after = NegativeSample.Draw(keptPlan, kept, keptPlan.IndexOf("a.en"), 4, seed: 3);
+            var afterIds = after.Negatives.Select(r => kept[r]).ToHashSet();
+            Assert.Equal(24, afterIds.Count);
+            var gone = beforeIds.Except(afterIds).ToList();
+            Assert.True(gone.Count == 0 || (gone.Count == 1 && gone[0] == labels[lost]), $"losing row {lost} replaced {gone.Count} negatives");
+            Assert.Equal(gone.Count, afterIds.Except(beforeIds).Count());
+            changedNegatives += gone.Count;
+            draws++;
+        }
+        // The lost prompt was a negative exactly when it was one of the 24 of 50 English candidates.
+        Assert.Equal(24, changedNegatives);
+        Assert.Equal(100, draws);
+    }
+
+    [Fact]
+    public void OnePositiveMoreAddsFourNegativesAndKeepsTheOthers()
+    {
+        var labels = Labels();
+        var plan = ScoringPlan.Create(labels);
+        var more = new PromptLabels(labels.All.Append(new PromptLabel("a", "en", "a-extra")));
+        var morePlan = ScoringPlan.Create(more);
+        var before = NegativeSample.Draw(plan, labels, plan.IndexOf("a.en"), 4, seed: 3).Negatives.Select(r => labels[r]).ToHashSet();
+        var after = NegativeSample.Draw(morePlan, more, morePlan.IndexOf("a.en"), 4, seed: 3).Negatives.Select(r => more[r]).ToHashSet();
+        Assert.Equal(28, after.Count);
+        Assert.True(before.IsSubsetOf(after));
+    }
+
+    [Fact]
+    public void RepeatedLabelsWithoutIdsAreStillDistinctCandidates()
+    {
+        // Labels that carry only relation and language (a hand-made record) are told apart by occurrence.
+        var labels = PromptLabels.FromRelations(Enumerable.Repeat("a", 3).Concat(Enumerable.Repeat("b", 40)));
+        var plan = ScoringPlan.Create(labels);
+        var sample = NegativeSample.Draw(plan, labels, plan.IndexOf("a"), 4, seed: 7);
+        Assert.Equal(12, sample.Negatives.Distinct().Count());
+        Assert.All(sample.Negatives, r => Assert.Equal("b", labels[r].Relation));
+    }
+
+    [Fact]
     public void FewerCandidatesThanAskedTakesAllAndSaysSo()
     {
         var labels = Labels();

@@ -18,13 +18,22 @@ internal sealed class ComputeArgument
     };
 
     /// <summary>The chosen precision (a user error naming the accepted values otherwise); prints the fallback notice if any.</summary>
-    public ComputePrecision Resolve(ParseResult parse)
+    public ComputePrecision Resolve(ParseResult parse) => Resolve(new FlagValues(parse));
+
+    /// <inheritdoc cref="Resolve(ParseResult)"/>
+    public ComputePrecision Resolve(FlagValues values)
     {
-        var precision = ComputePrecisions.Parse(parse.GetValue(Option)!);
+        var precision = Precision(values);
         if (ComputePrecisions.Notice(precision) is { } notice) Console.Error.WriteLine(notice);
         return precision;
     }
 
+    /// <summary>The chosen precision, without the fallback notice.</summary>
+    public ComputePrecision Precision(FlagValues values) => ComputePrecisions.Parse(values.Get(Option)!);
+
     /// <summary>Engine options with the chosen precision.</summary>
-    public EngineOptions Engine(ParseResult parse) => new() { Compute = Resolve(parse) };
+    public EngineOptions Engine(ParseResult parse) => Engine(new FlagValues(parse));
+
+    /// <inheritdoc cref="Engine(ParseResult)"/>
+    public EngineOptions Engine(FlagValues values) => new() { Compute = Resolve(values) };
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using RelationNeurons.Evaluation;
 using RelationNeurons.Experiments.Runners;
 using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.Method;
+using RelationNeurons.Runs;
 
 namespace RelationNeurons.Cli.Verbs;
 
@@ -42,38 +44,107 @@ internal sealed class ExperimentArguments
     public IEnumerable<Option> All => [.. Protocol.All, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, Parallel, Corpus, SourceLanguage];
 
     /// <summary>The experiments' options with the protocol's choices (random baselines, sweep) applied.</summary>
-    public ExperimentOptions Experiments(ParseResult parse)
+    public ExperimentOptions Experiments(ParseResult parse) => Experiments(new FlagValues(parse));
+
+    /// <inheritdoc cref="Experiments(ParseResult)"/>
+    public ExperimentOptions Experiments(FlagValues values)
     {
-        var protocol = Protocol.Resolve(parse);
-        int resamples = parse.GetValue(Resamples);
+        var protocol = Protocol.Resolve(values);
+        int resamples = values.Get(Resamples);
         if (resamples < 1) throw new UserInputException($"--resamples must be at least 1, got {resamples}");
         var options = new ExperimentOptions
         {
             RandomSeeds = protocol.RandomSeeds,
             Random = protocol.Random,
             Sweep = protocol.Sweep,
-            Seed = parse.GetValue(Seed),
-            CumulativityScales = ParseScales(parse.GetValue(Scales)!),
-            CumulativityMaxUnitShare = parse.GetValue(MaxUnitShare),
-            CumulativityRandomSeeds = parse.GetValue(CumulativitySeeds),
-            CumulativityLanguages = SplitList(parse.GetValue(CumulativityLanguages)),
-            Value = InterventionValue.Parse(parse.GetValue(Value)!),
+            Seed = values.Get(Seed),
+            CumulativityScales = ParseScales(values.Get(Scales)!),
+            CumulativityMaxUnitShare = values.Get(MaxUnitShare),
+            CumulativityRandomSeeds = values.Get(CumulativitySeeds),
+            CumulativityLanguages = SplitList(values.Get(CumulativityLanguages)),
+            Value = InterventionValue.Parse(values.Get(Value)!),
             Statistics = StatisticsSettings.Default with { BootstrapResamples = resamples, PermutationResamples = resamples },
-            Parallelism = parse.GetValue(Parallel),
-            SourceLanguage = parse.GetValue(SourceLanguage)!.Trim(),
+            Parallelism = values.Get(Parallel),
+            SourceLanguage = values.Get(SourceLanguage)!.Trim(),
         };
         options.Validate();
         return options;
     }
 
     /// <summary>The given corpus, checked now (missing, or without text files: a user error before any work), or null.</summary>
-    public string? CorpusPath(ParseResult parse) => Runs.CorpusChoice.Check(parse.GetValue(Corpus));
+    public string? CorpusPath(ParseResult parse) => CorpusPath(new FlagValues(parse));
 
-    public EvaluationOptions Evaluation(ParseResult parse)
+    /// <inheritdoc cref="CorpusPath(ParseResult)"/>
+    public string? CorpusPath(FlagValues values) => Runs.CorpusChoice.Check(values.Get(Corpus));
+
+    public EvaluationOptions Evaluation(ParseResult parse) => Evaluation(new FlagValues(parse));
+
+    public EvaluationOptions Evaluation(FlagValues values)
     {
-        var protocol = Protocol.Resolve(parse);
+        var protocol = Protocol.Resolve(values);
         return new EvaluationOptions { MaxNewTokens = protocol.MaxNewTokens, Match = protocol.Match };
     }
+
+    /// <summary>
+    /// The flags a run folder's run.json supplies to `experiment --run` (<see cref="FlagValues"/>): each
+    /// experiment flag not given on the command line whose recorded setting (<paramref name="recorded"/>,
+    /// <see cref="RunOptions.Settings"/>) differs from what the command line gives it, as the text of
+    /// that flag, the protocol first. A <c>--protocol</c> given that names another protocol than the run's
+    /// brings its own choices: of the run's protocol choices, only those that differed from the run's
+    /// protocol (flags given to `run`) carry over. A flag given always wins.
+    /// </summary>
+    public OrderedDictionary<Option, string> FromRun(ParseResult parse, IReadOnlyDictionary<string, string> recorded, ComputeArgument compute)
+    {
+        var settings = RunManifest.Upgrade(recorded);
+        var supplied = new OrderedDictionary<Option, string>();
+        bool Given(Option o) => FlagValues.Given(parse, o);
+        string? runProtocol = settings.GetValueOrDefault("protocol");
+        if (runProtocol is not null && !Given(Protocol.Protocol) && runProtocol != parse.GetValue(Protocol.Protocol)) supplied[Protocol.Protocol] = runProtocol;
+        var runProtocolChoices = runProtocol is not null && Given(Protocol.Protocol)
+            && ProtocolNames.ParseProtocol(runProtocol) != ProtocolNames.ParseProtocol(parse.GetValue(Protocol.Protocol)!)
+            ? Method.Protocol.For(ProtocolNames.ParseProtocol(runProtocol)).Settings() : null;
+        var now = Settings(new FlagValues(parse, supplied), compute);
+        foreach (var (key, option, choice) in RecordedFlags(compute))
+        {
+            if (Given(option) || !settings.TryGetValue(key, out string? value) || value == now[key]) continue;
+            if (choice && runProtocolChoices?[key] == value) continue;
+            // "all" languages and the corpus beside the model are what the flag's absence means.
+            if ((key == "cumulativity_languages" && value == "all") || (key == "corpus" && value == CorpusChoice.BesideModelSetting)) continue;
+            supplied[option] = value;
+        }
+        return supplied;
+    }
+
+    /// <summary>The flags given on the command line whose setting differs from <paramref name="recorded"/>'s, "name: recorded → given".</summary>
+    public IReadOnlyList<string> GivenUnlikeRun(FlagValues values, IReadOnlyDictionary<string, string> recorded, ComputeArgument compute)
+    {
+        var settings = RunManifest.Upgrade(recorded);
+        var keys = RecordedFlags(compute).Prepend((Key: "protocol", Option: (Option)Protocol.Protocol, Choice: false))
+            .Where(f => FlagValues.Given(values.Parse, f.Option)).Select(f => f.Key).ToHashSet();
+        var now = Settings(values, compute);
+        return RunManifest.Differences(settings.Where(s => keys.Contains(s.Key)).ToDictionary(), now.Where(s => keys.Contains(s.Key)).ToDictionary());
+    }
+
+    /// <summary>The settings (run.json's names and text) that these flag values make.</summary>
+    private IReadOnlyDictionary<string, string> Settings(FlagValues values, ComputeArgument compute) =>
+        // A run's settings hold these options as `run` formats them; the paths are placeholders (those keys are not read).
+        new RunOptions
+        {
+            Model = "", Relations = ".", OutFolder = "",
+            Protocol = Protocol.Resolve(values), Experiments = Experiments(values), Evaluation = Evaluation(values),
+            Corpus = values.Get(Corpus) is { } corpus ? Path.GetFullPath(corpus) : null, Compute = compute.Precision(values),   // checked where it is used
+        }.Settings();
+
+    /// <summary>Every run.json setting that `experiment` has a flag for: its key, the flag, and whether it is one of the protocol's choices.</summary>
+    private IEnumerable<(string Key, Option Option, bool Choice)> RecordedFlags(ComputeArgument compute) =>
+    [
+        ("match", Protocol.Match, true), ("max_new_tokens", Protocol.MaxNewTokens, true), ("random", Protocol.Random, true),
+        ("random_seeds", Protocol.RandomSeeds, true), ("sweep", Protocol.Sweep, true),
+        ("seed", Seed, false), ("cumulativity_scales", Scales, false), ("cumulativity_max_unit_share", MaxUnitShare, false),
+        ("cumulativity_random_seeds", CumulativitySeeds, false), ("cumulativity_languages", CumulativityLanguages, false),
+        ("value", Value, false), ("bootstrap_resamples", Resamples, false), ("source_language", SourceLanguage, false),
+        ("corpus", Corpus, false), ("compute", compute.Option, false),
+    ];
 
     /// <summary>Parses "1/16,0.5,2,16": decimals or fractions p/q.</summary>
     internal static double[] ParseScales(string text)

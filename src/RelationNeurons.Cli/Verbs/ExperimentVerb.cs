@@ -14,7 +14,8 @@ namespace RelationNeurons.Cli.Verbs;
 /// `relneurons experiment &lt;kind|all&gt; --run DIR`: reads a run folder's test prompts (with the
 /// P^eva-2 prompts and object sentences the prompts stage wrote beside them) and neuron sets,
 /// evaluates the conditions the experiment needs (reusing those already in DIR/evaluations) and
-/// writes its result file into DIR. With <c>--shard i/n</c> it does only its share, as
+/// writes its result file into DIR. Every experiment option not given takes the value DIR/run.json
+/// recorded (<see cref="ExperimentArguments.FromRun"/>; said on stderr), a flag given wins. With <c>--shard i/n</c> it does only its share, as
 /// <c>run --stage experiments</c>'s shards do (<see cref="ExperimentShards"/>, shard files in
 /// DIR/shards/experiment/); the same command without it merges them and writes the result files.
 /// </summary>
@@ -25,7 +26,7 @@ internal static class ExperimentVerb
     public static Command Create()
     {
         var name = new Argument<string>("experiment") { Description = $"{string.Join(", ", ExperimentKinds.All.Select(ExperimentKinds.Name))} or all" };
-        var run = new Option<string>("--run") { Description = "run folder (prompts/test.jsonl, selection/neuron_sets.json; results are written here)", Required = true };
+        var run = new Option<string>("--run") { Description = "run folder (prompts/test.jsonl, selection/neuron_sets.json; results are written here); its run.json's options are the defaults of the flags not given", Required = true };
         var model = new Option<string?>("--model") { Description = "model folder or Hub id (default: the model recorded in DIR/run.json)" };
         var neurons = new Option<string?>("--neurons") { Description = "neuron sets file (default: DIR/selection/neuron_sets.json)" };
         var expertise = new Option<string?>("--expertise")
@@ -47,18 +48,25 @@ internal static class ExperimentVerb
             var kinds = n == "all" ? ExperimentKinds.All : [ExperimentKinds.Parse(n)];
             var layout = new RunLayout(parse.GetValue(run)!);
             if (!Directory.Exists(layout.Root)) throw new UserInputException($"{layout.Root}: run folder not found");
-            var options = args.Experiments(parse);
-            string modelName = parse.GetValue(model) ?? RunManifest.TryLoad(layout.Manifest)?.Model.Name
+            // The options the run was made with are the defaults of the flags not given here (a flag given wins).
+            var manifest = RunManifest.TryLoad(layout.Manifest);
+            var values = new FlagValues(parse, manifest is null ? null : args.FromRun(parse, manifest.Options, compute));
+            if (values.Supplied.Count > 0)
+                Console.Error.WriteLine($"from {layout.Manifest}: {string.Join(" ", values.Supplied.Select(f => $"{f.Key.Name} {f.Value}"))} (the run's options; a flag given here wins)");
+            if (manifest is not null && args.GivenUnlikeRun(values, manifest.Options, compute) is { Count: > 0 } unlike)
+                Console.Error.WriteLine($"given here, unlike {layout.Manifest}: {string.Join(", ", unlike)}");
+            var options = args.Experiments(values);
+            string modelName = parse.GetValue(model) ?? manifest?.Model.Name
                 ?? throw new UserInputException($"{layout.Manifest} not found; pass --model");
-            using var m = LlamaModel.Load(modelName, compute.Engine(parse));
+            using var m = LlamaModel.Load(modelName, compute.Engine(values));
             var sets = NeuronSetLoader.Load(parse.GetValue(neurons) ?? layout.NeuronSets);
             string? expertiseFolder = parse.GetValue(expertise)
                 ?? (parse.GetValue(neurons) is null && Directory.Exists(layout.Expertise) ? layout.Expertise : null);
             if (expertiseFolder is not null && !Directory.Exists(expertiseFolder)) throw new UserInputException($"{expertiseFolder}: expertise folder not found");
             var inputs = new ExperimentInputs(m.Config, PromptFile.Read(layout.TestPrompts), sets,
                 Ranking: expertiseFolder is null ? null : new ExpertiseRanking(expertiseFolder))
-                .WithRunFiles(layout, args.CorpusPath(parse), m.Directory);
-            var evaluation = args.Evaluation(parse);
+                .WithRunFiles(layout, args.CorpusPath(values), m.Directory);
+            var evaluation = args.Evaluation(values);
             var fingerprint = ModelFingerprinter.Compute(modelName, m.Directory, m.FilePaths);
             var store = EvaluationStore.ForRun(layout.Root, EvaluationStore.Salt(fingerprint.WeightsSha256, evaluation, m.Options.Compute));
             var evaluator = new Evaluator(m, Evaluator.LoadTokenizer(m), evaluation);

@@ -92,9 +92,9 @@ internal static class PerplexityVerb
                 if (ShardArguments.RunShard(shard, shards, () => digest, s =>
                     {
                         var (first, count) = s.Range(texts.Count);
-                        var part = count == 0 ? new PerplexityResult([]) : Measure(first, count);
-                        AtomicFile.WriteAllText(shards.DataPath(s, PartSuffix), ResultJson.Serialize(new ShardPart(clock.Elapsed.TotalSeconds,
-                            part.Texts.Select(t => t.Tokens).ToList(), part.Texts.Select(t => t.NegativeLogLikelihood).ToList())) + "\n");
+                        var (tokens, negativeLogLikelihoods) = (count == 0 ? new PerplexityResult([]) : Measure(first, count)).ToColumns();
+                        AtomicFile.WriteAllText(shards.DataPath(s, PartSuffix),
+                            ResultJson.Serialize(new ShardPart(clock.Elapsed.TotalSeconds, tokens, negativeLogLikelihoods)) + "\n");
                         return new ShardShare(first, count, texts.Count);
                     }))
                     return 0;
@@ -129,7 +129,7 @@ internal static class PerplexityVerb
             var part = ShardFolder.ReadJson<ShardPart>(path, ResultJson.Options);
             if (part is null || part.Tokens.Count != shard.Items || part.NegativeLogLikelihoods.Count != shard.Items)
                 throw new UserInputException($"{path}: missing or not the {shard.Items} texts shard {shard.Shard} reported; run that shard again");
-            texts.AddRange(part.Tokens.Select((t, i) => new TextPerplexity(t, part.NegativeLogLikelihoods[i])));
+            texts.AddRange(PerplexityResult.FromColumns(part.Tokens, part.NegativeLogLikelihoods).Texts);
             seconds += part.Seconds;
         }
         return (new PerplexityResult(texts), seconds);

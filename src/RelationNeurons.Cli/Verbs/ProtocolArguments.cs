@@ -31,27 +31,30 @@ internal sealed class ProtocolArguments
     public IEnumerable<Option> All => [Protocol, Units, Validation, Negatives, Mode, Count, Fraction, Match, MaxNewTokens, Random, RandomSeeds, Sweep];
 
     /// <summary>The named protocol with every flag given on the command line applied.</summary>
-    public Protocol Resolve(ParseResult parse)
+    public Protocol Resolve(ParseResult parse) => Resolve(new FlagValues(parse));
+
+    /// <summary>The named protocol with every flag given on the command line (or supplied, <see cref="FlagValues"/>) applied.</summary>
+    public Protocol Resolve(FlagValues values)
     {
-        var p = Method.Protocol.For(ProtocolNames.ParseProtocol(parse.GetValue(Protocol)!));
-        if (parse.GetValue(Count) is not null && parse.GetValue(Fraction) is not null)
+        var p = Method.Protocol.For(ProtocolNames.ParseProtocol(values.Get(Protocol)!));
+        if (values.Get(Count) is not null && values.Get(Fraction) is not null)
             throw new UserInputException("give --count or --fraction, not both");
-        if (parse.GetValue(Units) is { } u) p = p with { Units = ProtocolNames.ParseUnits(u) };
-        if (parse.GetValue(Validation) is { } v)
+        if (values.Get(Units) is { } u) p = p with { Units = ProtocolNames.ParseUnits(u) };
+        if (values.Get(Validation) is { } v)
             p = p with { ValidateDetectionPrompts = v.Trim().ToLowerInvariant() switch { "on" => true, "off" => false, _ => throw new UserInputException($"--validation '{v}' is not one of: on, off") } };
-        if (parse.GetValue(Negatives) is { } n)
+        if (values.Get(Negatives) is { } n)
         {
             var (sampling, perPositive) = ProtocolNames.ParseNegatives(n);
             p = p with { Negatives = sampling, NegativesPerPositive = perPositive };
         }
-        if (parse.GetValue(Mode) is { } m) p = p with { Mode = ProtocolNames.ParseMode(m) };
-        if (parse.GetValue(Count) is { } c) p = p with { Count = c };
-        if (parse.GetValue(Fraction) is { } f) p = p with { Fraction = f, Count = null };
-        if (parse.GetValue(Match) is { } match) p = p with { Match = ProtocolNames.ParseMatch(match) };
-        if (parse.GetValue(MaxNewTokens) is { } t) p = p with { MaxNewTokens = t };
-        if (parse.GetValue(Random) is { } r) p = p with { Random = ProtocolNames.ParseRandom(r) };
-        if (parse.GetValue(RandomSeeds) is { } s) p = p with { RandomSeeds = s };
-        if (parse.GetValue(Sweep) is { } w) p = p with { Sweep = ProtocolNames.ParseSweep(w) };
+        if (values.Get(Mode) is { } m) p = p with { Mode = ProtocolNames.ParseMode(m) };
+        if (values.Get(Count) is { } c) p = p with { Count = c };
+        if (values.Get(Fraction) is { } f) p = p with { Fraction = f, Count = null };
+        if (values.Get(Match) is { } match) p = p with { Match = ProtocolNames.ParseMatch(match) };
+        if (values.Get(MaxNewTokens) is { } t) p = p with { MaxNewTokens = t };
+        if (values.Get(Random) is { } r) p = p with { Random = ProtocolNames.ParseRandom(r) };
+        if (values.Get(RandomSeeds) is { } s) p = p with { RandomSeeds = s };
+        if (values.Get(Sweep) is { } w) p = p with { Sweep = ProtocolNames.ParseSweep(w) };
         p.Check();
         return p;
     }

@@ -25,6 +25,21 @@ public sealed record PerplexityResult(IReadOnlyList<TextPerplexity> Texts)
     public double NegativeLogLikelihood => Texts.Sum(t => t.NegativeLogLikelihood);
     public double CorpusPerplexity => Texts.Count == 0 ? double.NaN : Math.Exp(NegativeLogLikelihood / Tokens);
     public double MeanTextPerplexity => Texts.Count == 0 ? double.NaN : Texts.Average(t => t.Perplexity);
+
+    /// <summary>
+    /// Each text's predicted tokens and summed negative log-likelihood as two lists in text order:
+    /// how shard files and the experiments' probe answers keep a result (<see cref="FromColumns"/> reads them back).
+    /// </summary>
+    public (IReadOnlyList<int> Tokens, IReadOnlyList<double> NegativeLogLikelihoods) ToColumns() =>
+        (Texts.Select(t => t.Tokens).ToArray(), Texts.Select(t => t.NegativeLogLikelihood).ToArray());
+
+    /// <summary>The result <see cref="ToColumns"/> wrote: text i has <paramref name="tokens"/>[i] tokens and <paramref name="negativeLogLikelihoods"/>[i] nats.</summary>
+    public static PerplexityResult FromColumns(IReadOnlyList<int> tokens, IReadOnlyList<double> negativeLogLikelihoods)
+    {
+        if (tokens.Count != negativeLogLikelihoods.Count)
+            throw new ArgumentException($"{tokens.Count} token counts but {negativeLogLikelihoods.Count} negative log-likelihoods");
+        return new(tokens.Select((t, i) => new TextPerplexity(t, negativeLogLikelihoods[i])).ToArray());
+    }
 }
 
 /// <summary>

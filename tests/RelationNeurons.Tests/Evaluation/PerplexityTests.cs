@@ -109,4 +109,16 @@ public class PerplexityTests
         var e = Assert.Throws<UserInputException>(() => Perplexity.Compute(model, tokenizer, ["ka", longText]));
         Assert.Contains("text 2", e.Message);
     }
+
+    [Fact]
+    public void ColumnsRoundTripEveryTextInOrder()
+    {
+        var result = new PerplexityResult([new TextPerplexity(3, 4.25), new TextPerplexity(1, 0.1), new TextPerplexity(7, 12.5)]);
+        var (tokens, negativeLogLikelihoods) = result.ToColumns();
+        Assert.Equal([3, 1, 7], tokens);
+        Assert.Equal([4.25, 0.1, 12.5], negativeLogLikelihoods);
+        Assert.Equal(result.Texts, PerplexityResult.FromColumns(tokens, negativeLogLikelihoods).Texts);
+        Assert.Empty(PerplexityResult.FromColumns([], []).Texts);
+        Assert.Throws<ArgumentException>(() => PerplexityResult.FromColumns([1, 2], [0.5]));
+    }
 }

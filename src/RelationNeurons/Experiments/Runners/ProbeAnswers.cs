@@ -51,8 +51,8 @@ public sealed record ProbeAnswers(IReadOnlyList<PerplexityAnswer> Perplexities, 
         public PerplexityResult Perplexity(IReadOnlyList<string> texts, Intervention? intervention)
         {
             var result = model.Perplexity(texts, intervention);
-            _perplexities.Add(new(PerplexityKey(texts, intervention), result.Texts.Select(t => t.Tokens).ToArray(),
-                result.Texts.Select(t => t.NegativeLogLikelihood).ToArray()));
+            var (tokens, negativeLogLikelihoods) = result.ToColumns();
+            _perplexities.Add(new(PerplexityKey(texts, intervention), tokens, negativeLogLikelihoods));
             return result;
         }
 
@@ -74,7 +74,7 @@ public sealed record ProbeAnswers(IReadOnlyList<PerplexityAnswer> Perplexities, 
         {
             if (!_perplexities.TryGetValue(PerplexityKey(texts, intervention), out var a) || a.Tokens.Count != texts.Count || a.NegativeLogLikelihoods.Count != texts.Count)
                 throw Missing("the perplexity of", texts.Count);
-            return new PerplexityResult(a.Tokens.Select((t, i) => new TextPerplexity(t, a.NegativeLogLikelihoods[i])).ToArray());
+            return PerplexityResult.FromColumns(a.Tokens, a.NegativeLogLikelihoods);
         }
 
         public IReadOnlyList<string> Continue(IReadOnlyList<string> prompts, Intervention? intervention, int maxNewTokens)

@@ -8,6 +8,10 @@ using RelationNeurons.Hooks;
 using RelationNeurons.Tests.Cli;
 using RelationNeurons.Evaluation;
 using RelationNeurons.IO;
+using RelationNeurons.Experiments.Runners;
+using RelationNeurons.Experiments.Statistics;
+using RelationNeurons.Method;
+using RelationNeurons.Runs;
 
 namespace RelationNeurons.Tests.Experiments.Runners;
 
@@ -78,6 +82,75 @@ public class ExperimentVerbsTests
             (code, _, stderr) = Run("experiment", "sideways", "--run", folder, "--model", World.ModelFolder);
             Assert.Equal(2, code);
             Assert.Contains("unknown experiment", stderr);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    /// <summary>A run.json in <paramref name="folder"/> as `run --random-seeds 2 --seed 5 --resamples 200` on the micro model writes it.</summary>
+    private static void WriteRunJson(string folder)
+    {
+        var settings = new RunOptions
+        {
+            Model = World.ModelFolder, Relations = World.RelationsFolder, OutFolder = folder, Protocol = Protocol.Paper with { RandomSeeds = 2 },
+            Experiments = new ExperimentOptions { Seed = 5, Statistics = StatisticsSettings.Default with { BootstrapResamples = 200, PermutationResamples = 200 } },
+        }.Settings();
+        new RunManifest(settings, new ModelFingerprint(World.ModelFolder, null, "0", null), DateTimeOffset.UtcNow, []).Save(Path.Combine(folder, RunManifest.FileName));
+    }
+
+    [Fact]
+    public void ExperimentTakesTheRunsOptionsForFlagsNotGivenAndAFlagGivenWins()
+    {
+        string folder = MakeRunFolder();
+        try
+        {
+            WriteRunJson(folder);
+            string intraPath = Path.Combine(folder, RunFiles.Intra);
+            // No flags, no --model: the run's model, random sets, seed and resamples.
+            var (code, _, stderr) = Run("experiment", "intra", "--run", folder);
+            Assert.True(code == 0, stderr);
+            Assert.Contains($"from {Path.Combine(folder, RunManifest.FileName)}: --random-seeds 2 --seed 5 --resamples 200", stderr);
+            var intra = ResultJson.Load<IntraRelationResult>(intraPath);
+            Assert.All(intra.Entries, e => Assert.Equal(2, e.RandomSeeds.Count));
+            Assert.Equal(200, intra.Statistics.BootstrapResamples);
+
+            (code, _, stderr) = Run("experiment", "intra", "--run", folder, "--random-seeds", "1", "--resamples", "100");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("--seed 5", stderr);
+            Assert.DoesNotContain("--random-seeds 2", stderr);
+            Assert.Contains("given here, unlike", stderr);
+            Assert.Contains("random_seeds: 2 → 1", stderr);
+            intra = ResultJson.Load<IntraRelationResult>(intraPath);
+            Assert.All(intra.Entries, e => Assert.Single(e.RandomSeeds));
+            Assert.Equal(100, intra.Statistics.BootstrapResamples);
+
+            // Without run.json the flags' defaults hold again.
+            File.Delete(Path.Combine(folder, RunManifest.FileName));
+            (code, _, stderr) = Run("experiment", "intra", "--run", folder, "--model", World.ModelFolder, "--random-seeds", "1");
+            Assert.True(code == 0, stderr);
+            Assert.DoesNotContain("run.json", stderr);
+            Assert.Equal(StatisticsSettings.Default.BootstrapResamples, ResultJson.Load<IntraRelationResult>(intraPath).Statistics.BootstrapResamples);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
+    public void AFlagThatContradictsTheRunCannotMergeShardsMadeWithTheRunsOptions()
+    {
+        string folder = MakeRunFolder();
+        try
+        {
+            WriteRunJson(folder);
+            foreach (string shard in new[] { "0/2", "1/2" })
+            {
+                var (c, _, e) = Run("experiment", "intra", "--run", folder, "--shard", shard);
+                Assert.True(c == 0, e);
+            }
+            var (code, _, stderr) = Run("experiment", "intra", "--run", folder, "--random-seeds", "3");
+            Assert.Equal(2, code);
+            Assert.Contains("was made with other settings", stderr);
+            (code, _, stderr) = Run("experiment", "intra", "--run", folder);
+            Assert.True(code == 0, stderr);
+            Assert.All(ResultJson.Load<IntraRelationResult>(Path.Combine(folder, RunFiles.Intra)).Entries, e => Assert.Equal(2, e.RandomSeeds.Count));
         }
         finally { Directory.Delete(folder, true); }
     }

@@ -66,7 +66,7 @@ internal static unsafe class GemmBench
         KernelCalibration.Forced = plan;
         Console.WriteLine($"f32 kernel plan: {plan}" + (calibration is not null ? " (calibrated)" : a.Str("plan", "") != "" ? " (--plan)" : " (fixed)"));
         double peak = FmaPeak.Measure(threads, _cpuClock);
-        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains, {(_cpuClock ? "CPU" : "wall")} time): {peak:F1} GFLOP/s");
+        Console.WriteLine($"FMA peak ({threads} threads, {FmaPeak.Width} FMA chains, {(_cpuClock ? "CPU" : "wall")} time): {peak:F1} GFLOP/s");
         double dotPeak = Bf16DotPeak.Measure(threads);
         Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
         if (a.Str("maintile", "") is { Length: > 0 } tile)

@@ -38,7 +38,7 @@ internal static class PerfSuite
         var started = DateTime.UtcNow;
         Console.WriteLine($"perf suite {started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({Cpu()}), threads {threads}, runs {runs}, load average (1 min) {load0}");
         double peak = FmaPeak.Measure(threads);
-        Console.WriteLine($"FMA peak ({threads} threads, Vector512 FMA chains): {peak:F1} GFLOP/s");
+        Console.WriteLine($"FMA peak ({threads} threads, {FmaPeak.Width} FMA chains): {peak:F1} GFLOP/s");
         double dotPeak = Bf16DotPeak.Measure(threads);
         Console.WriteLine(dotPeak > 0 ? $"bf16 dot peak ({threads} threads, vdpbf16ps chains): {dotPeak:F1} GFLOP/s" : "bf16 dot peak: no AVX512_BF16");
         bool bf16 = a.Int("bf16", 1) != 0;

@@ -332,27 +332,43 @@ internal static unsafe partial class DotTiles
         {
             for (nint p = 0; p < len; p += 16)
             {
-                var xl0 = Vector256.Load(x0 + p);
-                var xh0 = Vector256.Load(x0 + p + 8);
-                var xl1 = TM.Value > 1 ? Vector256.Load(x1 + p) : default;
-                var xh1 = TM.Value > 1 ? Vector256.Load(x1 + p + 8) : default;
-                var wl0 = TW.Load256(w0 + p * es);
-                var wh0 = TW.Load256(w0 + (p + 8) * es);
-                { l00 = Vector256.FusedMultiplyAdd(xl0, wl0, l00); h00 = Vector256.FusedMultiplyAdd(xh0, wh0, h00); }
-                if (TM.Value > 1) { l10 = Vector256.FusedMultiplyAdd(xl1, wl0, l10); h10 = Vector256.FusedMultiplyAdd(xh1, wh0, h10); }
-                if (TN.Value > 1)
                 {
-                    var wl1 = TW.Load256(w1 + p * es);
-                    var wh1 = TW.Load256(w1 + (p + 8) * es);
-                    { l01 = Vector256.FusedMultiplyAdd(xl0, wl1, l01); h01 = Vector256.FusedMultiplyAdd(xh0, wh1, h01); }
-                    if (TM.Value > 1) { l11 = Vector256.FusedMultiplyAdd(xl1, wl1, l11); h11 = Vector256.FusedMultiplyAdd(xh1, wh1, h11); }
+                    var x0v = Vector256.Load(x0 + p);
+                    var x1v = TM.Value > 1 ? Vector256.Load(x1 + p) : default;
+                    var w0v = TW.Load256(w0 + (p) * es);
+                    l00 = Vector256.FusedMultiplyAdd(x0v, w0v, l00);
+                    if (TM.Value > 1) l10 = Vector256.FusedMultiplyAdd(x1v, w0v, l10);
+                    if (TN.Value > 1)
+                    {
+                        var w1v = TW.Load256(w1 + (p) * es);
+                        l01 = Vector256.FusedMultiplyAdd(x0v, w1v, l01);
+                        if (TM.Value > 1) l11 = Vector256.FusedMultiplyAdd(x1v, w1v, l11);
+                    }
+                    if (TN.Value > 2)
+                    {
+                        var w2v = TW.Load256(w2 + (p) * es);
+                        l02 = Vector256.FusedMultiplyAdd(x0v, w2v, l02);
+                        if (TM.Value > 1) l12 = Vector256.FusedMultiplyAdd(x1v, w2v, l12);
+                    }
                 }
-                if (TN.Value > 2)
                 {
-                    var wl2 = TW.Load256(w2 + p * es);
-                    var wh2 = TW.Load256(w2 + (p + 8) * es);
-                    { l02 = Vector256.FusedMultiplyAdd(xl0, wl2, l02); h02 = Vector256.FusedMultiplyAdd(xh0, wh2, h02); }
-                    if (TM.Value > 1) { l12 = Vector256.FusedMultiplyAdd(xl1, wl2, l12); h12 = Vector256.FusedMultiplyAdd(xh1, wh2, h12); }
+                    var x0v = Vector256.Load(x0 + p + 8);
+                    var x1v = TM.Value > 1 ? Vector256.Load(x1 + p + 8) : default;
+                    var w0v = TW.Load256(w0 + (p + 8) * es);
+                    h00 = Vector256.FusedMultiplyAdd(x0v, w0v, h00);
+                    if (TM.Value > 1) h10 = Vector256.FusedMultiplyAdd(x1v, w0v, h10);
+                    if (TN.Value > 1)
+                    {
+                        var w1v = TW.Load256(w1 + (p + 8) * es);
+                        h01 = Vector256.FusedMultiplyAdd(x0v, w1v, h01);
+                        if (TM.Value > 1) h11 = Vector256.FusedMultiplyAdd(x1v, w1v, h11);
+                    }
+                    if (TN.Value > 2)
+                    {
+                        var w2v = TW.Load256(w2 + (p + 8) * es);
+                        h02 = Vector256.FusedMultiplyAdd(x0v, w2v, h02);
+                        if (TM.Value > 1) h12 = Vector256.FusedMultiplyAdd(x1v, w2v, h12);
+                    }
                 }
             }
             int tail = k & 15;

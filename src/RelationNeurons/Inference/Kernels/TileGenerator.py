@@ -129,21 +129,26 @@ def dot256():
     L.append("        {")
     L.append("            for (nint p = 0; p < len; p += 16)")
     L.append("            {")
-    for i in range(MR256):
-        pre = "" if i==0 else f"TM.Value > {i} ? "
-        post = "" if i==0 else " : default"
-        L.append(f"                var xl{i} = {pre}Vector256.Load(x{i} + p){post};")
-        L.append(f"                var xh{i} = {pre}Vector256.Load(x{i} + p + 8){post};")
-    for j in range(NR256):
-        ind = "                "
-        if j>0:
-            L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); ind += "    "
-        L.append(f"{ind}var wl{j} = TW.Load256(w{j} + p * es);")
-        L.append(f"{ind}var wh{j} = TW.Load256(w{j} + (p + 8) * es);")
+    # One half of the 16 k-lanes at a time (low 8, then high 8): 12 accumulators, the half's x rows
+    # and one W vector stay in AVX2's 16 registers. Loading both halves at once needed 18 and the
+    # JIT spilled two accumulators, whose chains then ran through memory (store-forwarding latency
+    # on every step). Each accumulator still takes its FMAs in p order: the same sums.
+    for acc, off in (("l", ""), ("h", " + 8")):
+        L.append("                {")
         for i in range(MR256):
-            c = "" if i==0 else f"if (TM.Value > {i}) "
-            L.append(f"{ind}{c}{{ l{i}{j} = Vector256.FusedMultiplyAdd(xl{i}, wl{j}, l{i}{j}); h{i}{j} = Vector256.FusedMultiplyAdd(xh{i}, wh{j}, h{i}{j}); }}")
-        if j>0: L.append("                }")
+            pre = "" if i==0 else f"TM.Value > {i} ? "
+            post = "" if i==0 else " : default"
+            L.append(f"                    var x{i}v = {pre}Vector256.Load(x{i} + p{off}){post};")
+        for j in range(NR256):
+            ind = "                    "
+            if j>0:
+                L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); ind += "    "
+            L.append(f"{ind}var w{j}v = TW.Load256(w{j} + (p{off}) * es);")
+            for i in range(MR256):
+                c = "" if i==0 else f"if (TM.Value > {i}) "
+                L.append(f"{ind}{c}{acc}{i}{j} = Vector256.FusedMultiplyAdd(x{i}v, w{j}v, {acc}{i}{j});")
+            if j>0: L.append("                    }")
+        L.append("                }")
     L.append("            }")
     L.append("            int tail = k & 15;")
     L.append("            if (pass == 1 || tail == 0) break;")

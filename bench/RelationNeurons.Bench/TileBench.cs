@@ -9,7 +9,8 @@ namespace RelationNeurons.Bench;
 /// CPU time, fastest of 7 after a warm-up: FmaPeak.FastestSeconds): the tile's own speed with its operands in L1 (small k) or L2 (large k),
 /// without the planner. Options: --k 256,1024,2048 --tiles 4x6,6x4,8x3 --calls N; --product MxKxN
 /// --plan P times a whole small product (the planner included) over and over instead; --rotate R
-/// --vary x|w the 4×6 tile over R different x (or W) tiles, the other operand fixed.
+/// --vary x|w the 4×6 tile over R different x (or W) tiles, the other operand fixed; --simd vector256|vector512
+/// (default: the hardware's level; give tiles that level has, e.g. --tiles 2x3 at vector256).
 /// </summary>
 internal static unsafe class TileBench
 {
@@ -18,6 +19,7 @@ internal static unsafe class TileBench
         var a = new BenchArgs(argv);
         var ks = a.Str("k", "256,1024,2048,5632").Split(',').Select(int.Parse).ToArray();
         var tiles = a.Str("tiles", "4x6,6x4,8x3,5x4,3x6").Split(',').Select(t => (int.Parse(t.Split('x')[0]), int.Parse(t.Split('x')[1]))).ToArray();
+        var level = a.Str("simd", "") is { Length: > 0 } named ? Enum.Parse<SimdLevel>(named, ignoreCase: true) : KernelOptions.HardwareLevel;
         double peak = FmaPeak.Measure(1, cpuClock: true);
         Console.WriteLine($"FMA peak (1 thread, CPU time): {peak:F1} GFLOP/s");
         if (a.Str("product", "") is { Length: > 0 } shape)
@@ -30,14 +32,14 @@ internal static unsafe class TileBench
             var py = new float[pm * pn];
             for (int i = 0; i < px.Length; i++) px[i] = (i % 7) * 0.01f;
             for (int i = 0; i < pw.Length; i++) pw[i] = (i % 5) * 0.01f;
-            var plan = KernelPlan.TryParse(a.Str("plan", "4x6"), out var pp) ? pp : KernelPlan.Default(SimdLevel.Vector512);
+            var plan = KernelPlan.TryParse(a.Str("plan", "4x6"), out var pp) ? pp : KernelPlan.Default(level);
             int iters = Math.Max(1, a.Int("calls", 200_000_000) / (pm * pn * pk / 16));
             fixed (float* wp = pw)
             {
                 var wm = new WeightMatrix(wp, WeightType.F32, pn, pk);
                 double best = FmaPeak.FastestSeconds(1, () =>
                 {
-                    for (int c = 0; c < iters; c++) MatMul.Multiply(px, pm, wm, py, false, SimdLevel.Vector512, 1, plan);
+                    for (int c = 0; c < iters; c++) MatMul.Multiply(px, pm, wm, py, false, level, 1, plan);
                 }, cpuClock: true);
                 double gf = 2.0 * pm * pn * pk * iters / best / 1e9;
                 Console.WriteLine($"product {pm}x{pk}x{pn} plan {plan}: {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak  ({1e6 * best / iters,8:F1} us per product)");
@@ -54,7 +56,7 @@ internal static unsafe class TileBench
             for (int i = 0; i < 4 * kk * rot; i++) xs[i] = (i % 7) * 0.01f;
             for (int i = 0; i < 6 * kk * rot; i++) ws[i] = (i % 5) * 0.01f;
             var yy = stackalloc float[64];
-            var t46 = DotTiles.Tile(SimdLevel.Vector512, WeightType.F32, 4, 6);
+            var t46 = DotTiles.Tile(level, WeightType.F32, 4, 6);
             int calls = Math.Max(1, a.Int("calls", 200_000_000) / (kk * 24));
             double best = FmaPeak.FastestSeconds(1, () =>
             {
@@ -78,7 +80,7 @@ internal static unsafe class TileBench
         foreach (int k in ks)
             foreach (var (mr, nr) in tiles)
             {
-                var tile = DotTiles.Tile(SimdLevel.Vector512, WeightType.F32, mr, nr);
+                var tile = DotTiles.Tile(level, WeightType.F32, mr, nr);
                 int calls = Math.Max(1, a.Int("calls", 200_000_000) / (k * mr * nr));
                 double best = FmaPeak.FastestSeconds(1, () =>
                 {

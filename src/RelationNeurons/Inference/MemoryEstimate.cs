@@ -19,12 +19,14 @@ public sealed record MemoryEstimate
     public long KvCacheBytes { get; init; }
     /// <summary>Per-prompt pooled accumulators (record): prompts in flight × units × 4 bytes, plus the chunk being written.</summary>
     public long AccumulatorBytes { get; init; }
+    /// <summary>The matrix kernels' own buffers (<see cref="KernelScratch"/>).</summary>
+    public long KernelScratchBytes { get; init; }
     /// <summary>Anything else the stage allocates (copied norm vectors, per-layer score tables).</summary>
     public long OtherBytes { get; init; }
     /// <summary>The options that make the stage smaller, named for the error message.</summary>
     public string Remedy { get; init; } = "a smaller --batch-tokens";
 
-    public long RequiredBytes => ActivationBytes + KvCacheBytes + AccumulatorBytes + OtherBytes + (WeightsMustBeResident ? MappedWeightBytes : 0);
+    public long RequiredBytes => ActivationBytes + KvCacheBytes + AccumulatorBytes + KernelScratchBytes + OtherBytes + (WeightsMustBeResident ? MappedWeightBytes : 0);
 
     /// <summary>Required bytes plus mapped weights: what it takes to run without re-reading weights from disk.</summary>
     public long ComfortableBytes => RequiredBytes + (WeightsMustBeResident ? 0 : MappedWeightBytes);
@@ -50,6 +52,21 @@ public sealed record MemoryEstimate
         return floats * sizeof(float) * Math.Max(1, concurrentPasses);
     }
 
+    /// <summary>
+    /// The matrix kernels' buffers, kept per thread for the process's life, at their largest
+    /// (k = the widest input of any projection): every thread's F16 weight panel (one column block,
+    /// at most <see cref="Kernels.MatMul.WidenedPanelRows"/> W rows × k floats) and, with bfloat16 compute, every thread's packed VNNI slice (a column
+    /// block's panels × 512 pairs, under 256 KiB) and the caller's rounded copy of x (tokens × k floats).
+    /// </summary>
+    public static long KernelScratch(LlamaConfig c, long batchTokens, EngineOptions options)
+    {
+        long k = Math.Max(Math.Max(c.HiddenSize, c.IntermediateSize), c.QueryWidth);
+        int threads = Math.Max(1, Kernels.KernelOptions.MaxThreads);
+        long perThread = Kernels.MatMul.WidenedPanelRows * k * sizeof(float);
+        long bf16 = options.Compute == ComputePrecision.Bf16 ? threads * (256L << 10) + batchTokens * k * sizeof(float) : 0;
+        return threads * perThread + bf16;
+    }
+
     /// <summary>Small per-model copies: norm vectors, biases (the families that have them) and the rotary table.</summary>
     public static long ModelOverheadBytes(LlamaConfig c)
     {
@@ -72,6 +89,7 @@ public sealed record MemoryEstimate
         {
             MappedWeightBytes = mappedBytes,
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, Math.Min(context, Math.Max(typicalPromptTokens, 1)), sequences, concurrentPasses),
+            KernelScratchBytes = KernelScratch(c, tokens, options),
             OtherBytes = ModelOverheadBytes(c),
             Remedy = "a smaller --batch-tokens",
         };
@@ -93,6 +111,7 @@ public sealed record MemoryEstimate
             // Record stops at the last tapped layer and asks for no logits.
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, maxPromptTokens, logitRows: 0),
             AccumulatorBytes = 2L * batchPrompts * unitsPerPrompt * sizeof(float),
+            KernelScratchBytes = KernelScratch(c, tokens, options),
             // A step whose prompts share a prefix continues from its keys and values, held per prompt.
             OtherBytes = ModelOverheadBytes(c) + (options.SharePromptPrefixes ? KvCache.BytesFor(c.NumHiddenLayers, tokens, c.KeyValueWidth) : 0),
             Remedy = "a smaller --batch (prompts per chunk), a smaller --batch-tokens, or --units mlp (fewer units)",
@@ -111,6 +130,7 @@ public sealed record MemoryEstimate
             MappedWeightBytes = mappedBytes,
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, (long)maxPromptTokens + maxNewTokens, sequences),
             KvCacheBytes = cache,
+            KernelScratchBytes = KernelScratch(c, tokens, options),
             OtherBytes = ModelOverheadBytes(c),
             Remedy = "a smaller --batch-tokens or a smaller KV-cache budget",
         };
@@ -125,6 +145,7 @@ public sealed record MemoryEstimate
         Part("activations", ActivationBytes);
         Part("KV cache", KvCacheBytes);
         Part("accumulators", AccumulatorBytes);
+        Part("kernel buffers", KernelScratchBytes);
         Part("other", OtherBytes);
         return parts.Count == 0 ? "nothing" : string.Join(" + ", parts);
     }

@@ -25,7 +25,21 @@ public sealed class MemoryGuardTests
         Assert.Equal(rows + scores, e.ActivationBytes);
         Assert.Equal(2L * 16 * 32 * (4 * 4096 + 3 * 11008) * 4, e.AccumulatorBytes);
         Assert.False(e.WeightsMustBeResident);
-        Assert.Equal(e.ActivationBytes + e.AccumulatorBytes + e.OtherBytes, e.RequiredBytes);
+        Assert.Equal(e.ActivationBytes + e.AccumulatorBytes + e.KernelScratchBytes + e.OtherBytes, e.RequiredBytes);
+    }
+
+    [Fact]
+    public void KernelBuffersAreCountedPerThreadAndForBf16TheRoundedInputs()
+    {
+        // k = d_ff = 11008: each thread's widened F16 panel; bf16 adds each thread's packed slice and x rounded (tokens x k).
+        int threads = RelationNeurons.Inference.Kernels.KernelOptions.MaxThreads;
+        long f32 = MemoryEstimate.KernelScratch(Llama7B, 2048, new EngineOptions());
+        Assert.Equal(threads * 128L * 11008 * 4, f32);
+        long bf16 = MemoryEstimate.KernelScratch(Llama7B, 2048, new EngineOptions { Compute = ComputePrecision.Bf16 });
+        Assert.Equal(f32 + threads * (256L << 10) + 2048L * 11008 * 4, bf16);
+        var e = MemoryEstimate.ForForward(Llama7B, 13L << 30, new EngineOptions { MaxBatchTokens = 2048, Compute = ComputePrecision.Bf16 });
+        Assert.Equal(bf16, e.KernelScratchBytes);
+        Assert.Contains("kernel buffers", e.Breakdown());
     }
 
     [Fact]

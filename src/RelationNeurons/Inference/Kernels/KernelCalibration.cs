@@ -55,7 +55,7 @@ public static class KernelCalibration
     public const string CacheVariable = "RELNEURONS_KERNEL_CACHE";
 
     /// <summary>Bumped when the tiles or the planner change in a way that makes cached timings stale.</summary>
-    public const int KernelVersion = 1;
+    public const int KernelVersion = 2; // 2: the Vector256 tiles take one half of the k-lanes at a time
 
     /// <summary>A product this large (2·m·n·k flops) with at least 16 rows triggers the calibration in <see cref="CalibrationMode.Auto"/>.</summary>
     public const long LargeFlops = 1L << 28;

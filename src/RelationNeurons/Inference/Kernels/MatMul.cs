@@ -62,6 +62,12 @@ public static class MatMul
     /// </summary>
     internal static int ColTilesFor(int k, int m) => ColTiles > 0 ? ColTiles : k > 3072 && m >= 64 ? 16 : 4;
 
+    /// <summary>
+    /// The most W rows in a widened column block under the calibration's candidate plans (tiles of
+    /// at most 8 W rows × at most 16 column tiles): what the memory estimate counts per thread.
+    /// </summary>
+    internal const int WidenedPanelRows = 128;
+
     /// <summary>Weight types widened once per column block into a float32 panel when a block has many rows (bench-tunable).</summary>
     internal static bool PackF16 = true, PackBF16 = false;
 

@@ -43,6 +43,9 @@ internal sealed class ExperimentArguments
 
     public IEnumerable<Option> All => [.. Protocol.All, Seed, Scales, MaxUnitShare, CumulativitySeeds, CumulativityLanguages, Value, Resamples, Parallel, Corpus, SourceLanguage];
 
+    /// <summary>The options of a verb that starts from selected neuron sets: <see cref="All"/> without the selection's choices.</summary>
+    public IEnumerable<Option> FromSelectedSets => All.Except(Protocol.SelectionChoices);
+
     /// <summary>The experiments' options with the protocol's choices (random baselines, sweep) applied.</summary>
     public ExperimentOptions Experiments(ParseResult parse) => Experiments(new FlagValues(parse));
 

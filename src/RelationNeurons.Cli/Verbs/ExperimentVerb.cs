@@ -39,7 +39,7 @@ internal static class ExperimentVerb
         var compute = new ComputeArgument();
         var sharding = new ShardArguments("conditions (with their share of Table 2's and Table 4's questions and of App E's corpus files)");
         var command = new Command("experiment", "run one deactivation experiment (or all) on a run folder's prompts and neuron sets") { name, run, model, neurons, expertise, json, compute.Option };
-        foreach (var o in args.All.Concat(sharding.All)) command.Options.Add(o);
+        foreach (var o in args.FromSelectedSets.Concat(sharding.All)) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(CliErrors.Guard(() =>
         {
             int threads = sharding.Resources.Apply(parse);

@@ -30,6 +30,13 @@ internal sealed class ProtocolArguments
 
     public IEnumerable<Option> All => [Protocol, Units, Validation, Negatives, Mode, Count, Fraction, Match, MaxNewTokens, Random, RandomSeeds, Sweep];
 
+    /// <summary>
+    /// The choices that decide which units are selected (stages up to select): a verb that starts
+    /// from selected neuron sets (`experiment`) does not offer them, so that they cannot be given
+    /// there and silently do nothing.
+    /// </summary>
+    public IEnumerable<Option> SelectionChoices => [Units, Validation, Negatives, Mode, Count, Fraction];
+
     /// <summary>The named protocol with every flag given on the command line applied.</summary>
     public Protocol Resolve(ParseResult parse) => Resolve(new FlagValues(parse));
 

@@ -21,7 +21,7 @@ public class ExperimentRunOptionsTests
         var args = new ExperimentArguments();
         var compute = new ComputeArgument();
         var command = new RootCommand { compute.Option };
-        foreach (var o in args.All) command.Options.Add(o);
+        foreach (var o in args.FromSelectedSets) command.Options.Add(o);
         var parse = command.Parse(line);
         Assert.Empty(parse.Errors);
         return new(args, compute, parse);
@@ -44,6 +44,16 @@ public class ExperimentRunOptionsTests
     private static readonly IReadOnlyDictionary<string, string> KojimaRun = Recorded(Protocol.Kojima with { RandomSeeds = 5 },
         new ExperimentOptions { Seed = 7, Statistics = StatisticsSettings.Default with { BootstrapResamples = 300, PermutationResamples = 300 } },
         ComputePrecision.Bf16);
+
+    [Fact]
+    public void TheSelectionsChoicesAreNotOfferedWhereTheSetsAreAlreadySelected()
+    {
+        // They would do nothing there: refused as unknown instead of ignored.
+        var command = ExperimentVerb.Create();
+        foreach (string flag in new[] { "--units", "--validation", "--negatives", "--mode", "--count", "--fraction" })
+            Assert.Contains(command.Parse(["intra", "--run", "r", flag, "1"]).Errors, e => e.Message.Contains(flag));
+        Assert.Empty(command.Parse(["intra", "--run", "r", "--random-seeds", "3", "--max-new-tokens", "8", "--protocol", "kojima"]).Errors);
+    }
 
     [Fact]
     public void OptionsRecordedInRunJsonAreUsedForFlagsNotGiven()

@@ -36,7 +36,8 @@ public sealed class CrossLingualRunner : IExperimentRunner
     public (IVersionedResult? Result, string? SkipReason) Build(ConditionPlanner planner, Func<ConditionRequest, EvaluationResult> evaluation)
     {
         var (langs, rels) = Scope(planner);
-        if (langs.Count < 2) return (null, $"needs neuron sets and test prompts in at least two languages (have: {string.Join(", ", langs)})");
+        if (langs.Count < 2) return (null, $"needs neuron sets and test prompts in at least two languages (have: {string.Join(", ", langs)}); " +
+            "one language's sets tested in every language are the paper's Fig 7, multilingual.json");
         if (rels.Count == 0) return (null, $"no relation has a neuron set and test prompts in every language ({string.Join(", ", langs)})");
         var clean = evaluation(planner.Clean());
         var deact = new Dictionary<(string, string), EvaluationResult>();

@@ -18,9 +18,6 @@ internal sealed class ComputeArgument
     };
 
     /// <summary>The chosen precision (a user error naming the accepted values otherwise); prints the fallback notice if any.</summary>
-    public ComputePrecision Resolve(ParseResult parse) => Resolve(new FlagValues(parse));
-
-    /// <inheritdoc cref="Resolve(ParseResult)"/>
     public ComputePrecision Resolve(FlagValues values)
     {
         var precision = Precision(values);
@@ -32,8 +29,5 @@ internal sealed class ComputeArgument
     public ComputePrecision Precision(FlagValues values) => ComputePrecisions.Parse(values.Get(Option)!);
 
     /// <summary>Engine options with the chosen precision.</summary>
-    public EngineOptions Engine(ParseResult parse) => Engine(new FlagValues(parse));
-
-    /// <inheritdoc cref="Engine(ParseResult)"/>
     public EngineOptions Engine(FlagValues values) => new() { Compute = Resolve(values) };
 }

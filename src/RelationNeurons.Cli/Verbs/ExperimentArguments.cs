@@ -47,9 +47,6 @@ internal sealed class ExperimentArguments
     public IEnumerable<Option> FromSelectedSets => All.Except(Protocol.SelectionChoices);
 
     /// <summary>The experiments' options with the protocol's choices (random baselines, sweep) applied.</summary>
-    public ExperimentOptions Experiments(ParseResult parse) => Experiments(new FlagValues(parse));
-
-    /// <inheritdoc cref="Experiments(ParseResult)"/>
     public ExperimentOptions Experiments(FlagValues values)
     {
         var protocol = Protocol.Resolve(values);
@@ -75,12 +72,7 @@ internal sealed class ExperimentArguments
     }
 
     /// <summary>The given corpus, checked now (missing, or without text files: a user error before any work), or null.</summary>
-    public string? CorpusPath(ParseResult parse) => CorpusPath(new FlagValues(parse));
-
-    /// <inheritdoc cref="CorpusPath(ParseResult)"/>
     public string? CorpusPath(FlagValues values) => Runs.CorpusChoice.Check(values.Get(Corpus));
-
-    public EvaluationOptions Evaluation(ParseResult parse) => Evaluation(new FlagValues(parse));
 
     public EvaluationOptions Evaluation(FlagValues values)
     {

@@ -12,6 +12,9 @@ internal sealed class FlagValues(ParseResult parse, IReadOnlyDictionary<Option, 
 {
     public ParseResult Parse => parse;
 
+    /// <summary>The command line's values alone: what every verb without a run folder to read passes.</summary>
+    public static implicit operator FlagValues(ParseResult parse) => new(parse);
+
     /// <summary>Flags not given on the command line, with the text each takes instead.</summary>
     public IReadOnlyDictionary<Option, string> Supplied { get; } = supplied ?? new Dictionary<Option, string>();
 

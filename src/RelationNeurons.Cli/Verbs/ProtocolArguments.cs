@@ -37,9 +37,6 @@ internal sealed class ProtocolArguments
     /// </summary>
     public IEnumerable<Option> SelectionChoices => [Units, Validation, Negatives, Mode, Count, Fraction];
 
-    /// <summary>The named protocol with every flag given on the command line applied.</summary>
-    public Protocol Resolve(ParseResult parse) => Resolve(new FlagValues(parse));
-
     /// <summary>The named protocol with every flag given on the command line (or supplied, <see cref="FlagValues"/>) applied.</summary>
     public Protocol Resolve(FlagValues values)
     {

@@ -31,9 +31,6 @@ internal static unsafe class GemmBench
         int m = a.Int("m", 512), k = a.Int("k", 4096), n = a.Int("n", 11008);
         KernelOptions.MaxThreads = threads;
         _threads = threads;
-        MatMul.KChunk = a.Int("kchunk", MatMul.KChunk);
-        MatMul.MaxRowBlock = a.Int("rowblock", MatMul.MaxRowBlock);
-        MatMul.ColTiles = a.Int("coltiles", MatMul.ColTiles);
         MatMulF32.OuterKChunk = a.Int("outerkchunk", MatMulF32.OuterKChunk);
         MatMul.PackF16 = a.Int("packf16", MatMul.PackF16 ? 1 : 0) != 0;
         MatMul.PackBF16 = a.Int("packbf16", MatMul.PackBF16 ? 1 : 0) != 0;
@@ -43,7 +40,7 @@ internal static unsafe class GemmBench
         int copies = Math.Max(1, a.Int("copies", 1));
         var small = a.Str("small", "1,16").Split(',').Select(int.Parse).ToArray();
 
-        Console.WriteLine($"kchunk={MatMul.KChunk} rowblock={MatMul.MaxRowBlock} coltiles={MatMul.ColTiles} simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
+        Console.WriteLine($"simd={KernelOptions.Simd} (hardware {KernelOptions.HardwareLevel}), threads={threads}, cores={Environment.ProcessorCount}, reps={reps}, clock={(_cpuClock ? "cpu" : "wall")}");
         var id = KernelCalibration.ThisMachine();
         Console.WriteLine($"cpu: {id.Vendor} family {id.Family} model {id.Model} stepping {id.Stepping} \"{id.Name}\", {id.Cores} cores, .NET {id.Runtime}, kernels {id.Kernels}");
         var level = KernelOptions.Simd;
@@ -60,9 +57,9 @@ internal static unsafe class GemmBench
             plan = calibration.Plan;
         }
         else plan = KernelPlan.Default(level);
-        if (a.Str("kchunk", "") != "") plan = plan with { KChunk = MatMul.KChunk };
-        if (a.Str("rowblock", "") != "") plan = plan with { MaxRowBlock = MatMul.MaxRowBlock };
-        if (a.Str("coltiles", "") != "") plan = plan with { ColTiles = MatMul.ColTiles };
+        if (a.Str("kchunk", "") != "") plan = plan with { KChunk = a.Int("kchunk", 0) };
+        if (a.Str("rowblock", "") != "") plan = plan with { MaxRowBlock = a.Int("rowblock", 0) };
+        if (a.Str("coltiles", "") != "") plan = plan with { ColTiles = a.Int("coltiles", 0) };
         KernelCalibration.Forced = plan;
         Console.WriteLine($"f32 kernel plan: {plan}" + (calibration is not null ? " (calibrated)" : a.Str("plan", "") != "" ? " (--plan)" : " (fixed)"));
         double peak = FmaPeak.Measure(threads, _cpuClock);

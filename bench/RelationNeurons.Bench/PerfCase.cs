@@ -26,7 +26,8 @@ internal static class PerfCase
         var a = new BenchArgs(argv);
         int threads = a.Int("threads", Environment.ProcessorCount);
         KernelOptions.MaxThreads = threads;
-        MatMul.ColTiles = a.Int("coltiles", MatMul.ColTiles); // blocking sweep (0 = the kernel's own choice)
+        // Blocking sweep: the fixed float32 plan with this many column tiles per block (0 = the size rule).
+        if (a.Str("coltiles", "") != "") KernelCalibration.Forced = KernelPlan.Default(KernelOptions.Simd) with { ColTiles = a.Int("coltiles", 0) };
         string kind = a.Str("case", "prefill");
         JsonObject result = kind switch
         {

@@ -156,12 +156,10 @@ public static class Bf16MatMul
             _slice = Math.Max(1, SlicePairs);
             var (mr, nr) = TileFor(m);
             _blockCols = (BlockPanels > 0 ? BlockPanels : 2 * nr) * Bf16Packing.Panel;
-            int colBlocks = (n + _blockCols - 1) / _blockCols;
-            int rowSplits = threads <= 1 ? 1 : Math.Max(1, Math.Min((m + mr - 1) / mr, (4 * threads + colBlocks - 1) / colBlocks));
-            _rowBlock = ((m + rowSplits - 1) / rowSplits + mr - 1) / mr * mr;
-            _rowBlocks = (m + _rowBlock - 1) / _rowBlock;
+            // No cap on a row block's rows (m): each row block packs its column block again.
+            var plan = MatMul.BlockPlan.For(m, n, mr, _blockCols, maxRows: m, threads);
+            (_rowBlock, _rowBlocks, Items) = (plan.RowBlock, plan.RowBlocks, plan.Items);
             _tile = TileFor(_rowBlock);
-            Items = colBlocks * _rowBlocks;
         }
 
         public override void Run(int item)

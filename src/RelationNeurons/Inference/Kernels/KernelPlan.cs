@@ -26,7 +26,14 @@ public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRo
         return new KernelPlan(mr, nr, 0, 32, 0);
     }
 
-    /// <summary>Column tiles per block: <see cref="ColTiles"/>, or with 0 the size rule (16 for long k with ≥ 64 rows, else 4).</summary>
+    /// <summary>
+    /// Column tiles per block: <see cref="ColTiles"/>, or with 0 the size rule (16 for long k with ≥ 64
+    /// rows, else 4). A row tile's x rows are reused across the block's column tiles; once they
+    /// outgrow L1 (long k, e.g. down_proj's k = d_ff) a wider block re-reads them less often.
+    /// Measured on Zen 4 (M=896, K=5632, N=2048, BF16): 4 tiles 68 %, 8 tiles 84 %, 16 tiles 85 % of
+    /// FMA peak; at K=2048, and for a handful of rows (one prompt: fewer, larger blocks leave a
+    /// thread idle), 4 tiles stay best.
+    /// </summary>
     public int ColTilesFor(int k, int m) => ColTiles > 0 ? ColTiles : k > 3072 && m >= 64 ? 16 : 4;
 
     /// <summary>Whether the level has a tile of this shape and the blocking values are usable.</summary>

@@ -44,25 +44,6 @@ public static class MatMul
     }
 
     /// <summary>
-    /// Blocking parameters of the bfloat16 products (<see cref="Bf16MatMul"/>; fields so the bench can
-    /// sweep them; results never depend on them). The float32 products take theirs from their
-    /// <see cref="KernelPlan"/> (<see cref="KernelCalibration"/>), whose fixed plan has these values.
-    /// Measured on the 2-core dev VM (AMD EPYC, family 25 / Zen 4 class; M=512, K=4096, N=11008): row blocks of 16–32 rows were best
-    /// (x block + W block both L2-resident); k-chunking (KChunk=512..2048) was 10–20 % slower there,
-    /// so it is off by default (0) but kept, tested, for machines with larger L1/L2 bandwidth.
-    /// </summary>
-    internal static int KChunk = 0, MaxRowBlock = 32, ColTiles = 0;
-
-    /// <summary>
-    /// Column tiles per block when <see cref="ColTiles"/> is 0 (auto). A row tile's x rows are reused
-    /// across the block's column tiles; once they outgrow L1 (long k, e.g. down_proj's k = d_ff) a
-    /// wider block re-reads them less often. Measured on the dev VM (M=896, K=5632, N=2048, BF16):
-    /// 4 tiles 68 %, 8 tiles 84 %, 16 tiles 85 % of FMA peak; at K=2048, and for a handful of rows
-    /// (one prompt: fewer, larger blocks leave a thread idle), 4 tiles stay best.
-    /// </summary>
-    internal static int ColTilesFor(int k, int m) => ColTiles > 0 ? ColTiles : k > 3072 && m >= 64 ? 16 : 4;
-
-    /// <summary>
     /// The most W rows in a widened column block under the calibration's candidate plans (tiles of
     /// at most 8 W rows × at most 16 column tiles): what the memory estimate counts per thread.
     /// </summary>

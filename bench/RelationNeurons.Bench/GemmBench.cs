@@ -12,12 +12,12 @@ namespace RelationNeurons.Bench;
 /// and the small-m (generation) cases as weight bandwidth. Medians of --reps runs.
 /// Options: --threads T (default KernelOptions.MaxThreads), --reps R (default 5), --m/--k/--n,
 /// --simd scalar|vector256|vector512, --types f32,bf16,f16, --small 1,16, --clock wall|cpu,
-/// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --packf16/--packbf16 0|1, --trainer 0|1, --outerkchunk K,
+/// --kchunk/--rowblock/--coltiles (blocking sweep; kchunk 0 = off), --trainer 0|1, --outerkchunk K,
 /// Float32 kernel plan (<see cref="KernelPlan"/>): by default the calibration runs first (its
 /// candidates' GFLOP/s on its own shapes, its pick and its duration are printed; nothing is
 /// cached; --calthreads T, default 1) and its pick is used; --plan 4x6-c0-r32-k0 forces a plan instead, --calibrate 0 keeps
 /// the fixed plan; --kchunk/--rowblock/--coltiles then override parts of it.
-/// --candidates 1 times every candidate plan on M×K×N (F32 weights) with this bench's timer; --plans a,b,c the plans named.
+/// --candidates 1 times every candidate plan on M×K×N (each of --types) with this bench's timer; --plans a,b,c the plans named.
 /// --bf16 0|1 (also time bfloat16 compute on the BF16 weights), --maintile 9x3 (its main tile: rows × 16-column panels),
 /// --bf16slice P (pairs of k per packed slice), --bf16panels B (panels per packed column block; 0: twice the tile's).
 /// </summary>
@@ -32,8 +32,6 @@ internal static unsafe class GemmBench
         KernelOptions.MaxThreads = threads;
         _threads = threads;
         MatMulF32.OuterKChunk = a.Int("outerkchunk", MatMulF32.OuterKChunk);
-        MatMul.PackF16 = a.Int("packf16", MatMul.PackF16 ? 1 : 0) != 0;
-        MatMul.PackBF16 = a.Int("packbf16", MatMul.PackBF16 ? 1 : 0) != 0;
         _cpuClock = a.Str("clock", "wall") == "cpu";
         KernelOptions.Simd = Enum.Parse<SimdLevel>(a.Str("simd", KernelOptions.Simd.ToString()), ignoreCase: true);
         var types = a.Str("types", "f32,bf16,f16").Split(',').Select(t => Enum.Parse<WeightType>(t, true)).ToArray();
@@ -78,7 +76,7 @@ internal static unsafe class GemmBench
         var y = new float[(long)Math.Max(m, small.Max()) * n];
         if (a.Int("candidates", 0) != 0 || a.Str("plans", "") != "")
             Candidates(x, y, m, k, n, reps, peak, level, calibration?.Plan,
-                a.Str("plans", "") is { Length: > 0 } list ? list.Split(',').Select(t => KernelPlan.TryParse(t, out var p) ? p : throw new ArgumentException($"--plans: {t}")).ToArray() : null);
+                a.Str("plans", "") is { Length: > 0 } list ? list.Split(',').Select(t => KernelPlan.TryParse(t, out var p) ? p : throw new ArgumentException($"--plans: {t}")).ToArray() : null, types);
 
         foreach (var type in types)
         {
@@ -126,7 +124,7 @@ internal static unsafe class GemmBench
     }
 
     /// <summary>Every candidate plan (tiles with the fixed blocking, blocking variants of the fixed tile and of the calibrated pick) on M×K×N, F32 weights.</summary>
-    private static void Candidates(float[] x, float[] y, int m, int k, int n, int reps, double peak, SimdLevel level, KernelPlan? calibrated, KernelPlan[]? given)
+    private static void Candidates(float[] x, float[] y, int m, int k, int n, int reps, double peak, SimdLevel level, KernelPlan? calibrated, KernelPlan[]? given, WeightType[] types)
     {
         var plans = given ?? KernelCalibration.TileCandidates(level)
             .Concat(KernelCalibration.BlockingCandidates(KernelPlan.Default(level)))
@@ -136,14 +134,17 @@ internal static unsafe class GemmBench
         var saved = KernelCalibration.Forced;
         try
         {
-            Fill(data, WeightType.F32, (long)n * k);
-            var w = new WeightMatrix(data, WeightType.F32, n, k);
-            foreach (var p in plans)
+            foreach (var type in types)
             {
-                KernelCalibration.Forced = p;
-                double sec = Median(reps, () => MatMul.Multiply(x.AsSpan(0, m * k), m, w, y.AsSpan(0, m * n)));
-                double gf = 2.0 * m * n * k / sec / 1e9;
-                Console.WriteLine($"plan {p,-20} F32 M={m} K={k} N={n}: {sec * 1e3,8:F2} ms  {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak{(p == calibrated ? "  (calibration's pick)" : "")}");
+                Fill(data, type, (long)n * k);
+                var w = new WeightMatrix(data, type, n, k);
+                foreach (var p in plans)
+                {
+                    KernelCalibration.Forced = p;
+                    double sec = Median(reps, () => MatMul.Multiply(x.AsSpan(0, m * k), m, w, y.AsSpan(0, m * n)));
+                    double gf = 2.0 * m * n * k / sec / 1e9;
+                    Console.WriteLine($"plan {p,-22} {type,-4} M={m} K={k} N={n}: {sec * 1e3,8:F2} ms  {gf,7:F1} GFLOP/s  {100 * gf / peak,5:F1}% of peak{(p == calibrated ? "  (calibration's pick)" : "")}");
+                }
             }
         }
         finally { KernelCalibration.Forced = saved; NativeMemory.AlignedFree(data); }

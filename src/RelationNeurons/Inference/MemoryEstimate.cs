@@ -54,17 +54,21 @@ public sealed record MemoryEstimate
 
     /// <summary>
     /// The matrix kernels' buffers, kept per thread for the process's life, at their largest
-    /// (k = the widest input of any projection): every thread's F16 weight panel (one column block,
-    /// at most <see cref="Kernels.MatMul.WidenedPanelRows"/> W rows × k floats) and, with bfloat16 compute, every thread's packed VNNI slice (a column
-    /// block's panels × 512 pairs, under 256 KiB) and the caller's rounded copy of x (tokens × k floats).
+    /// (k = the widest input of any projection): every thread's packed W panel (one column block,
+    /// at most <see cref="Kernels.MatMul.PanelRows"/> W rows × k floats), the caller's packed x
+    /// (tokens × k floats, rounded up to whole tiles of 8 rows and 16 lanes) and, with bfloat16
+    /// compute, every thread's packed VNNI slice (a column block's panels × 512 pairs, under
+    /// 256 KiB) and the caller's rounded copy of x (tokens × k floats).
     /// </summary>
     public static long KernelScratch(LlamaConfig c, long batchTokens, EngineOptions options)
     {
         long k = Math.Max(Math.Max(c.HiddenSize, c.IntermediateSize), c.QueryWidth);
         int threads = Math.Max(1, Kernels.KernelOptions.MaxThreads);
-        long perThread = Kernels.MatMul.WidenedPanelRows * k * sizeof(float);
+        long perThread = Kernels.MatMul.PanelRows * k * sizeof(float);
+        const int tileRows = Kernels.DotTiles.MR512, lanes = Kernels.CanonicalOrder.Lanes;
+        long packedX = (batchTokens + tileRows - 1) / tileRows * tileRows * ((k + lanes - 1) / lanes * lanes) * sizeof(float);
         long bf16 = options.Compute == ComputePrecision.Bf16 ? threads * (256L << 10) + batchTokens * k * sizeof(float) : 0;
-        return threads * perThread + bf16;
+        return threads * perThread + packedX + bf16;
     }
 
     /// <summary>Small per-model copies: norm vectors, biases (the families that have them) and the rotary table.</summary>

@@ -31,10 +31,11 @@ public sealed class MemoryGuardTests
     [Fact]
     public void KernelBuffersAreCountedPerThreadAndForBf16TheRoundedInputs()
     {
-        // k = d_ff = 11008: each thread's widened F16 panel; bf16 adds each thread's packed slice and x rounded (tokens x k).
+        // k = d_ff = 11008: each thread's packed W panel and the packed x (2048 rows x 11008 lanes); bf16 adds each thread's packed slice and x rounded (tokens x k).
         int threads = RelationNeurons.Inference.Kernels.KernelOptions.MaxThreads;
         long f32 = MemoryEstimate.KernelScratch(Llama7B, 2048, new EngineOptions());
-        Assert.Equal(threads * 128L * 11008 * 4, f32);
+        Assert.Equal(threads * 128L * 11008 * 4 + 2048L * 11008 * 4, f32);
+        Assert.Equal(threads * 128L * 11008 * 4 + 2056L * 11008 * 4, MemoryEstimate.KernelScratch(Llama7B, 2049, new EngineOptions()));
         long bf16 = MemoryEstimate.KernelScratch(Llama7B, 2048, new EngineOptions { Compute = ComputePrecision.Bf16 });
         Assert.Equal(f32 + threads * (256L << 10) + 2048L * 11008 * 4, bf16);
         var e = MemoryEstimate.ForForward(Llama7B, 13L << 30, new EngineOptions { MaxBatchTokens = 2048, Compute = ComputePrecision.Bf16 });

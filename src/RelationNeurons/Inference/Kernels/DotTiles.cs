@@ -49,6 +49,29 @@ internal static unsafe partial class DotTiles
             (SimdLevel.Vector256, WeightType.F16) => Table256F16,
             _ => throw new ArgumentOutOfRangeException(nameof(level)),
         };
+        return Entry(table, level, mr, nr);
+    }
+
+    /// <summary>
+    /// The tile of an exact shape on packed panels (<see cref="DotPacking"/>): x at step s, row i is
+    /// <c>x + s·xStep + 16·i</c>; W of <paramref name="panelType"/> (F32 or BF16) at step s, row j is
+    /// <c>w + s·wStep + 16·j·es</c> bytes; <c>k</c> is the number of 16-lane steps. Same arguments' types as <see cref="Tile"/>.
+    /// </summary>
+    internal static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void> PackedTile(SimdLevel level, WeightType panelType, int mr, int nr)
+    {
+        nint[] table = (level, panelType) switch
+        {
+            (SimdLevel.Vector512, WeightType.F32) => TablePacked512F32,
+            (SimdLevel.Vector512, WeightType.BF16) => TablePacked512BF16,
+            (SimdLevel.Vector256, WeightType.F32) => TablePacked256F32,
+            (SimdLevel.Vector256, WeightType.BF16) => TablePacked256BF16,
+            _ => throw new ArgumentOutOfRangeException(nameof(panelType)),
+        };
+        return Entry(table, level, mr, nr);
+    }
+
+    private static delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void> Entry(nint[] table, SimdLevel level, int mr, int nr)
+    {
         int nrMax = level == SimdLevel.Vector512 ? NR512 : NR256;
         return (delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)table[(mr - 1) * nrMax + (nr - 1)];
     }

@@ -400,6 +400,339 @@ internal static unsafe partial class DotTiles
         if (TM.Value > 1 && TN.Value > 2) Store(y + 1 * ldy + 2, CanonicalOrder.Reduce(l12, h12), accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Packed512<TM, TN, TW>(float* x, nint xStep, byte* w, nint wStep, int steps, float* y, nint ldy, bool accumulate, float* part, int mode)
+        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad
+    {
+        nint es = TW.ElementSize;
+        Vector512<float> a00 = default;
+        Vector512<float> a01 = default;
+        Vector512<float> a02 = default;
+        Vector512<float> a03 = default;
+        Vector512<float> a04 = default;
+        Vector512<float> a05 = default;
+        Vector512<float> a10 = default;
+        Vector512<float> a11 = default;
+        Vector512<float> a12 = default;
+        Vector512<float> a13 = default;
+        Vector512<float> a14 = default;
+        Vector512<float> a15 = default;
+        Vector512<float> a20 = default;
+        Vector512<float> a21 = default;
+        Vector512<float> a22 = default;
+        Vector512<float> a23 = default;
+        Vector512<float> a24 = default;
+        Vector512<float> a25 = default;
+        Vector512<float> a30 = default;
+        Vector512<float> a31 = default;
+        Vector512<float> a32 = default;
+        Vector512<float> a33 = default;
+        Vector512<float> a34 = default;
+        Vector512<float> a35 = default;
+        Vector512<float> a40 = default;
+        Vector512<float> a41 = default;
+        Vector512<float> a42 = default;
+        Vector512<float> a43 = default;
+        Vector512<float> a44 = default;
+        Vector512<float> a45 = default;
+        Vector512<float> a50 = default;
+        Vector512<float> a51 = default;
+        Vector512<float> a52 = default;
+        Vector512<float> a53 = default;
+        Vector512<float> a54 = default;
+        Vector512<float> a55 = default;
+        Vector512<float> a60 = default;
+        Vector512<float> a61 = default;
+        Vector512<float> a62 = default;
+        Vector512<float> a63 = default;
+        Vector512<float> a64 = default;
+        Vector512<float> a65 = default;
+        Vector512<float> a70 = default;
+        Vector512<float> a71 = default;
+        Vector512<float> a72 = default;
+        Vector512<float> a73 = default;
+        Vector512<float> a74 = default;
+        Vector512<float> a75 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            a00 = Vector512.Load(part + 0);
+            if (TN.Value > 1) a01 = Vector512.Load(part + 16);
+            if (TN.Value > 2) a02 = Vector512.Load(part + 32);
+            if (TN.Value > 3) a03 = Vector512.Load(part + 48);
+            if (TN.Value > 4) a04 = Vector512.Load(part + 64);
+            if (TN.Value > 5) a05 = Vector512.Load(part + 80);
+            if (TM.Value > 1) a10 = Vector512.Load(part + 96);
+            if (TM.Value > 1 && TN.Value > 1) a11 = Vector512.Load(part + 112);
+            if (TM.Value > 1 && TN.Value > 2) a12 = Vector512.Load(part + 128);
+            if (TM.Value > 1 && TN.Value > 3) a13 = Vector512.Load(part + 144);
+            if (TM.Value > 1 && TN.Value > 4) a14 = Vector512.Load(part + 160);
+            if (TM.Value > 1 && TN.Value > 5) a15 = Vector512.Load(part + 176);
+            if (TM.Value > 2) a20 = Vector512.Load(part + 192);
+            if (TM.Value > 2 && TN.Value > 1) a21 = Vector512.Load(part + 208);
+            if (TM.Value > 2 && TN.Value > 2) a22 = Vector512.Load(part + 224);
+            if (TM.Value > 2 && TN.Value > 3) a23 = Vector512.Load(part + 240);
+            if (TM.Value > 2 && TN.Value > 4) a24 = Vector512.Load(part + 256);
+            if (TM.Value > 2 && TN.Value > 5) a25 = Vector512.Load(part + 272);
+            if (TM.Value > 3) a30 = Vector512.Load(part + 288);
+            if (TM.Value > 3 && TN.Value > 1) a31 = Vector512.Load(part + 304);
+            if (TM.Value > 3 && TN.Value > 2) a32 = Vector512.Load(part + 320);
+            if (TM.Value > 3 && TN.Value > 3) a33 = Vector512.Load(part + 336);
+            if (TM.Value > 3 && TN.Value > 4) a34 = Vector512.Load(part + 352);
+            if (TM.Value > 3 && TN.Value > 5) a35 = Vector512.Load(part + 368);
+            if (TM.Value > 4) a40 = Vector512.Load(part + 384);
+            if (TM.Value > 4 && TN.Value > 1) a41 = Vector512.Load(part + 400);
+            if (TM.Value > 4 && TN.Value > 2) a42 = Vector512.Load(part + 416);
+            if (TM.Value > 4 && TN.Value > 3) a43 = Vector512.Load(part + 432);
+            if (TM.Value > 4 && TN.Value > 4) a44 = Vector512.Load(part + 448);
+            if (TM.Value > 4 && TN.Value > 5) a45 = Vector512.Load(part + 464);
+            if (TM.Value > 5) a50 = Vector512.Load(part + 480);
+            if (TM.Value > 5 && TN.Value > 1) a51 = Vector512.Load(part + 496);
+            if (TM.Value > 5 && TN.Value > 2) a52 = Vector512.Load(part + 512);
+            if (TM.Value > 5 && TN.Value > 3) a53 = Vector512.Load(part + 528);
+            if (TM.Value > 5 && TN.Value > 4) a54 = Vector512.Load(part + 544);
+            if (TM.Value > 5 && TN.Value > 5) a55 = Vector512.Load(part + 560);
+            if (TM.Value > 6) a60 = Vector512.Load(part + 576);
+            if (TM.Value > 6 && TN.Value > 1) a61 = Vector512.Load(part + 592);
+            if (TM.Value > 6 && TN.Value > 2) a62 = Vector512.Load(part + 608);
+            if (TM.Value > 6 && TN.Value > 3) a63 = Vector512.Load(part + 624);
+            if (TM.Value > 6 && TN.Value > 4) a64 = Vector512.Load(part + 640);
+            if (TM.Value > 6 && TN.Value > 5) a65 = Vector512.Load(part + 656);
+            if (TM.Value > 7) a70 = Vector512.Load(part + 672);
+            if (TM.Value > 7 && TN.Value > 1) a71 = Vector512.Load(part + 688);
+            if (TM.Value > 7 && TN.Value > 2) a72 = Vector512.Load(part + 704);
+            if (TM.Value > 7 && TN.Value > 3) a73 = Vector512.Load(part + 720);
+            if (TM.Value > 7 && TN.Value > 4) a74 = Vector512.Load(part + 736);
+            if (TM.Value > 7 && TN.Value > 5) a75 = Vector512.Load(part + 752);
+        }
+        for (int s = 0; s < steps; s++)
+        {
+            var xv0 = Vector512.Load(x + 0);
+            var xv1 = TM.Value > 1 ? Vector512.Load(x + 16) : default;
+            var xv2 = TM.Value > 2 ? Vector512.Load(x + 32) : default;
+            var xv3 = TM.Value > 3 ? Vector512.Load(x + 48) : default;
+            var xv4 = TM.Value > 4 ? Vector512.Load(x + 64) : default;
+            var xv5 = TM.Value > 5 ? Vector512.Load(x + 80) : default;
+            var xv6 = TM.Value > 6 ? Vector512.Load(x + 96) : default;
+            var xv7 = TM.Value > 7 ? Vector512.Load(x + 112) : default;
+            var wv0 = TW.Load512(w + 0 * es);
+            a00 = Vector512.FusedMultiplyAdd(xv0, wv0, a00);
+            if (TM.Value > 1) a10 = Vector512.FusedMultiplyAdd(xv1, wv0, a10);
+            if (TM.Value > 2) a20 = Vector512.FusedMultiplyAdd(xv2, wv0, a20);
+            if (TM.Value > 3) a30 = Vector512.FusedMultiplyAdd(xv3, wv0, a30);
+            if (TM.Value > 4) a40 = Vector512.FusedMultiplyAdd(xv4, wv0, a40);
+            if (TM.Value > 5) a50 = Vector512.FusedMultiplyAdd(xv5, wv0, a50);
+            if (TM.Value > 6) a60 = Vector512.FusedMultiplyAdd(xv6, wv0, a60);
+            if (TM.Value > 7) a70 = Vector512.FusedMultiplyAdd(xv7, wv0, a70);
+            if (TN.Value > 1)
+            {
+                var wv1 = TW.Load512(w + 16 * es);
+                a01 = Vector512.FusedMultiplyAdd(xv0, wv1, a01);
+                if (TM.Value > 1) a11 = Vector512.FusedMultiplyAdd(xv1, wv1, a11);
+                if (TM.Value > 2) a21 = Vector512.FusedMultiplyAdd(xv2, wv1, a21);
+                if (TM.Value > 3) a31 = Vector512.FusedMultiplyAdd(xv3, wv1, a31);
+                if (TM.Value > 4) a41 = Vector512.FusedMultiplyAdd(xv4, wv1, a41);
+                if (TM.Value > 5) a51 = Vector512.FusedMultiplyAdd(xv5, wv1, a51);
+                if (TM.Value > 6) a61 = Vector512.FusedMultiplyAdd(xv6, wv1, a61);
+                if (TM.Value > 7) a71 = Vector512.FusedMultiplyAdd(xv7, wv1, a71);
+            }
+            if (TN.Value > 2)
+            {
+                var wv2 = TW.Load512(w + 32 * es);
+                a02 = Vector512.FusedMultiplyAdd(xv0, wv2, a02);
+                if (TM.Value > 1) a12 = Vector512.FusedMultiplyAdd(xv1, wv2, a12);
+                if (TM.Value > 2) a22 = Vector512.FusedMultiplyAdd(xv2, wv2, a22);
+                if (TM.Value > 3) a32 = Vector512.FusedMultiplyAdd(xv3, wv2, a32);
+                if (TM.Value > 4) a42 = Vector512.FusedMultiplyAdd(xv4, wv2, a42);
+                if (TM.Value > 5) a52 = Vector512.FusedMultiplyAdd(xv5, wv2, a52);
+                if (TM.Value > 6) a62 = Vector512.FusedMultiplyAdd(xv6, wv2, a62);
+                if (TM.Value > 7) a72 = Vector512.FusedMultiplyAdd(xv7, wv2, a72);
+            }
+            if (TN.Value > 3)
+            {
+                var wv3 = TW.Load512(w + 48 * es);
+                a03 = Vector512.FusedMultiplyAdd(xv0, wv3, a03);
+                if (TM.Value > 1) a13 = Vector512.FusedMultiplyAdd(xv1, wv3, a13);
+                if (TM.Value > 2) a23 = Vector512.FusedMultiplyAdd(xv2, wv3, a23);
+                if (TM.Value > 3) a33 = Vector512.FusedMultiplyAdd(xv3, wv3, a33);
+                if (TM.Value > 4) a43 = Vector512.FusedMultiplyAdd(xv4, wv3, a43);
+                if (TM.Value > 5) a53 = Vector512.FusedMultiplyAdd(xv5, wv3, a53);
+                if (TM.Value > 6) a63 = Vector512.FusedMultiplyAdd(xv6, wv3, a63);
+                if (TM.Value > 7) a73 = Vector512.FusedMultiplyAdd(xv7, wv3, a73);
+            }
+            if (TN.Value > 4)
+            {
+                var wv4 = TW.Load512(w + 64 * es);
+                a04 = Vector512.FusedMultiplyAdd(xv0, wv4, a04);
+                if (TM.Value > 1) a14 = Vector512.FusedMultiplyAdd(xv1, wv4, a14);
+                if (TM.Value > 2) a24 = Vector512.FusedMultiplyAdd(xv2, wv4, a24);
+                if (TM.Value > 3) a34 = Vector512.FusedMultiplyAdd(xv3, wv4, a34);
+                if (TM.Value > 4) a44 = Vector512.FusedMultiplyAdd(xv4, wv4, a44);
+                if (TM.Value > 5) a54 = Vector512.FusedMultiplyAdd(xv5, wv4, a54);
+                if (TM.Value > 6) a64 = Vector512.FusedMultiplyAdd(xv6, wv4, a64);
+                if (TM.Value > 7) a74 = Vector512.FusedMultiplyAdd(xv7, wv4, a74);
+            }
+            if (TN.Value > 5)
+            {
+                var wv5 = TW.Load512(w + 80 * es);
+                a05 = Vector512.FusedMultiplyAdd(xv0, wv5, a05);
+                if (TM.Value > 1) a15 = Vector512.FusedMultiplyAdd(xv1, wv5, a15);
+                if (TM.Value > 2) a25 = Vector512.FusedMultiplyAdd(xv2, wv5, a25);
+                if (TM.Value > 3) a35 = Vector512.FusedMultiplyAdd(xv3, wv5, a35);
+                if (TM.Value > 4) a45 = Vector512.FusedMultiplyAdd(xv4, wv5, a45);
+                if (TM.Value > 5) a55 = Vector512.FusedMultiplyAdd(xv5, wv5, a55);
+                if (TM.Value > 6) a65 = Vector512.FusedMultiplyAdd(xv6, wv5, a65);
+                if (TM.Value > 7) a75 = Vector512.FusedMultiplyAdd(xv7, wv5, a75);
+            }
+            x += xStep;
+            w += wStep;
+        }
+        if ((mode & StorePartials) != 0)
+        {
+            a00.Store(part + 0);
+            if (TN.Value > 1) a01.Store(part + 16);
+            if (TN.Value > 2) a02.Store(part + 32);
+            if (TN.Value > 3) a03.Store(part + 48);
+            if (TN.Value > 4) a04.Store(part + 64);
+            if (TN.Value > 5) a05.Store(part + 80);
+            if (TM.Value > 1) a10.Store(part + 96);
+            if (TM.Value > 1 && TN.Value > 1) a11.Store(part + 112);
+            if (TM.Value > 1 && TN.Value > 2) a12.Store(part + 128);
+            if (TM.Value > 1 && TN.Value > 3) a13.Store(part + 144);
+            if (TM.Value > 1 && TN.Value > 4) a14.Store(part + 160);
+            if (TM.Value > 1 && TN.Value > 5) a15.Store(part + 176);
+            if (TM.Value > 2) a20.Store(part + 192);
+            if (TM.Value > 2 && TN.Value > 1) a21.Store(part + 208);
+            if (TM.Value > 2 && TN.Value > 2) a22.Store(part + 224);
+            if (TM.Value > 2 && TN.Value > 3) a23.Store(part + 240);
+            if (TM.Value > 2 && TN.Value > 4) a24.Store(part + 256);
+            if (TM.Value > 2 && TN.Value > 5) a25.Store(part + 272);
+            if (TM.Value > 3) a30.Store(part + 288);
+            if (TM.Value > 3 && TN.Value > 1) a31.Store(part + 304);
+            if (TM.Value > 3 && TN.Value > 2) a32.Store(part + 320);
+            if (TM.Value > 3 && TN.Value > 3) a33.Store(part + 336);
+            if (TM.Value > 3 && TN.Value > 4) a34.Store(part + 352);
+            if (TM.Value > 3 && TN.Value > 5) a35.Store(part + 368);
+            if (TM.Value > 4) a40.Store(part + 384);
+            if (TM.Value > 4 && TN.Value > 1) a41.Store(part + 400);
+            if (TM.Value > 4 && TN.Value > 2) a42.Store(part + 416);
+            if (TM.Value > 4 && TN.Value > 3) a43.Store(part + 432);
+            if (TM.Value > 4 && TN.Value > 4) a44.Store(part + 448);
+            if (TM.Value > 4 && TN.Value > 5) a45.Store(part + 464);
+            if (TM.Value > 5) a50.Store(part + 480);
+            if (TM.Value > 5 && TN.Value > 1) a51.Store(part + 496);
+            if (TM.Value > 5 && TN.Value > 2) a52.Store(part + 512);
+            if (TM.Value > 5 && TN.Value > 3) a53.Store(part + 528);
+            if (TM.Value > 5 && TN.Value > 4) a54.Store(part + 544);
+            if (TM.Value > 5 && TN.Value > 5) a55.Store(part + 560);
+            if (TM.Value > 6) a60.Store(part + 576);
+            if (TM.Value > 6 && TN.Value > 1) a61.Store(part + 592);
+            if (TM.Value > 6 && TN.Value > 2) a62.Store(part + 608);
+            if (TM.Value > 6 && TN.Value > 3) a63.Store(part + 624);
+            if (TM.Value > 6 && TN.Value > 4) a64.Store(part + 640);
+            if (TM.Value > 6 && TN.Value > 5) a65.Store(part + 656);
+            if (TM.Value > 7) a70.Store(part + 672);
+            if (TM.Value > 7 && TN.Value > 1) a71.Store(part + 688);
+            if (TM.Value > 7 && TN.Value > 2) a72.Store(part + 704);
+            if (TM.Value > 7 && TN.Value > 3) a73.Store(part + 720);
+            if (TM.Value > 7 && TN.Value > 4) a74.Store(part + 736);
+            if (TM.Value > 7 && TN.Value > 5) a75.Store(part + 752);
+            return;
+        }
+        var r0 = CanonicalOrder.Reduce16(a00, a01, a02, a03, a04, a05, a10, a11, a12, a13, a14, a15, a20, a21, a22, a23);
+        var r1 = TM.Value > 2 ? CanonicalOrder.Reduce16(a24, a25, a30, a31, a32, a33, a34, a35, a40, a41, a42, a43, a44, a45, a50, a51) : default;
+        var r2 = TM.Value > 5 ? CanonicalOrder.Reduce16(a52, a53, a54, a55, a60, a61, a62, a63, a64, a65, a70, a71, a72, a73, a74, a75) : default;
+        var mask = RowMask(TN.Value);
+        StoreRow(y + 0 * ldy, r0, mask, accumulate);
+        if (TM.Value > 1) StoreRow(y + 1 * ldy, Avx512F.PermuteVar16x32x2(r0, Vector512.Create(6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21), r1), mask, accumulate);
+        if (TM.Value > 2) StoreRow(y + 2 * ldy, Avx512F.PermuteVar16x32x2(r0, Vector512.Create(12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27), r1), mask, accumulate);
+        if (TM.Value > 3) StoreRow(y + 3 * ldy, Avx512F.PermuteVar16x32x2(r1, Vector512.Create(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17), r2), mask, accumulate);
+        if (TM.Value > 4) StoreRow(y + 4 * ldy, Avx512F.PermuteVar16x32x2(r1, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23), r2), mask, accumulate);
+        if (TM.Value > 5) StoreRow(y + 5 * ldy, Avx512F.PermuteVar16x32x2(r1, Vector512.Create(14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29), r2), mask, accumulate);
+        if (TM.Value > 6) StoreRow(y + 6 * ldy, Avx512F.PermuteVar16x32x2(r2, Vector512.Create(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), r2), mask, accumulate);
+        if (TM.Value > 7) StoreRow(y + 7 * ldy, Avx512F.PermuteVar16x32x2(r2, Vector512.Create(10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25), r2), mask, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Packed256<TM, TN, TW>(float* x, nint xStep, byte* w, nint wStep, int steps, float* y, nint ldy, bool accumulate, float* part, int mode)
+        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad
+    {
+        nint es = TW.ElementSize;
+        Vector256<float> l00 = default, h00 = default;
+        Vector256<float> l01 = default, h01 = default;
+        Vector256<float> l02 = default, h02 = default;
+        Vector256<float> l10 = default, h10 = default;
+        Vector256<float> l11 = default, h11 = default;
+        Vector256<float> l12 = default, h12 = default;
+        if ((mode & LoadPartials) != 0)
+        {
+            { l00 = Vector256.Load(part + 0); h00 = Vector256.Load(part + 8); }
+            if (TN.Value > 1) { l01 = Vector256.Load(part + 16); h01 = Vector256.Load(part + 24); }
+            if (TN.Value > 2) { l02 = Vector256.Load(part + 32); h02 = Vector256.Load(part + 40); }
+            if (TM.Value > 1) { l10 = Vector256.Load(part + 48); h10 = Vector256.Load(part + 56); }
+            if (TM.Value > 1 && TN.Value > 1) { l11 = Vector256.Load(part + 64); h11 = Vector256.Load(part + 72); }
+            if (TM.Value > 1 && TN.Value > 2) { l12 = Vector256.Load(part + 80); h12 = Vector256.Load(part + 88); }
+        }
+        for (int s = 0; s < steps; s++)
+        {
+            {
+                var x0v = Vector256.Load(x + 0);
+                var x1v = TM.Value > 1 ? Vector256.Load(x + 16) : default;
+                var w0v = TW.Load256(w + 0 * es);
+                l00 = Vector256.FusedMultiplyAdd(x0v, w0v, l00);
+                if (TM.Value > 1) l10 = Vector256.FusedMultiplyAdd(x1v, w0v, l10);
+                if (TN.Value > 1)
+                {
+                    var w1v = TW.Load256(w + 16 * es);
+                    l01 = Vector256.FusedMultiplyAdd(x0v, w1v, l01);
+                    if (TM.Value > 1) l11 = Vector256.FusedMultiplyAdd(x1v, w1v, l11);
+                }
+                if (TN.Value > 2)
+                {
+                    var w2v = TW.Load256(w + 32 * es);
+                    l02 = Vector256.FusedMultiplyAdd(x0v, w2v, l02);
+                    if (TM.Value > 1) l12 = Vector256.FusedMultiplyAdd(x1v, w2v, l12);
+                }
+            }
+            {
+                var x0v = Vector256.Load(x + 8);
+                var x1v = TM.Value > 1 ? Vector256.Load(x + 24) : default;
+                var w0v = TW.Load256(w + 8 * es);
+                h00 = Vector256.FusedMultiplyAdd(x0v, w0v, h00);
+                if (TM.Value > 1) h10 = Vector256.FusedMultiplyAdd(x1v, w0v, h10);
+                if (TN.Value > 1)
+                {
+                    var w1v = TW.Load256(w + 24 * es);
+                    h01 = Vector256.FusedMultiplyAdd(x0v, w1v, h01);
+                    if (TM.Value > 1) h11 = Vector256.FusedMultiplyAdd(x1v, w1v, h11);
+                }
+                if (TN.Value > 2)
+                {
+                    var w2v = TW.Load256(w + 40 * es);
+                    h02 = Vector256.FusedMultiplyAdd(x0v, w2v, h02);
+                    if (TM.Value > 1) h12 = Vector256.FusedMultiplyAdd(x1v, w2v, h12);
+                }
+            }
+            x += xStep;
+            w += wStep;
+        }
+        if ((mode & StorePartials) != 0)
+        {
+            { l00.Store(part + 0); h00.Store(part + 8); }
+            if (TN.Value > 1) { l01.Store(part + 16); h01.Store(part + 24); }
+            if (TN.Value > 2) { l02.Store(part + 32); h02.Store(part + 40); }
+            if (TM.Value > 1) { l10.Store(part + 48); h10.Store(part + 56); }
+            if (TM.Value > 1 && TN.Value > 1) { l11.Store(part + 64); h11.Store(part + 72); }
+            if (TM.Value > 1 && TN.Value > 2) { l12.Store(part + 80); h12.Store(part + 88); }
+            return;
+        }
+        Store(y + 0 * ldy + 0, CanonicalOrder.Reduce(l00, h00), accumulate);
+        if (TN.Value > 1) Store(y + 0 * ldy + 1, CanonicalOrder.Reduce(l01, h01), accumulate);
+        if (TN.Value > 2) Store(y + 0 * ldy + 2, CanonicalOrder.Reduce(l02, h02), accumulate);
+        if (TM.Value > 1) Store(y + 1 * ldy + 0, CanonicalOrder.Reduce(l10, h10), accumulate);
+        if (TM.Value > 1 && TN.Value > 1) Store(y + 1 * ldy + 1, CanonicalOrder.Reduce(l11, h11), accumulate);
+        if (TM.Value > 1 && TN.Value > 2) Store(y + 1 * ldy + 2, CanonicalOrder.Reduce(l12, h12), accumulate);
+    }
+
     private static readonly nint[] Table512F32 =
     [
         (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile512<C1, C6, F32Load>,
@@ -447,5 +780,37 @@ internal static unsafe partial class DotTiles
     [
         (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C1, C3, F16Load>,
         (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C1, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C2, F16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Tile256<C2, C3, F16Load>,
+    ];
+    private static readonly nint[] TablePacked512F32 =
+    [
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C4, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C5, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C6, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C4, F32Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C3, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C4, F32Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C7, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C7, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C7, C3, F32Load>, 0, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C8, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C8, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C8, C3, F32Load>, 0, 0, 0,
+    ];
+    private static readonly nint[] TablePacked256F32 =
+    [
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C1, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C1, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C1, C3, F32Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C2, C1, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C2, C2, F32Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C2, C3, F32Load>,
+    ];
+    private static readonly nint[] TablePacked512BF16 =
+    [
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C1, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C2, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C3, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C4, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C5, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C4, C6, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C5, C4, BF16Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C3, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C6, C4, BF16Load>, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C7, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C7, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C7, C3, BF16Load>, 0, 0, 0,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C8, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C8, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed512<C8, C3, BF16Load>, 0, 0, 0,
+    ];
+    private static readonly nint[] TablePacked256BF16 =
+    [
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C1, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C1, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C1, C3, BF16Load>,
+        (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C2, C1, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C2, C2, BF16Load>, (nint)(delegate*<float*, nint, byte*, nint, int, float*, nint, bool, float*, int, void>)&Packed256<C2, C3, BF16Load>,
     ];
 }

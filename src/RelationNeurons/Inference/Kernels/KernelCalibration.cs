@@ -55,7 +55,7 @@ public static class KernelCalibration
     public const string CacheVariable = "RELNEURONS_KERNEL_CACHE";
 
     /// <summary>Bumped when the tiles or the planner change in a way that makes cached timings stale.</summary>
-    public const int KernelVersion = 2; // 2: the Vector256 tiles take one half of the k-lanes at a time
+    public const int KernelVersion = 3; // 2: the Vector256 tiles take one half of the k-lanes at a time; 3: packed panels
 
     /// <summary>A product this large (2·m·n·k flops) with at least 16 rows triggers the calibration in <see cref="CalibrationMode.Auto"/>.</summary>
     public const long LargeFlops = 1L << 28;
@@ -232,12 +232,13 @@ public static class KernelCalibration
         return shapes.Select(s => d with { Mr = s.Item1, Nr = s.Item2 }).Where(p => p.IsValidFor(level)).Prepend(d).Distinct().ToArray();
     }
 
-    /// <summary>Blocking variants of a tile: column tiles per block, rows per block, k-chunks.</summary>
+    /// <summary>Blocking variants of a tile: column tiles per block, rows per block, k-chunks, packed panels (for F32 weights).</summary>
     internal static KernelPlan[] BlockingCandidates(KernelPlan tile) =>
         new[]
         {
             tile with { ColTiles = 2 }, tile with { ColTiles = 8 }, tile with { ColTiles = 16 },
             tile with { MaxRowBlock = 16 }, tile with { MaxRowBlock = 64 }, tile with { KChunk = 1024 },
+            tile with { Packed = true }, tile with { Packed = true, ColTiles = 2 }, tile with { Packed = true, KChunk = 1024 },
         }.Distinct().ToArray();
 
     /// <summary>The fastest candidate, unless <paramref name="preferred"/> is within <see cref="Margin"/> of it.</summary>

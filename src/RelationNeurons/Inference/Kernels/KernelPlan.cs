@@ -13,11 +13,13 @@ public enum KernelKind { F32Dot }
 /// <summary>
 /// How a dot-product matrix kernel cuts a product: the main register tile (<see cref="Mr"/> rows
 /// of x × <see cref="Nr"/> rows of W), the column tiles per block of W (0 = the size rule of
-/// <see cref="ColTilesFor"/>), the most rows of x per block and the k-chunk (0 = off). Every
-/// output is summed in <see cref="CanonicalOrder"/> whatever the plan, so a plan changes speed,
-/// never a result. Written <c>4x6-c0-r32-k0</c>.
+/// <see cref="ColTilesFor"/>), the most rows of x per block, the k-chunk (0 = off) and whether
+/// the tiles read packed operand panels (<see cref="DotPacking"/>: x once per product, each
+/// column block of W once per block and k-chunk). Every output is summed in
+/// <see cref="CanonicalOrder"/> whatever the plan, so a plan changes speed, never a result.
+/// Written <c>4x6-c0-r32-k0</c>, with <c>-p1</c> appended when packed.
 /// </summary>
-public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRowBlock, int KChunk)
+public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRowBlock, int KChunk, bool Packed = false)
 {
     /// <summary>The fixed plan: 4×6 tiles, the column-tile size rule, row blocks of ≤ 32, no k-chunks (measured on Zen 4).</summary>
     public static KernelPlan Default(SimdLevel level)
@@ -42,11 +44,12 @@ public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRo
         var (mrMax, nrMax) = level == SimdLevel.Vector512 ? (DotTiles.MR512, DotTiles.NR512) : DotTiles.Shape(level);
         int maxAcc = level == SimdLevel.Vector512 ? DotTiles.MaxAcc512 : int.MaxValue;
         return Mr >= 1 && Nr >= 1 && Mr <= mrMax && Nr <= nrMax && Mr * Nr <= maxAcc
-            && ColTiles is >= 0 and <= 64 && MaxRowBlock is >= 1 and <= 4096 && KChunk is >= 0 and <= 1 << 20;
+            && ColTiles is >= 0 and <= 64 && MaxRowBlock is >= 1 and <= 4096 && KChunk is >= 0 and <= 1 << 20
+            && KChunk % CanonicalOrder.Lanes == 0; // a chunk must end on a lane boundary, or the lanes of the next one shift
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Mr}x{Nr}-c{ColTiles}-r{MaxRowBlock}-k{KChunk}");
+        string.Create(CultureInfo.InvariantCulture, $"{Mr}x{Nr}-c{ColTiles}-r{MaxRowBlock}-k{KChunk}{(Packed ? "-p1" : "")}");
 
     /// <summary>Reads <see cref="ToString"/>'s form; the parts after the tile may be left out (then the default's).</summary>
     public static bool TryParse(string? text, out KernelPlan plan)
@@ -56,7 +59,7 @@ public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRo
         var parts = text.Trim().ToLowerInvariant().Split('-');
         var tile = parts[0].Split('x');
         if (tile.Length != 2 || !Int(tile[0], out int mr) || !Int(tile[1], out int nr)) return false;
-        int colTiles = 0, rows = 32, kChunk = 0;
+        int colTiles = 0, rows = 32, kChunk = 0, packed = 0;
         foreach (var p in parts.Skip(1))
         {
             if (p.Length < 2 || !Int(p[1..], out int v)) return false;
@@ -65,10 +68,11 @@ public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRo
                 case 'c': colTiles = v; break;
                 case 'r': rows = v; break;
                 case 'k': kChunk = v; break;
+                case 'p' when v <= 1: packed = v; break;
                 default: return false;
             }
         }
-        plan = new KernelPlan(mr, nr, colTiles, rows, kChunk);
+        plan = new KernelPlan(mr, nr, colTiles, rows, kChunk, packed == 1);
         return true;
 
         static bool Int(string s, out int v) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v);

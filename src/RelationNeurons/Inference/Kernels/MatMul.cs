@@ -2,8 +2,9 @@ using RelationNeurons.Tensors;
 namespace RelationNeurons.Inference.Kernels;
 
 /// <summary>
-/// y[m×n] = x[m×k] · Wᵀ with W [n×k] stored as F32, F16 or BF16, widened in registers (F16 with
-/// many rows: into a per-thread panel of one column block; never a float32 copy of W). Every
+/// y[m×n] = x[m×k] · Wᵀ with W [n×k] stored as F32, F16 or BF16, widened in registers (with
+/// many rows, F16 and, as the plan says, F32 go through per-thread packed panels of one column
+/// block, <see cref="DotPacking"/>; never a float32 copy of W). Every
 /// output element is summed in <see cref="CanonicalOrder"/>, so row i of y is bit-identical
 /// whatever m, the blocking, the thread count or the SIMD level (batched == single).
 /// </summary>
@@ -39,26 +40,59 @@ public static class MatMul
                 : KernelCalibration.PlanFor(KernelKind.F32Dot, level, m, 2L * m * n * k);
             t_lastPlan = p;
             var job = new DotJob(xp, yp, w, m, accumulate, level, threads, p);
-            KernelParallel.Run(job, job.Items, threads);
+            t_lastPacked = job.Packed;
+            if (!job.Packed)
+            {
+                KernelParallel.Run(job, job.Items, threads);
+                return;
+            }
+            // x's panel, shared by every column block: packed here once (a copy of x, ~1 % of the product's time).
+            long panelFloats = job.XPanelFloats + CacheLine / sizeof(float);
+            var panel = t_xPanel;
+            if (panel == null || panel.Length < panelFloats) t_xPanel = panel = new float[panelFloats];
+            fixed (float* pp = panel)
+            {
+                job.PackX((float*)AlignToCacheLine((byte*)pp));
+                KernelParallel.Run(job, job.Items, threads);
+            }
         }
     }
 
     /// <summary>
-    /// The most W rows in a widened column block under the calibration's candidate plans (tiles of
+    /// The most W rows in a packed column block under the calibration's candidate plans (tiles of
     /// at most 8 W rows × at most 16 column tiles): what the memory estimate counts per thread.
     /// </summary>
-    internal const int WidenedPanelRows = 128;
+    internal const int PanelRows = 128;
 
-    /// <summary>Weight types widened once per column block into a float32 panel when a block has many rows (bench-tunable).</summary>
-    internal static bool PackF16 = true, PackBF16 = false;
-
-    private static bool Packs(WeightType type) => type == WeightType.F16 ? PackF16 : type == WeightType.BF16 && PackBF16;
+    /// <summary>
+    /// Whether a product packs W into panels (<see cref="DotPacking"/>): F16 always (it has to be
+    /// widened to float32 anyway, ~7 vector operations per 16 weights, and doing it once per block
+    /// into a packed panel is what that costs; measured on Zen 5 at M = 64, 1 thread: 30 → 52 % of
+    /// the FMA peak at K = 2048 against the former row-major widened panel), F32 when the plan says
+    /// so (the tiles then run faster, but the pack is a pass over W that cannot overlap the
+    /// multiply-adds: the calibration decides), BF16 never (its widening costs the tile 2
+    /// operations, and the same product measured 75 % row-major against 62 % packed).
+    /// </summary>
+    private static bool PacksW(WeightType type, KernelPlan plan) => type == WeightType.F16 || type == WeightType.F32 && plan.Packed;
 
     [ThreadStatic] private static float[]? t_partials;
 
     /// <summary>The plan of this thread's last float32 product (tests).</summary>
     [ThreadStatic] internal static KernelPlan? t_lastPlan;
-    [ThreadStatic] private static float[]? t_panel;
+
+    /// <summary>Whether this thread's last float32 product ran on packed panels (tests).</summary>
+    [ThreadStatic] internal static bool t_lastPacked;
+    [ThreadStatic] private static float[]? t_xPanel;
+
+    private const int CacheLine = 64;
+
+    /// <summary>
+    /// The first cache-line boundary at or after <paramref name="p"/> (a managed array is only
+    /// 16-byte aligned): the packed tiles' 64-byte loads on an unaligned panel would each straddle
+    /// two lines.
+    /// </summary>
+    private static unsafe byte* AlignToCacheLine(byte* p) => (byte*)(((nint)p + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
+    [ThreadStatic] private static byte[]? t_wPanel;
 
     /// <summary>
     /// How a product is cut into work items: column blocks of W (<paramref name="colBlock"/> rows
@@ -99,6 +133,20 @@ public static class MatMul
 
         private readonly int _kChunk, _slotsMax;
 
+        /// <summary>Whether the blocks run the packed tiles (W packs, see <see cref="PacksW"/>, and x has more rows than a wide or main tile takes at once); x is then packed once per product.</summary>
+        public readonly bool Packed;
+        private float* _xPanel;
+        private readonly int _steps;
+
+        /// <summary>Floats in x's packed panel: every row tile of <see cref="_mr"/> rows × the 16-lane steps of k.</summary>
+        public long XPanelFloats => (long)((_m + _mr - 1) / _mr) * _mr * _steps * CanonicalOrder.Lanes;
+
+        public void PackX(float* panel)
+        {
+            DotPacking.PackRows(_x, _m, _k, _mr, panel, 0, (_m + _mr - 1) / _mr);
+            _xPanel = panel;
+        }
+
         public DotJob(float* x, float* y, in WeightMatrix w, int m, bool accumulate, SimdLevel level, int threads, KernelPlan kernelPlan)
         {
             _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
@@ -108,9 +156,12 @@ public static class MatMul
             // Parked accumulators sit at slot i·NRmax + j of the level's largest tile (DotTiles.g.cs).
             _slotsMax = level == SimdLevel.Vector512 ? DotTiles.NR512 : DotTiles.NR256;
             int colTiles = kernelPlan.ColTilesFor(_k, m);
-            // A widened panel is worth more rows per block (measured: F16 best at 64 rows, others at 32).
+            // Generation's few rows keep the row-major tiles: packing W for them would cost more than it saves.
+            Packed = PacksW(_type, kernelPlan) && level != SimdLevel.Scalar && _k > 0 && m > Math.Max(_mr, DotTiles.WideRows(level));
+            _steps = DotPacking.Steps(_k);
+            // A packed panel is worth more rows per block (measured at M = 64: 32 rows, so W packed twice, 38 %; 64 rows 67 %).
             var plan = BlockPlan.For(m, _n, _mr, _nr * (level == SimdLevel.Vector256 ? 2 * colTiles : colTiles),
-                Packs(_type) ? 2 * kernelPlan.MaxRowBlock : kernelPlan.MaxRowBlock, threads);
+                Packed ? 2 * kernelPlan.MaxRowBlock : kernelPlan.MaxRowBlock, threads);
             (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
         }
 
@@ -145,23 +196,9 @@ public static class MatMul
                 }
                 return;
             }
-            if (rows > _mr && Packs(_type))
+            if (Packed)
             {
-                // Widening F16 costs ~7 vector ops per 16 weights: do it once per block, not once per row tile.
-                int cols = c1 - c0;
-                var panel = t_panel;
-                if (panel == null || panel.Length < cols * _k) t_panel = panel = new float[cols * _k];
-                fixed (float* pp = panel)
-                {
-                    WeightWidening.WidenRows(_w + c0 * ldw, _type, cols, _k, pp, _level);
-                    for (int i0 = r0; i0 < r1; i0 += _mr)
-                    {
-                        int mr = Math.Min(_mr, r1 - i0);
-                        for (int j0 = c0; j0 < c1; j0 += _nr)
-                            DotTiles.Tile(_level, WeightType.F32, mr, Math.Min(_nr, c1 - j0))(
-                                _x + (nint)i0 * _k, _k, (byte*)(pp + (nint)(j0 - c0) * _k), (nint)_k * 4, _k, _y + (nint)i0 * _n + j0, _n, _accumulate, null, 0);
-                    }
-                }
+                RunPacked(r0, r1, c0, c1);
                 return;
             }
             if (_kChunk <= 0 || _k <= _kChunk || rows <= _mr)
@@ -201,6 +238,56 @@ public static class MatMul
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// One block on packed panels: per k-chunk (the whole k without one), the block's W rows are
+        /// packed into this thread's panel, then every row tile (x's panel, packed once per product)
+        /// passes over every column tile, parking its accumulators between chunks as above.
+        /// </summary>
+        private void RunPacked(int r0, int r1, int c0, int c1)
+        {
+            int es = _type == WeightType.F32 ? 4 : 2;
+            nint ldw = (nint)_k * es;
+            var panelType = DotPacking.PanelType(_type);
+            int pes = panelType == WeightType.F32 ? 4 : 2;
+            int cols = c1 - c0, colTiles = (cols + _nr - 1) / _nr, rowTiles = (r1 - r0 + _mr - 1) / _mr;
+            int chunk = _kChunk > 0 && _k > _kChunk ? _kChunk : _k;
+            int chunkSteps = DotPacking.Steps(chunk);
+            long panelBytes = (long)colTiles * _nr * chunkSteps * CanonicalOrder.Lanes * pes + CacheLine;
+            var wBuf = t_wPanel;
+            if (wBuf == null || wBuf.Length < panelBytes) t_wPanel = wBuf = new byte[panelBytes];
+            int tileFloats = ((_mr - 1) * _slotsMax + _nr) * CanonicalOrder.Lanes;
+            float[]? partBuf = null;
+            if (chunk < _k)
+            {
+                int need = rowTiles * colTiles * tileFloats;
+                partBuf = t_partials;
+                if (partBuf == null || partBuf.Length < need) t_partials = partBuf = new float[need];
+            }
+            nint xStep = (nint)_mr * CanonicalOrder.Lanes, wStep = (nint)_nr * CanonicalOrder.Lanes * pes;
+            var full = DotTiles.PackedTile(_level, panelType, _mr, _nr);
+            fixed (byte* wBase = wBuf)
+            fixed (float* part = partBuf)
+                for (int k0 = 0; k0 < _k; k0 += chunk)
+                {
+                    int len = Math.Min(chunk, _k - k0), steps = DotPacking.Steps(len);
+                    byte* wp = AlignToCacheLine(wBase);
+                    DotPacking.PackWeights(_w + c0 * ldw, _type, ldw, cols, k0, len, _nr, wp, _level);
+                    int mode = (k0 > 0 ? DotTiles.LoadPartials : 0) | (k0 + len < _k ? DotTiles.StorePartials : 0);
+                    for (int t = 0; t < rowTiles; t++)
+                    {
+                        int i0 = r0 + t * _mr, mr = Math.Min(_mr, r1 - i0);
+                        float* xt = _xPanel + ((nint)(i0 / _mr) * _steps + (k0 >> 4)) * xStep;
+                        for (int u = 0; u < colTiles; u++)
+                        {
+                            int j0 = c0 + u * _nr, nr = Math.Min(_nr, c1 - j0);
+                            (mr == _mr && nr == _nr ? full : DotTiles.PackedTile(_level, panelType, mr, nr))(
+                                xt, xStep, wp + (nint)u * steps * wStep, wStep, steps, _y + (nint)i0 * _n + j0, _n, _accumulate,
+                                part + (t * colTiles + u) * tileFloats, mode);
+                        }
+                    }
+                }
         }
     }
 }

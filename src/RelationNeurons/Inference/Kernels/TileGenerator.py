@@ -9,13 +9,15 @@ OMR256, ONV256 = 4, 3    # Vector256 outer tiles: rows x 8-float vectors
 
 def C(n): return f"C{n}"
 
-def dot512():
+def cond_ij(i, j):
+    cond=[]
+    if i>0: cond.append(f"TM.Value > {i}")
+    if j>0: cond.append(f"TN.Value > {j}")
+    return f"if ({' && '.join(cond)}) " if cond else ""
+
+def acc512_start():
+    """The accumulators, zero or (LoadPartials) the parked ones."""
     L=[]
-    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)")
-    L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
-    L.append("    {")
-    L.append("        nint es = TW.ElementSize;")
     for i in range(MR512):
         for j in range(NR512):
             L.append(f"        Vector512<float> a{i}{j} = default;")
@@ -23,58 +25,36 @@ def dot512():
     L.append("        {")
     for i in range(MR512):
         for j in range(NR512):
-            cond=[]
-            if i>0: cond.append(f"TM.Value > {i}")
-            if j>0: cond.append(f"TN.Value > {j}")
-            c = f"if ({' && '.join(cond)}) " if cond else ""
-            L.append(f"            {c}a{i}{j} = Vector512.Load(part + {(i*NR512+j)*16});")
+            L.append(f"            {cond_ij(i, j)}a{i}{j} = Vector512.Load(part + {(i*NR512+j)*16});")
     L.append("        }")
-    for i in range(MR512):
-        L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
-    for j in range(NR512):
-        L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
-    L.append(f"        float* xt = stackalloc float[16 * {MR512}];")
-    L.append("        byte* wt = stackalloc byte[16 * 4 * 6];")
-    L.append("        nint len = k & ~15;")
-    L.append("        for (int pass = 0; ; pass++)")
-    L.append("        {")
-    L.append("            for (nint p = 0; p < len; p += 16)")
-    L.append("            {")
+    return L
+
+def fma512_step(ind, xload, wload):
+    """One 16-lane k-step: the rows' x vectors, then per W row its vector and its column of FMAs."""
+    L=[]
     for i in range(MR512):
         pre = "" if i==0 else f"TM.Value > {i} ? "
         post = "" if i==0 else " : default"
-        L.append(f"                var xv{i} = {pre}Vector512.Load(x{i} + p){post};")
+        L.append(f"{ind}var xv{i} = {pre}{xload(i)}{post};")
     for j in range(NR512):
-        ind = "                "
+        jind = ind
         if j>0:
-            L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); ind += "    "
-        L.append(f"{ind}var wv{j} = TW.Load512(w{j} + p * es);")
+            L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); jind += "    "
+        L.append(f"{jind}var wv{j} = {wload(j)};")
         for i in range(MR512):
-            if i==0: L.append(f"{ind}a{i}{j} = Vector512.FusedMultiplyAdd(xv{i}, wv{j}, a{i}{j});")
-            else: L.append(f"{ind}if (TM.Value > {i}) a{i}{j} = Vector512.FusedMultiplyAdd(xv{i}, wv{j}, a{i}{j});")
-        if j>0: L.append("                }")
-    L.append("            }")
-    L.append("            int tail = k & 15;")
-    L.append("            if (pass == 1 || tail == 0) break;")
-    L.append("            // Zero-padded copies of the last partial 16-block: padded lanes add fma(0, 0, acc), as in the canonical order.")
-    L.append("            // No calls here (Span.Clear / MemoryCopy): a call anywhere in the method makes the JIT spill every accumulator inside the hot loop.")
-    L.append(f"            PadTail(x, {MR512}, TM.Value, ldx, xt, len, tail);")
-    L.append(f"            PadTail(w, {NR512}, TN.Value, ldw, wt, 16 * es, len * es, tail * es);")
-    for i in range(MR512):
-        L.append(f"            x{i} = xt + {i * 16};")
-    for j in range(NR512):
-        L.append(f"            w{j} = wt + {j * 16} * es;")
-    L.append("            len = 16;")
-    L.append("        }")
+            c = "" if i==0 else f"if (TM.Value > {i}) "
+            L.append(f"{jind}{c}a{i}{j} = Vector512.FusedMultiplyAdd(xv{i}, wv{j}, a{i}{j});")
+        if j>0: L.append(f"{ind}}}")
+    return L
+
+def acc512_end():
+    """Park the accumulators (StorePartials), or reduce them and store the tile's results."""
+    L=[]
     L.append("        if ((mode & StorePartials) != 0)")
     L.append("        {")
     for i in range(MR512):
         for j in range(NR512):
-            cond=[]
-            if i>0: cond.append(f"TM.Value > {i}")
-            if j>0: cond.append(f"TN.Value > {j}")
-            c = f"if ({' && '.join(cond)}) " if cond else ""
-            L.append(f"            {c}a{i}{j}.Store(part + {(i*NR512+j)*16});")
+            L.append(f"            {cond_ij(i, j)}a{i}{j}.Store(part + {(i*NR512+j)*16});")
     L.append("            return;")
     L.append("        }")
     # Sixteen accumulators (row-major slots i*NR512+j) reduced per Reduce16 into r0..r2; row i's
@@ -95,7 +75,113 @@ def dot512():
         cond = f"if (TM.Value > {i}) " if i > 0 else ""
         row = f"r{q}" if o == 0 else f"Avx512F.PermuteVar16x32x2(r{q}, Vector512.Create({idx}), r{hi})"
         L.append(f"        {cond}StoreRow(y + {i} * ldy, {row}, mask, accumulate);")
+    return L
+
+def dot512():
+    L=[]
+    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
+    L.append("    internal static void Tile512<TM, TN, TW>(float* x, nint ldx, byte* w, nint ldw, int k, float* y, nint ldy, bool accumulate, float* part, int mode)")
+    L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
+    L.append("    {")
+    L.append("        nint es = TW.ElementSize;")
+    L += acc512_start()
+    for i in range(MR512):
+        L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
+    for j in range(NR512):
+        L.append(f"        byte* w{j} = TN.Value > {j} ? w + {j} * ldw : w;")
+    L.append(f"        float* xt = stackalloc float[16 * {MR512}];")
+    L.append("        byte* wt = stackalloc byte[16 * 4 * 6];")
+    L.append("        nint len = k & ~15;")
+    L.append("        for (int pass = 0; ; pass++)")
+    L.append("        {")
+    L.append("            for (nint p = 0; p < len; p += 16)")
+    L.append("            {")
+    L += fma512_step("                ", lambda i: f"Vector512.Load(x{i} + p)", lambda j: f"TW.Load512(w{j} + p * es)")
+    L.append("            }")
+    L.append("            int tail = k & 15;")
+    L.append("            if (pass == 1 || tail == 0) break;")
+    L.append("            // Zero-padded copies of the last partial 16-block: padded lanes add fma(0, 0, acc), as in the canonical order.")
+    L.append("            // No calls here (Span.Clear / MemoryCopy): a call anywhere in the method makes the JIT spill every accumulator inside the hot loop.")
+    L.append(f"            PadTail(x, {MR512}, TM.Value, ldx, xt, len, tail);")
+    L.append(f"            PadTail(w, {NR512}, TN.Value, ldw, wt, 16 * es, len * es, tail * es);")
+    for i in range(MR512):
+        L.append(f"            x{i} = xt + {i * 16};")
+    for j in range(NR512):
+        L.append(f"            w{j} = wt + {j * 16} * es;")
+    L.append("            len = 16;")
+    L.append("        }")
+    L += acc512_end()
     L.append("    }")
+    return L
+
+def packed512():
+    """The same tile on packed panels (DotPacking): step s of row i at x + s·xStep + 16·i, of W row j at w + s·wStep + 16·j elements; zero-padded to whole steps, so no tail."""
+    L=[]
+    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
+    L.append("    internal static void Packed512<TM, TN, TW>(float* x, nint xStep, byte* w, nint wStep, int steps, float* y, nint ldy, bool accumulate, float* part, int mode)")
+    L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
+    L.append("    {")
+    L.append("        nint es = TW.ElementSize;")
+    L += acc512_start()
+    L.append("        for (int s = 0; s < steps; s++)")
+    L.append("        {")
+    L += fma512_step("            ", lambda i: f"Vector512.Load(x + {16 * i})", lambda j: f"TW.Load512(w + {16 * j} * es)")
+    L.append("            x += xStep;")
+    L.append("            w += wStep;")
+    L.append("        }")
+    L += acc512_end()
+    L.append("    }")
+    return L
+
+def acc256_start():
+    L=[]
+    for i in range(MR256):
+        for j in range(NR256):
+            L.append(f"        Vector256<float> l{i}{j} = default, h{i}{j} = default;")
+    L.append("        if ((mode & LoadPartials) != 0)")
+    L.append("        {")
+    for i in range(MR256):
+        for j in range(NR256):
+            L.append(f"            {cond_ij(i, j)}{{ l{i}{j} = Vector256.Load(part + {(i*NR256+j)*16}); h{i}{j} = Vector256.Load(part + {(i*NR256+j)*16 + 8}); }}")
+    L.append("        }")
+    return L
+
+def fma256_step(ind, xload, wload):
+    # One half of the 16 k-lanes at a time (low 8, then high 8): 12 accumulators, the half's x rows
+    # and one W vector stay in AVX2's 16 registers. Loading both halves at once needed 18 and the
+    # JIT spilled two accumulators, whose chains then ran through memory (store-forwarding latency
+    # on every step). Each accumulator still takes its FMAs in p order: the same sums.
+    L=[]
+    for acc, off in (("l", 0), ("h", 8)):
+        L.append(f"{ind}{{")
+        for i in range(MR256):
+            pre = "" if i==0 else f"TM.Value > {i} ? "
+            post = "" if i==0 else " : default"
+            L.append(f"{ind}    var x{i}v = {pre}{xload(i, off)}{post};")
+        for j in range(NR256):
+            jind = ind + "    "
+            if j>0:
+                L.append(f"{jind}if (TN.Value > {j})"); L.append(f"{jind}{{"); jind += "    "
+            L.append(f"{jind}var w{j}v = {wload(j, off)};")
+            for i in range(MR256):
+                c = "" if i==0 else f"if (TM.Value > {i}) "
+                L.append(f"{jind}{c}{acc}{i}{j} = Vector256.FusedMultiplyAdd(x{i}v, w{j}v, {acc}{i}{j});")
+            if j>0: L.append(f"{ind}    }}")
+        L.append(f"{ind}}}")
+    return L
+
+def acc256_end():
+    L=[]
+    L.append("        if ((mode & StorePartials) != 0)")
+    L.append("        {")
+    for i in range(MR256):
+        for j in range(NR256):
+            L.append(f"            {cond_ij(i, j)}{{ l{i}{j}.Store(part + {(i*NR256+j)*16}); h{i}{j}.Store(part + {(i*NR256+j)*16 + 8}); }}")
+    L.append("            return;")
+    L.append("        }")
+    for i in range(MR256):
+        for j in range(NR256):
+            L.append(f"        {cond_ij(i, j)}Store(y + {i} * ldy + {j}, CanonicalOrder.Reduce(l{i}{j}, h{i}{j}), accumulate);")
     return L
 
 def dot256():
@@ -105,19 +191,7 @@ def dot256():
     L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
     L.append("    {")
     L.append("        nint es = TW.ElementSize;")
-    for i in range(MR256):
-        for j in range(NR256):
-            L.append(f"        Vector256<float> l{i}{j} = default, h{i}{j} = default;")
-    L.append("        if ((mode & LoadPartials) != 0)")
-    L.append("        {")
-    for i in range(MR256):
-        for j in range(NR256):
-            cond=[]
-            if i>0: cond.append(f"TM.Value > {i}")
-            if j>0: cond.append(f"TN.Value > {j}")
-            c = f"if ({' && '.join(cond)}) " if cond else ""
-            L.append(f"            {c}{{ l{i}{j} = Vector256.Load(part + {(i*NR256+j)*16}); h{i}{j} = Vector256.Load(part + {(i*NR256+j)*16 + 8}); }}")
-    L.append("        }")
+    L += acc256_start()
     for i in range(MR256):
         L.append(f"        float* x{i} = TM.Value > {i} ? x + {i} * ldx : x;")
     for j in range(NR256):
@@ -129,26 +203,7 @@ def dot256():
     L.append("        {")
     L.append("            for (nint p = 0; p < len; p += 16)")
     L.append("            {")
-    # One half of the 16 k-lanes at a time (low 8, then high 8): 12 accumulators, the half's x rows
-    # and one W vector stay in AVX2's 16 registers. Loading both halves at once needed 18 and the
-    # JIT spilled two accumulators, whose chains then ran through memory (store-forwarding latency
-    # on every step). Each accumulator still takes its FMAs in p order: the same sums.
-    for acc, off in (("l", ""), ("h", " + 8")):
-        L.append("                {")
-        for i in range(MR256):
-            pre = "" if i==0 else f"TM.Value > {i} ? "
-            post = "" if i==0 else " : default"
-            L.append(f"                    var x{i}v = {pre}Vector256.Load(x{i} + p{off}){post};")
-        for j in range(NR256):
-            ind = "                    "
-            if j>0:
-                L.append(f"{ind}if (TN.Value > {j})"); L.append(f"{ind}{{"); ind += "    "
-            L.append(f"{ind}var w{j}v = TW.Load256(w{j} + (p{off}) * es);")
-            for i in range(MR256):
-                c = "" if i==0 else f"if (TM.Value > {i}) "
-                L.append(f"{ind}{c}{acc}{i}{j} = Vector256.FusedMultiplyAdd(x{i}v, w{j}v, {acc}{i}{j});")
-            if j>0: L.append("                    }")
-        L.append("                }")
+    L += fma256_step("                ", lambda i, off: f"Vector256.Load(x{i} + p{' + 8' if off else ''})", lambda j, off: f"TW.Load256(w{j} + (p{' + 8' if off else ''}) * es)")
     L.append("            }")
     L.append("            int tail = k & 15;")
     L.append("            if (pass == 1 || tail == 0) break;")
@@ -160,24 +215,25 @@ def dot256():
         L.append(f"            w{j} = wt + {j * 16} * es;")
     L.append("            len = 16;")
     L.append("        }")
-    L.append("        if ((mode & StorePartials) != 0)")
+    L += acc256_end()
+    L.append("    }")
+    return L
+
+def packed256():
+    L=[]
+    L.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
+    L.append("    internal static void Packed256<TM, TN, TW>(float* x, nint xStep, byte* w, nint wStep, int steps, float* y, nint ldy, bool accumulate, float* part, int mode)")
+    L.append("        where TM : struct, IConst where TN : struct, IConst where TW : struct, IWeightLoad")
+    L.append("    {")
+    L.append("        nint es = TW.ElementSize;")
+    L += acc256_start()
+    L.append("        for (int s = 0; s < steps; s++)")
     L.append("        {")
-    for i in range(MR256):
-        for j in range(NR256):
-            cond=[]
-            if i>0: cond.append(f"TM.Value > {i}")
-            if j>0: cond.append(f"TN.Value > {j}")
-            c = f"if ({' && '.join(cond)}) " if cond else ""
-            L.append(f"            {c}{{ l{i}{j}.Store(part + {(i*NR256+j)*16}); h{i}{j}.Store(part + {(i*NR256+j)*16 + 8}); }}")
-    L.append("            return;")
+    L += fma256_step("            ", lambda i, off: f"Vector256.Load(x + {16 * i + off})", lambda j, off: f"TW.Load256(w + {16 * j + off} * es)")
+    L.append("            x += xStep;")
+    L.append("            w += wStep;")
     L.append("        }")
-    for i in range(MR256):
-        for j in range(NR256):
-            cond = []
-            if i>0: cond.append(f"TM.Value > {i}")
-            if j>0: cond.append(f"TN.Value > {j}")
-            c = f"if ({' && '.join(cond)}) " if cond else ""
-            L.append(f"        {c}Store(y + {i} * ldy + {j}, CanonicalOrder.Reduce(l{i}{j}, h{i}{j}), accumulate);")
+    L += acc256_end()
     L.append("    }")
     return L
 
@@ -204,9 +260,15 @@ out.append(f"    internal const int MR512 = {MR512}, NR512 = {NR512}, MaxAcc512 
 out.append("")
 out += dot512(); out.append("")
 out += dot256(); out.append("")
+out += packed512(); out.append("")
+out += packed256(); out.append("")
 for tw in ["F32Load","BF16Load","F16Load"]:
     out += table(f"Table512{tw[:-4]}", "Tile512", MR512, NR512, tw)
     out += table(f"Table256{tw[:-4]}", "Tile256", MR256, NR256, tw)
+# Packed panels hold F32 (F32 weights, F16 widened while packing) or BF16 (kept: half the bytes through L2).
+for tw in ["F32Load","BF16Load"]:
+    out += table(f"TablePacked512{tw[:-4]}", "Packed512", MR512, NR512, tw)
+    out += table(f"TablePacked256{tw[:-4]}", "Packed256", MR256, NR256, tw)
 out.append("}")
 open(os.path.join(HERE, "DotTiles.g.cs"), "w").write("\n".join(out)+"\n")
 

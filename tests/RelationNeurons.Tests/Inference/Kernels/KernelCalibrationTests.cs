@@ -19,7 +19,12 @@ public class KernelPlanTests
         Assert.Equal(p, back);
         Assert.True(KernelPlan.TryParse("8x3", out var shortForm));
         Assert.Equal(new KernelPlan(8, 3, 0, 32, 0), shortForm);
-        foreach (var bad in new[] { "", "4", "4x", "x6", "4x6-z3", "4x6-c", "-4x6", "4x6-c-1" })
+        var packed = p with { KChunk = 0, Packed = true };
+        Assert.Equal("6x4-c16-r64-k0-p1", packed.ToString());
+        Assert.True(KernelPlan.TryParse(packed.ToString(), out var packedBack));
+        Assert.Equal(packed, packedBack);
+        Assert.False(new KernelPlan(4, 6, 0, 32, 40).IsValidFor(SimdLevel.Vector512)); // a k-chunk must end on a 16-lane step
+        foreach (var bad in new[] { "", "4", "4x", "x6", "4x6-z3", "4x6-c", "-4x6", "4x6-c-1", "4x6-p2" })
             Assert.False(KernelPlan.TryParse(bad, out _), bad);
     }
 

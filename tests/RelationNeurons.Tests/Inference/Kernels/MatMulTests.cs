@@ -319,4 +319,74 @@ public class MatMulBlockingTests
                 Assert.Equal(MatMulTests.Bits(scalar.AsSpan(7 * n, n)), MatMulTests.Bits(row));
             }
     }
+
+    public static IEnumerable<object[]> SimdLevelsAndTypes() => MatMulTests.LevelsAndTypes().Where(a => (SimdLevel)a[0] != SimdLevel.Scalar);
+
+    [Theory, MemberData(nameof(SimdLevelsAndTypes))]
+    public void PackedPanelsGiveTheScalarCanonicalResultForEveryTileAndEdge(SimdLevel level, WeightType type)
+    {
+        // Every tile shape of the level, with row and column edge tiles (m, n not multiples of the
+        // tile), k below, at and past a 16-lane step, k-chunks, accumulate, 1 and 3 threads.
+        var (mrMax, nrMax) = level == SimdLevel.Vector512 ? (DotTiles.MR512, DotTiles.NR512) : (DotTiles.MR256, DotTiles.NR256);
+        var rng = new Random(31);
+        var ks = new[] { 1, 15, 16, 17, 47, 130 };
+        int trial = 0;
+        for (int mr = 1; mr <= mrMax; mr++)
+            for (int nr = 1; nr <= nrMax; nr++)
+            {
+                var plan = new KernelPlan(mr, nr, 0, 32, 0, Packed: true);
+                if (!plan.IsValidFor(level)) continue;
+                int k = ks[trial % ks.Length], m = 9 + rng.Next(30), n = 1 + rng.Next(40);
+                bool accumulate = trial % 3 == 2;
+                plan = plan with { KChunk = trial % 4 == 3 ? 16 * (1 + rng.Next(3)) : 0, MaxRowBlock = 4 + rng.Next(40) };
+                trial++;
+                using var w = new TestWeights(MatMulTests.Random(n * k, 40 + trial), type, n, k);
+                var x = MatMulTests.Random(m * k, 80 + trial);
+                var start = MatMulTests.Random(m * n, 120 + trial);
+                var scalar = start.ToArray();
+                MatMul.Multiply(x, m, w.Matrix, scalar, accumulate, SimdLevel.Scalar, 1);
+                foreach (int threads in new[] { 1, 3 })
+                {
+                    var y = start.ToArray();
+                    MatMul.Multiply(x, m, w.Matrix, y, accumulate, level, threads, plan);
+                    Assert.Equal(type != WeightType.BF16, MatMul.t_lastPacked);
+                    Assert.True(MatMulTests.Bits(scalar).SequenceEqual(MatMulTests.Bits(y)), $"{level} {type} plan {plan} m={m} n={n} k={k} threads={threads}");
+                }
+            }
+        Assert.True(trial >= (level == SimdLevel.Vector512 ? 20 : 6));
+    }
+
+    [Fact]
+    public void PackedPanelsHoldEachRowsLanesSideBySideZeroPadded()
+    {
+        // x: 3 rows, k = 20, tiles of 2 rows → 2 tiles × 2 steps × 2 rows × 16 lanes.
+        const int m = 3, k = 20, mr = 2;
+        var x = Enumerable.Range(0, m * k).Select(i => (float)(i + 1)).ToArray();
+        var panel = new float[2 * DotPacking.Steps(k) * mr * 16];
+        unsafe
+        {
+            fixed (float* xp = x, pp = panel) DotPacking.PackRows(xp, m, k, mr, pp, 0, 2);
+        }
+        float At(int tile, int step, int row, int lane) => panel[((tile * 2 + step) * mr + row) * 16 + lane];
+        Assert.Equal(x[1 * k + 17], At(0, 1, 1, 1));   // row 1, k = 17
+        Assert.Equal(x[2 * k + 3], At(1, 0, 0, 3));    // row 2 = tile 1's first row
+        Assert.Equal(0f, At(0, 1, 0, 4));              // k = 20 is past the row
+        Assert.Equal(0f, At(1, 0, 1, 0));              // row 3 does not exist
+        // W in BF16 stays 16-bit; F16 is widened to float32.
+        ushort[] bits = Enumerable.Range(0, 3 * k).Select(i => (ushort)(0x3F80 + i)).ToArray();
+        var wPanel = new ushort[2 * 2 * 2 * 16];
+        unsafe
+        {
+            fixed (ushort* wp = bits, dp = wPanel)
+                DotPacking.PackWeights((byte*)wp, WeightType.BF16, k * 2, 3, 16, 4, 2, (byte*)dp, KernelOptions.HardwareLevel);
+        }
+        // k range 16..19 → one step; tile 0 holds rows 0 and 1, tile 1 row 2 and a zero row.
+        Assert.Equal(bits[0 * k + 16], wPanel[0 * 16 + 0]);
+        Assert.Equal(bits[1 * k + 19], wPanel[1 * 16 + 3]);
+        Assert.Equal((ushort)0, wPanel[1 * 16 + 4]);
+        Assert.Equal(bits[2 * k + 17], wPanel[2 * 16 + 1]);
+        Assert.Equal((ushort)0, wPanel[3 * 16 + 0]);
+        Assert.Equal(WeightType.F32, DotPacking.PanelType(WeightType.F16));
+        Assert.Equal(WeightType.BF16, DotPacking.PanelType(WeightType.BF16));
+    }
 }

@@ -165,12 +165,18 @@ public static class KernelCalibration
         }
     }
 
-    /// <summary>The float32 plan in force at the configured level, for records: <c>f32-dot/Vector512 4x6-c0-r32-k0 (default)</c>.</summary>
+    /// <summary>
+    /// The float32 plans in force at the configured level, one per kind, for records:
+    /// <c>f32-dot/Vector512 4x6-c0-r32-k0 (default); f32-dot-bf16w/Vector512 …</c>.
+    /// </summary>
     public static string Describe()
     {
         var level = KernelOptions.Simd;
-        var (plan, source) = Current(KernelKind.F32Dot, level);
-        return $"{KernelPlan.KindName(KernelKind.F32Dot)}/{level} {plan} ({source})";
+        return string.Join("; ", Enum.GetValues<KernelKind>().Select(kind =>
+        {
+            var (plan, source) = Current(kind, level);
+            return $"{KernelPlan.KindName(kind)}/{level} {plan} ({source})";
+        }));
     }
 
     /// <summary>
@@ -185,11 +191,11 @@ public static class KernelCalibration
     public static CalibrationResult Calibrate(KernelKind kind, SimdLevel level, int threads = 1)
     {
         int rounds = Rounds;
-        if (kind != KernelKind.F32Dot) throw new ArgumentOutOfRangeException(nameof(kind));
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind));
         level = KernelOptions.Cap(level);
         var start = Stopwatch.GetTimestamp();
         var shapes = Shapes.ToArray();
-        var probe = new Probe(shapes);
+        var probe = new Probe(shapes, KernelPlan.WeightsOf(kind));
         try
         {
             // Stage 1: the tile shapes with the fixed blocking; stage 2: the blocking around the best tile.
@@ -249,8 +255,8 @@ public static class KernelCalibration
         return pref is not null && pref.Total <= best.Total * (1 + Margin) ? pref : best;
     }
 
-    /// <summary>The calibration's operands (random x and F32 weights per shape) and its timer.</summary>
-    private sealed unsafe class Probe((int M, int K, int N)[] shapes) : IDisposable
+    /// <summary>The calibration's operands (random x, and weights of the kind's stored type per shape) and its timer.</summary>
+    private sealed unsafe class Probe((int M, int K, int N)[] shapes, WeightType weights) : IDisposable
     {
         private readonly float[][] _x = shapes.Select(s => Fill(new float[s.M * s.K], 1)).ToArray();
         private readonly float[][] _y = shapes.Select(s => new float[s.M * s.N]).ToArray();
@@ -261,7 +267,12 @@ public static class KernelCalibration
         {
             if (!_filled)
             {
-                for (int s = 0; s < shapes.Length; s++) Fill(new Span<float>((void*)_w[s], shapes[s].N * shapes[s].K), 2);
+                for (int s = 0; s < shapes.Length; s++)
+                {
+                    var values = new Span<float>((void*)_w[s], shapes[s].N * shapes[s].K);
+                    Fill(values, 2);
+                    if (weights != WeightType.F32) Narrow(values, weights);
+                }
                 _filled = true;
             }
             var best = new double[plans.Length, shapes.Length];
@@ -270,7 +281,7 @@ public static class KernelCalibration
                     for (int s = 0; s < shapes.Length; s++)
                     {
                         var (m, k, n) = shapes[s];
-                        var w = new WeightMatrix((void*)_w[s], WeightType.F32, n, k);
+                        var w = new WeightMatrix((void*)_w[s], weights, n, k);
                         // Process CPU time: a time slice given to another job on a shared machine is not counted.
                         var t0 = Environment.CpuUsage.TotalTime;
                         MatMul.Multiply(_x[s], m, w, _y[s], false, level, threads, plans[c]);
@@ -278,6 +289,14 @@ public static class KernelCalibration
                         if (r >= 0) best[c, s] = r == 0 ? sec : Math.Min(best[c, s], sec);
                     }
             return plans.Select((p, c) => new CandidateTiming(p, Enumerable.Range(0, shapes.Length).Select(s => best[c, s]).ToArray())).ToArray();
+        }
+
+        /// <summary>The values as 16-bit weights in the buffer's first half (in place: element i's bits never overwrite an element not yet read).</summary>
+        private static void Narrow(Span<float> values, WeightType type)
+        {
+            var bits = MemoryMarshal.Cast<float, ushort>(values);
+            for (int i = 0; i < values.Length; i++)
+                bits[i] = type == WeightType.F16 ? BitConverter.HalfToUInt16Bits((Half)values[i]) : (ushort)(BitConverter.SingleToUInt32Bits(values[i]) >> 16);
         }
 
         private static float[] Fill(float[] a, int seed) { Fill(a.AsSpan(), seed); return a; }

@@ -1,14 +1,25 @@
 using System.Globalization;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Inference.Kernels;
 
 /// <summary>
-/// The products a <see cref="KernelPlan"/> is chosen for, one plan per kind (and SIMD level).
-/// <see cref="F32Dot"/> is <see cref="MatMul"/>'s float32 arithmetic (weights F32, or BF16/F16
-/// widened in registers); the bfloat16 <c>vdpbf16ps</c> tiles (<see cref="Bf16MatMul"/>) can get a
-/// kind of their own once their planner reads a plan.
+/// The products a <see cref="KernelPlan"/> is chosen for, one plan per kind (and SIMD level):
+/// <see cref="MatMul"/>'s float32 arithmetic on each stored weight type, since the best plan
+/// differs between them (measured on Zen 5: F32 and F16 weights run fastest on packed panels,
+/// BF16 weights on the row-major tiles, whose in-register widening costs 2 operations). The
+/// bfloat16 <c>vdpbf16ps</c> tiles (<see cref="Bf16MatMul"/>) can get a kind of their own once
+/// their planner reads a plan.
 /// </summary>
-public enum KernelKind { F32Dot }
+public enum KernelKind
+{
+    /// <summary>Float32 products on F32 weights (and the trainer's float32 operands).</summary>
+    F32Dot,
+    /// <summary>Float32 products on BF16 weights, widened in registers.</summary>
+    F32DotBF16,
+    /// <summary>Float32 products on F16 weights, widened into packed panels.</summary>
+    F32DotF16,
+}
 
 /// <summary>
 /// How a dot-product matrix kernel cuts a product: the main register tile (<see cref="Mr"/> rows
@@ -82,6 +93,24 @@ public readonly record struct KernelPlan(int Mr, int Nr, int ColTiles, int MaxRo
     public static string KindName(KernelKind kind) => kind switch
     {
         KernelKind.F32Dot => "f32-dot",
+        KernelKind.F32DotBF16 => "f32-dot-bf16w",
+        KernelKind.F32DotF16 => "f32-dot-f16w",
         _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The kind of a float32 product on weights stored as <paramref name="type"/> (F32, BF16 or F16).</summary>
+    public static KernelKind KindFor(WeightType type) => type switch
+    {
+        WeightType.BF16 => KernelKind.F32DotBF16,
+        WeightType.F16 => KernelKind.F32DotF16,
+        _ => KernelKind.F32Dot,
+    };
+
+    /// <summary>The stored weight type a kind's calibration times.</summary>
+    public static WeightType WeightsOf(KernelKind kind) => kind switch
+    {
+        KernelKind.F32DotBF16 => WeightType.BF16,
+        KernelKind.F32DotF16 => WeightType.F16,
+        _ => WeightType.F32,
     };
 }

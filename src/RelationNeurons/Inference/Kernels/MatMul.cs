@@ -37,7 +37,7 @@ public static class MatMul
                 return;
             }
             var p = plan is { } given && given.IsValidFor(level) ? given
-                : KernelCalibration.PlanFor(KernelKind.F32Dot, level, m, 2L * m * n * k);
+                : KernelCalibration.PlanFor(KernelPlan.KindFor(w.Type), level, m, 2L * m * n * k);
             t_lastPlan = p;
             var job = new DotJob(xp, yp, w, m, accumulate, level, threads, p);
             t_lastPacked = job.Packed;

@@ -128,10 +128,10 @@ public sealed class KernelCalibrationTests : IDisposable
     private string Cache => KernelCalibration.CachePathOverride!;
 
     /// <summary>A product large enough for the lowered trigger (≥ 16 rows); returns the plan it ran with.</summary>
-    private static KernelPlan Product()
+    private static KernelPlan Product(WeightType type = WeightType.F32)
     {
         const int m = 16, n = 30, k = 40;
-        using var w = new TestWeights(MatMulTests.Random(n * k, 1), WeightType.F32, n, k);
+        using var w = new TestWeights(MatMulTests.Random(n * k, 1), type, n, k);
         var y = new float[m * n];
         MatMul.Multiply(MatMulTests.Random(m * k, 2), m, w.Matrix, y, false, Level, 2);
         return MatMul.t_lastPlan!.Value;
@@ -203,6 +203,28 @@ public sealed class KernelCalibrationTests : IDisposable
         Assert.Equal(plan, Product());
         Assert.Equal("cached", KernelCalibration.Current(KernelKind.F32Dot, Level).Source);
         Assert.Empty(_notices);
+    }
+
+    [SkippableFact]
+    public void EachStoredWeightTypeGetsAPlanOfItsOwn()
+    {
+        Skip.If(Level == SimdLevel.Scalar, "no SIMD tiles");
+        KernelCalibration.Mode = CalibrationMode.Auto;
+        var f32 = Product();
+        Assert.Equal("pending", KernelCalibration.Current(KernelKind.F32DotBF16, Level).Source);
+        var bf16 = Product(WeightType.BF16);
+        var cached = KernelCalibration.ReadCache(Cache, KernelCalibration.ThisMachine())!;
+        Assert.Equal(f32, cached[$"f32-dot/{Level}"]);
+        Assert.Equal(bf16, cached[$"f32-dot-bf16w/{Level}"]);
+        Assert.False(cached.ContainsKey($"f32-dot-f16w/{Level}"));
+        Assert.Single(_notices, n => n.StartsWith("kernel calibration: f32-dot-bf16w", StringComparison.Ordinal));
+        Assert.Equal("pending", KernelCalibration.Current(KernelKind.F32DotF16, Level).Source);
+        string described = KernelCalibration.Describe();
+        Assert.Contains($"f32-dot/{Level} {f32} (calibrated)", described);
+        Assert.Contains($"f32-dot-bf16w/{Level} {bf16} (calibrated)", described);
+        Assert.Contains($"f32-dot-f16w/{Level}", described);
+        Assert.Equal(KernelKind.F32DotF16, KernelPlan.KindFor(WeightType.F16));
+        Assert.Equal(WeightType.BF16, KernelPlan.WeightsOf(KernelKind.F32DotBF16));
     }
 
     [SkippableFact]

@@ -17,7 +17,8 @@ namespace RelationNeurons.Bench;
 /// Options: --case prefill|generate|evaluate|expertise|record (see StreamMemoryBench), --engine ours|ours-bf16|torch-f32|torch-bf16|llamacpp (generate: ours|ours-bf16|torch-f32|torch-bf16),
 /// --model tinyllama|small|DIR, --capture 0|1, --batches 1,16,64, --runs R, --threads T,
 /// --deactivate N (generate: random hook_post units zeroed), --new-tokens N, --prompts N,
-/// --share 0|1 (ours: run the prompts' common prefix once per step; default 1).
+/// --share 0|1 (ours: run the prompts' common prefix once per step; default 1), --calibration off|auto|force
+/// (our float32 kernel plans: the fixed one, default, or the CLI's cached / calibrated ones).
 /// </summary>
 internal static class PerfCase
 {
@@ -28,6 +29,14 @@ internal static class PerfCase
         KernelOptions.MaxThreads = threads;
         // Blocking sweep: the fixed float32 plan with this many column tiles per block (0 = the size rule).
         if (a.Str("coltiles", "") != "") KernelCalibration.Forced = KernelPlan.Default(KernelOptions.Simd) with { ColTiles = a.Int("coltiles", 0) };
+        // The CLI's plans (auto: this machine's cached ones, calibrated on the first large product if none) or the fixed one (off).
+        KernelCalibration.Mode = a.Str("calibration", "off") switch
+        {
+            "off" => CalibrationMode.Off,
+            "auto" => CalibrationMode.Auto,
+            "force" => CalibrationMode.Force,
+            var other => throw new ArgumentException($"--calibration {other}: off, auto or force"),
+        };
         string kind = a.Str("case", "prefill");
         JsonObject result = kind switch
         {
@@ -39,6 +48,7 @@ internal static class PerfCase
             _ => throw new ArgumentException($"unknown case '{kind}'"),
         };
         result["case"] = kind;
+        result["kernel_plan"] = KernelCalibration.Describe();
         result["peak_rss_mib"] = Math.Round(PerfCommon.PeakResidentMiB(), 1);
         result["load1_end"] = PerfCommon.Load1();
         Console.WriteLine("RESULT " + result.ToJsonString());

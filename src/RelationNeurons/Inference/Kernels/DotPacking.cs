@@ -29,6 +29,7 @@ internal static unsafe class DotPacking
     /// Row tiles <paramref name="t0"/>..<paramref name="t1"/>−1 of x [m×k] into its panel: tile T,
     /// step s, row i at <c>dst + ((T·steps + s)·mr + i)·16</c>. Rows past m and lanes past k are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the calibration times the first products of a process: no tier-0 copy loops
     public static void PackRows(float* x, int m, int k, int mr, float* dst, int t0, int t1)
     {
         int steps = Steps(k), full = k >> 4;
@@ -57,6 +58,7 @@ internal static unsafe class DotPacking
     /// <see cref="PanelType"/> elements: tile u, step s, row j at element <c>((u·steps + s)·nr + j)·16</c>,
     /// with steps = <see cref="Steps"/>(len). Rows past the last and lanes past len are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackWeights(byte* w, WeightType type, nint ldw, int rows, int k0, int len, int nr, byte* dst, SimdLevel level)
     {
         int es = type == WeightType.F32 ? 4 : 2;

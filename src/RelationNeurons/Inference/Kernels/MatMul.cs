@@ -245,6 +245,7 @@ public static class MatMul
         /// packed into this thread's panel, then every row tile (x's panel, packed once per product)
         /// passes over every column tile, parking its accumulators between chunks as above.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunPacked(int r0, int r1, int c0, int c1)
         {
             int es = _type == WeightType.F32 ? 4 : 2;

@@ -46,7 +46,7 @@ public static class MatMul
                 KernelParallel.Run(job, job.Items, threads);
                 return;
             }
-            // x's panel, shared by every column block: packed here once (a copy of x, ~1 % of the product's time).
+            // x's panel, shared by every column block: packed here once, on the calling thread (a copy of x).
             long panelFloats = job.XPanelFloats + CacheLine / sizeof(float);
             var panel = t_xPanel;
             if (panel == null || panel.Length < panelFloats) t_xPanel = panel = new float[panelFloats];
@@ -75,6 +75,12 @@ public static class MatMul
     /// </summary>
     private static bool PacksW(WeightType type, KernelPlan plan) => type == WeightType.F16 || type == WeightType.F32 && plan.Packed;
 
+    /// <summary>The fewest rows of x in a block of packed products (a plan may ask for more).</summary>
+    internal const int PackedRowBlock = 256;
+
+    /// <summary>Under the size rule (<see cref="KernelPlan.ColTiles"/> 0), a packed block of W holds at most this many bytes (half a Zen 4/5 L2).</summary>
+    internal const long PackedPanelBudget = 512 << 10;
+
     [ThreadStatic] private static float[]? t_partials;
 
     /// <summary>The plan of this thread's last float32 product (tests).</summary>
@@ -83,6 +89,7 @@ public static class MatMul
     /// <summary>Whether this thread's last float32 product ran on packed panels (tests).</summary>
     [ThreadStatic] internal static bool t_lastPacked;
     [ThreadStatic] private static float[]? t_xPanel;
+    [ThreadStatic] private static byte[]? t_wPanel;
 
     private const int CacheLine = 64;
 
@@ -92,7 +99,6 @@ public static class MatMul
     /// two lines.
     /// </summary>
     private static unsafe byte* AlignToCacheLine(byte* p) => (byte*)(((nint)p + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
-    [ThreadStatic] private static byte[]? t_wPanel;
 
     /// <summary>
     /// How a product is cut into work items: column blocks of W (<paramref name="colBlock"/> rows
@@ -156,12 +162,27 @@ public static class MatMul
             // Parked accumulators sit at slot i·NRmax + j of the level's largest tile (DotTiles.g.cs).
             _slotsMax = level == SimdLevel.Vector512 ? DotTiles.NR512 : DotTiles.NR256;
             int colTiles = kernelPlan.ColTilesFor(_k, m);
+            int blockTiles = level == SimdLevel.Vector256 ? 2 * colTiles : colTiles;
             // Generation's few rows keep the row-major tiles: packing W for them would cost more than it saves.
             Packed = PacksW(_type, kernelPlan) && level != SimdLevel.Scalar && _k > 0 && m > Math.Max(_mr, DotTiles.WideRows(level));
             _steps = DotPacking.Steps(_k);
-            // A packed panel is worth more rows per block (measured at M = 64: 32 rows, so W packed twice, 38 %; 64 rows 67 %).
-            var plan = BlockPlan.For(m, _n, _mr, _nr * (level == SimdLevel.Vector256 ? 2 * colTiles : colTiles),
-                Packed ? 2 * kernelPlan.MaxRowBlock : kernelPlan.MaxRowBlock, threads);
+            int maxRows = kernelPlan.MaxRowBlock;
+            if (Packed)
+            {
+                // A block's pack of W is paid once per row block: measured at M = 64, 32 rows (W
+                // packed twice) 38 % of the FMA peak, 64 rows 67 %; at M = 882 (2 threads, F16,
+                // K = 5632) 64 rows 41 %, 256 rows 56 %.
+                maxRows = Math.Max(PackedRowBlock, 2 * kernelPlan.MaxRowBlock);
+                if (kernelPlan.ColTiles == 0)
+                {
+                    // The size rule's 16 column tiles at long k made a packed block of 2 MiB
+                    // (K = 5632, float32), past L2: at M = 64, 16 tiles 46 %, 4 tiles 64 %.
+                    int chunk = _kChunk > 0 && _k > _kChunk ? _kChunk : _k;
+                    long tileBytes = (long)_nr * DotPacking.Steps(chunk) * CanonicalOrder.Lanes * (DotPacking.PanelType(_type) == WeightType.F32 ? 4 : 2);
+                    blockTiles = (int)Math.Clamp(PackedPanelBudget / tileBytes, 1, blockTiles);
+                }
+            }
+            var plan = BlockPlan.For(m, _n, _mr, _nr * blockTiles, maxRows, threads);
             (_rowBlock, _colBlock, _rowBlocks, Items) = (plan.RowBlock, plan.ColBlock, plan.RowBlocks, plan.Items);
         }
 
@@ -270,16 +291,17 @@ public static class MatMul
             var full = DotTiles.PackedTile(_level, panelType, _mr, _nr);
             fixed (byte* wBase = wBuf)
             fixed (float* part = partBuf)
+            {
+                byte* wp = AlignToCacheLine(wBase);
                 for (int k0 = 0; k0 < _k; k0 += chunk)
                 {
                     int len = Math.Min(chunk, _k - k0), steps = DotPacking.Steps(len);
-                    byte* wp = AlignToCacheLine(wBase);
                     DotPacking.PackWeights(_w + c0 * ldw, _type, ldw, cols, k0, len, _nr, wp, _level);
                     int mode = (k0 > 0 ? DotTiles.LoadPartials : 0) | (k0 + len < _k ? DotTiles.StorePartials : 0);
                     for (int t = 0; t < rowTiles; t++)
                     {
                         int i0 = r0 + t * _mr, mr = Math.Min(_mr, r1 - i0);
-                        float* xt = _xPanel + ((nint)(i0 / _mr) * _steps + (k0 >> 4)) * xStep;
+                        float* xt = _xPanel + ((nint)(i0 / _mr) * _steps + k0 / CanonicalOrder.Lanes) * xStep;
                         for (int u = 0; u < colTiles; u++)
                         {
                             int j0 = c0 + u * _nr, nr = Math.Min(_nr, c1 - j0);
@@ -289,6 +311,7 @@ public static class MatMul
                         }
                     }
                 }
+            }
         }
     }
 }

@@ -354,6 +354,18 @@ public class MatMulBlockingTests
                 }
             }
         Assert.True(trial >= (level == SimdLevel.Vector512 ? 20 : 6));
+        // More rows than a packed row block (MatMul.PackedRowBlock), on one thread: several row blocks, each packing W again.
+        {
+            const int m = MatMul.PackedRowBlock + 45, n = 20, k = 70;
+            using var w = new TestWeights(MatMulTests.Random(n * k, 7), type, n, k);
+            var x = MatMulTests.Random(m * k, 8);
+            var scalar = new float[m * n];
+            MatMul.Multiply(x, m, w.Matrix, scalar, false, SimdLevel.Scalar, 1);
+            var y = new float[m * n];
+            MatMul.Multiply(x, m, w.Matrix, y, false, level, 1, KernelPlan.Default(level) with { Packed = true });
+            Assert.Equal(type != WeightType.BF16, MatMul.t_lastPacked);
+            Assert.True(MatMulTests.Bits(scalar).SequenceEqual(MatMulTests.Bits(y)), $"{level} {type} m={m}");
+        }
     }
 
     [Fact]

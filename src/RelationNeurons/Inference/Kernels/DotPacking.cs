@@ -53,6 +53,30 @@ internal static unsafe class DotPacking
     }
 
     /// <summary>
+    /// <see cref="PackRows"/> of all of x, its row tiles split across up to <paramref name="threads"/>
+    /// kernel threads: the copy is a memory-bound pass over x that on the caller alone left the
+    /// other threads waiting (F16, M = 882, K = 2048, N = 256, 2 threads: 219 → 232 GFLOP/s).
+    /// </summary>
+    public static void PackRowsParallel(float* x, int m, int k, int mr, float* dst, int threads)
+    {
+        int tiles = (m + mr - 1) / mr;
+        threads = KernelParallel.ThreadsFor((long)m * k, threads);
+        var job = new PackRowsJob(x, m, k, mr, dst, Math.Max(1, (tiles + 4 * threads - 1) / (4 * threads)));
+        KernelParallel.Run(job, (tiles + job.TilesPerItem - 1) / job.TilesPerItem, threads);
+    }
+
+    private sealed class PackRowsJob(float* x, int m, int k, int mr, float* dst, int tilesPerItem) : ParallelJob
+    {
+        public readonly int TilesPerItem = tilesPerItem;
+
+        public override void Run(int item)
+        {
+            int t0 = item * TilesPerItem;
+            PackRows(x, m, k, mr, dst, t0, Math.Min((m + mr - 1) / mr, t0 + TilesPerItem));
+        }
+    }
+
+    /// <summary>
     /// W rows 0..<paramref name="rows"/>−1 (stored type, <paramref name="ldw"/> bytes apart), k values
     /// <paramref name="k0"/>..k0+<paramref name="len"/>−1, into <paramref name="nr"/>-row tiles of
     /// <see cref="PanelType"/> elements: tile u, step s, row j at element <c>((u·steps + s)·nr + j)·16</c>,

@@ -46,13 +46,13 @@ public static class MatMul
                 KernelParallel.Run(job, job.Items, threads);
                 return;
             }
-            // x's panel, shared by every column block: packed here once, on the calling thread (a copy of x).
+            // x's panel, shared by every column block: packed once per product (a copy of x).
             long panelFloats = job.XPanelFloats + CacheLine / sizeof(float);
             var panel = t_xPanel;
             if (panel == null || panel.Length < panelFloats) t_xPanel = panel = new float[panelFloats];
             fixed (float* pp = panel)
             {
-                job.PackX((float*)AlignToCacheLine((byte*)pp));
+                job.PackX((float*)AlignToCacheLine((byte*)pp), threads);
                 KernelParallel.Run(job, job.Items, threads);
             }
         }
@@ -147,9 +147,9 @@ public static class MatMul
         /// <summary>Floats in x's packed panel: every row tile of <see cref="_mr"/> rows × the 16-lane steps of k.</summary>
         public long XPanelFloats => (long)((_m + _mr - 1) / _mr) * _mr * _steps * CanonicalOrder.Lanes;
 
-        public void PackX(float* panel)
+        public void PackX(float* panel, int threads)
         {
-            DotPacking.PackRows(_x, _m, _k, _mr, panel, 0, (_m + _mr - 1) / _mr);
+            DotPacking.PackRowsParallel(_x, _m, _k, _mr, panel, threads);
             _xPanel = panel;
         }
 

@@ -161,6 +161,7 @@ public unsafe class Bf16MatMulTests
     [InlineData(70, 100, 512)]
     [InlineData(40, 97, 1031)]   // k odd, not a multiple of any slice
     [InlineData(130, 13, 3100)]
+    [InlineData(260, 9, 1029)]   // m·k ≥ 2^18 with k odd: x rounded on several threads into padded rows
     public void ProductEqualsTheScalarModelAndIsIndependentOfBatchTilesSlicesAndThreads(int m, int n, int k)
     {
         Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: the emitted tiles are never built here");

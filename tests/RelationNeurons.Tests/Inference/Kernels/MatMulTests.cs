@@ -354,15 +354,16 @@ public class MatMulBlockingTests
                 }
             }
         Assert.True(trial >= (level == SimdLevel.Vector512 ? 20 : 6));
-        // More rows than a packed row block (MatMul.PackedRowBlock), on one thread: several row blocks, each packing W again.
+        // More rows than a packed row block (MatMul.PackedRowBlock): several row blocks, each packing W
+        // again; m·k ≥ 2^18, so x is packed on both threads.
         {
-            const int m = MatMul.PackedRowBlock + 45, n = 20, k = 70;
+            const int m = MatMul.PackedRowBlock + 45, n = 20, k = 901;
             using var w = new TestWeights(MatMulTests.Random(n * k, 7), type, n, k);
             var x = MatMulTests.Random(m * k, 8);
             var scalar = new float[m * n];
             MatMul.Multiply(x, m, w.Matrix, scalar, false, SimdLevel.Scalar, 1);
             var y = new float[m * n];
-            MatMul.Multiply(x, m, w.Matrix, y, false, level, 1, KernelPlan.Default(level) with { Packed = true });
+            MatMul.Multiply(x, m, w.Matrix, y, false, level, 2, KernelPlan.Default(level) with { Packed = true });
             Assert.Equal(type != WeightType.BF16, MatMul.t_lastPacked);
             Assert.True(MatMulTests.Bits(scalar).SequenceEqual(MatMulTests.Bits(y)), $"{level} {type} m={m}");
         }

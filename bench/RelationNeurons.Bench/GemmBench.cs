@@ -123,7 +123,7 @@ internal static unsafe class GemmBench
         Console.WriteLine($"calibration chose {c.Plan} in {c.Seconds:F2} s");
     }
 
-    /// <summary>Every candidate plan (tiles with the fixed blocking, blocking variants of the fixed tile and of the calibrated pick) on M×K×N, F32 weights.</summary>
+    /// <summary>Every candidate plan (tiles with the fixed blocking, blocking variants of the fixed tile and of the calibrated pick), or the plans given, on M×K×N for each weight type.</summary>
     private static void Candidates(float[] x, float[] y, int m, int k, int n, int reps, double peak, SimdLevel level, KernelPlan? calibrated, KernelPlan[]? given, WeightType[] types)
     {
         var plans = given ?? KernelCalibration.TileCandidates(level)

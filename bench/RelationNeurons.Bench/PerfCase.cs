@@ -30,13 +30,8 @@ internal static class PerfCase
         // Blocking sweep: the fixed float32 plan with this many column tiles per block (0 = the size rule).
         if (a.Str("coltiles", "") != "") KernelCalibration.Forced = KernelPlan.Default(KernelOptions.Simd) with { ColTiles = a.Int("coltiles", 0) };
         // The CLI's plans (auto: this machine's cached ones, calibrated on the first large product if none) or the fixed one (off).
-        KernelCalibration.Mode = a.Str("calibration", "off") switch
-        {
-            "off" => CalibrationMode.Off,
-            "auto" => CalibrationMode.Auto,
-            "force" => CalibrationMode.Force,
-            var other => throw new ArgumentException($"--calibration {other}: off, auto or force"),
-        };
+        string calibration = a.Str("calibration", "off");
+        KernelCalibration.Mode = KernelCalibration.ParseMode(calibration) ?? throw new ArgumentException($"--calibration {calibration}: off, auto or force");
         string kind = a.Str("case", "prefill");
         JsonObject result = kind switch
         {

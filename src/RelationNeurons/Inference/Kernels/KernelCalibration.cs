@@ -96,13 +96,16 @@ public static class KernelCalibration
 
     /// <summary>The mode named by <see cref="EnvironmentVariable"/> (off/0/false, auto/on/1, force), else <paramref name="fallback"/>.</summary>
     public static CalibrationMode ModeFromEnvironment(CalibrationMode fallback) =>
-        (Environment.GetEnvironmentVariable(EnvironmentVariable) ?? "").Trim().ToLowerInvariant() switch
-        {
-            "off" or "0" or "false" or "no" => CalibrationMode.Off,
-            "auto" or "on" or "1" or "true" or "yes" => CalibrationMode.Auto,
-            "force" => CalibrationMode.Force,
-            _ => fallback,
-        };
+        ParseMode(Environment.GetEnvironmentVariable(EnvironmentVariable)) ?? fallback;
+
+    /// <summary>A mode's name (off/0/false/no, auto/on/1/true/yes, force; any case), else null.</summary>
+    public static CalibrationMode? ParseMode(string? text) => (text ?? "").Trim().ToLowerInvariant() switch
+    {
+        "off" or "0" or "false" or "no" => CalibrationMode.Off,
+        "auto" or "on" or "1" or "true" or "yes" => CalibrationMode.Auto,
+        "force" => CalibrationMode.Force,
+        _ => null,
+    };
 
     /// <summary>The cache file: <see cref="CacheVariable"/>, else <c>$XDG_CACHE_HOME/relneurons/kernel-plans.json</c>, else <c>~/.cache/relneurons/kernel-plans.json</c>.</summary>
     public static string CachePath
@@ -206,7 +209,7 @@ public static class KernelCalibration
             var tiles = TileCandidates(level);
             var first = probe.Time(tiles, level, threads, rounds);
             var bestTile = Pick(first, fixedPlan).Plan;
-            var second = probe.Time(BlockingCandidates(bestTile).Prepend(bestTile).Prepend(fixedPlan).Distinct().ToArray(), level, threads, rounds);
+            var second = probe.Time(BlockingCandidates(bestTile, kind).Prepend(bestTile).Prepend(fixedPlan).Distinct().ToArray(), level, threads, rounds);
             var chosen = Pick(second, fixedPlan);
             var all = first.Where(t => !second.Any(u => u.Plan == t.Plan)).Concat(second).ToArray();
             if (chosen.Plan != fixedPlan)
@@ -238,14 +241,20 @@ public static class KernelCalibration
         return shapes.Select(s => d with { Mr = s.Item1, Nr = s.Item2 }).Where(p => p.IsValidFor(level)).Prepend(d).Distinct().ToArray();
     }
 
-    /// <summary>Blocking variants of a tile: column tiles per block, rows per block, k-chunks, packed panels (for F32 weights).</summary>
-    internal static KernelPlan[] BlockingCandidates(KernelPlan tile) =>
-        new[]
-        {
-            tile with { ColTiles = 2 }, tile with { ColTiles = 8 }, tile with { ColTiles = 16 },
-            tile with { MaxRowBlock = 16 }, tile with { MaxRowBlock = 64 }, tile with { KChunk = 1024 },
-            tile with { Packed = true }, tile with { Packed = true, ColTiles = 2 }, tile with { Packed = true, KChunk = 1024 },
-        }.Distinct().ToArray();
+    /// <summary>
+    /// Blocking variants of a tile for a kind: column tiles per block, rows per block, k-chunks and,
+    /// for F32 weights only, packed panels. Variants that run exactly as the tile does on the kind's
+    /// weights are left out instead of timed: the packed flag on BF16 weights (never packed) and F16
+    /// weights (always packed), and on F16 the row blocks of 16 and 64, below a packed block's
+    /// <see cref="MatMul.PackedRowBlock"/> rows.
+    /// </summary>
+    internal static KernelPlan[] BlockingCandidates(KernelPlan tile, KernelKind kind = KernelKind.F32Dot)
+    {
+        var variants = new List<KernelPlan> { tile with { ColTiles = 2 }, tile with { ColTiles = 8 }, tile with { ColTiles = 16 }, tile with { KChunk = 1024 } };
+        if (kind != KernelKind.F32DotF16) variants.AddRange([tile with { MaxRowBlock = 16 }, tile with { MaxRowBlock = 64 }]);
+        if (kind == KernelKind.F32Dot) variants.AddRange([tile with { Packed = true }, tile with { Packed = true, ColTiles = 2 }, tile with { Packed = true, KChunk = 1024 }]);
+        return variants.Distinct().ToArray();
+    }
 
     /// <summary>The fastest candidate, unless <paramref name="preferred"/> is within <see cref="Margin"/> of it.</summary>
     internal static CandidateTiming Pick(IReadOnlyList<CandidateTiming> timings, KernelPlan preferred)

@@ -42,6 +42,23 @@ public class KernelPlanTests
     }
 
     [Fact]
+    public void EachKindTimesOnlyTheVariantsThatChangeHowItsProductsRun()
+    {
+        var tile = KernelPlan.Default(SimdLevel.Vector512);
+        var f32 = KernelCalibration.BlockingCandidates(tile, KernelKind.F32Dot);
+        Assert.Contains(f32, p => p.Packed);
+        Assert.Contains(f32, p => p.MaxRowBlock == 64);
+        var bf16 = KernelCalibration.BlockingCandidates(tile, KernelKind.F32DotBF16);
+        Assert.DoesNotContain(bf16, p => p.Packed); // BF16 weights never pack
+        Assert.Contains(bf16, p => p.MaxRowBlock == 64);
+        var f16 = KernelCalibration.BlockingCandidates(tile, KernelKind.F32DotF16);
+        Assert.DoesNotContain(f16, p => p.Packed); // F16 weights always pack
+        Assert.All(f16, p => Assert.Equal(tile.MaxRowBlock, p.MaxRowBlock)); // packed blocks take at least PackedRowBlock rows
+        Assert.True(2 * 64 < MatMul.PackedRowBlock);
+        Assert.Contains(f16, p => p.KChunk == 1024);
+    }
+
+    [Fact]
     public void ThePreferredPlanStaysWithinTheMargin()
     {
         var fixedPlan = new KernelPlan(4, 6, 0, 32, 0);
@@ -277,6 +294,15 @@ public sealed class KernelCalibrationTests : IDisposable
         Assert.NotEqual(stale, plan);
         Assert.Equal("calibrated", KernelCalibration.Current(KernelKind.F32Dot, Level).Source);
         Assert.Equal(plan, KernelCalibration.ReadCache(Cache, KernelCalibration.ThisMachine())!["f32-dot/Vector512"]);
+    }
+
+    [Fact]
+    public void ModeNamesParseAndUnknownOnesGiveNull()
+    {
+        Assert.Equal(CalibrationMode.Force, KernelCalibration.ParseMode(" Force "));
+        Assert.Equal(CalibrationMode.Off, KernelCalibration.ParseMode("no"));
+        Assert.Null(KernelCalibration.ParseMode("sometimes"));
+        Assert.Null(KernelCalibration.ParseMode(null));
     }
 
     [Fact]

@@ -62,13 +62,25 @@ public static class Bf16MatMul
     internal static (int Mr, int Nr) MainTile = (9, 3);
 
     /// <summary>
-    /// Pairs of k per slice and panels per column block, 0 for twice the tile's panels (fields so
-    /// the bench and the tests can sweep them; no result depends on them): a packed slice of a
-    /// block (panels × pairs × 64 bytes; 6 × 512 × 64 = 192 KiB) stays in L2 while every row tile
-    /// of the block passes over it. Slices of 256-1024 pairs and blocks of 3-12 panels were within
-    /// the dev VM's noise (±10 %) of each other.
+    /// At most this many pairs of k per slice (k is cut into equal slices, rounded up to whole
+    /// unrolled steps) and panels per column block, 0 for twice the tile's panels (fields so the
+    /// bench and the tests can sweep them; no result depends on them): a packed slice of a block
+    /// (panels × pairs × 64 bytes; 6 × 1536 × 64 = 576 KiB) stays in L2 while every row tile of the
+    /// block passes over it. On a Zen 5 VM (1 MiB L2), M = 198 and 882: slices of 1024-2048 pairs
+    /// ran 5-10 % faster than 512 (each slice stores and reloads every accumulator and packs once
+    /// more), 256 10-15 % slower; blocks of 3-12 panels were within the noise (±10 %) of 6.
     /// </summary>
-    internal static int SlicePairs = 512, BlockPanels;
+    internal static int SlicePairs = 1536, BlockPanels;
+
+    /// <summary>Pairs per slice: <paramref name="pairs"/> cut into the fewest equal slices of at most <see cref="SlicePairs"/>, each a multiple of 4 pairs where it can be.</summary>
+    internal static int SliceFor(int pairs)
+    {
+        int most = Math.Max(1, SlicePairs);
+        int slices = (pairs + most - 1) / most;
+        int even = (pairs + slices - 1) / slices;
+        int rounded = (even + 3) & ~3;
+        return rounded <= most ? rounded : even;
+    }
 
     [ThreadStatic] private static ushort[]? t_bits;
     [ThreadStatic] private static float[]? t_rounded;
@@ -157,7 +169,7 @@ public static class Bf16MatMul
     /// <summary>
     /// Work split: column blocks of <see cref="BlockPanels"/> panels × row blocks of x (rows are split
     /// only when the column blocks alone cannot keep every thread busy, since each row block packs
-    /// its column block again). An item walks k in slices of <see cref="SlicePairs"/> pairs: packs
+    /// its column block again). An item walks k in slices of <see cref="SliceFor"/> pairs: packs
     /// the slice of its column block into the thread's buffer, then runs every row tile over it,
     /// each continuing its outputs' chains from y. Every output is one chain over the pairs in
     /// increasing order whatever the split, so no bit depends on m, the plan or the threads.
@@ -174,7 +186,7 @@ public static class Bf16MatMul
         {
             _x = x; _ldx = ldx; _w = w; _y = y; _m = m; _n = n; _k = k;
             _pairs = (k + 1) / 2;
-            _slice = Math.Max(1, SlicePairs);
+            _slice = SliceFor(_pairs);
             var (mr, nr) = TileFor(m);
             _blockCols = (BlockPanels > 0 ? BlockPanels : 2 * nr) * Bf16Packing.Panel;
             // No cap on a row block's rows (m): each row block packs its column block again.

@@ -208,6 +208,29 @@ public unsafe class Bf16MatMulTests
         Assert.Equal(y.AsSpan(0, head * n).ToArray(), prefix);
     }
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1024, 1536, 1024)]   // k = 2048: one slice
+    [InlineData(1536, 1536, 1536)]
+    [InlineData(1537, 1536, 772)]    // two slices of 769 rounded up to whole steps: 772 + 765
+    [InlineData(2816, 1536, 1408)]   // k = 5632: two equal slices
+    [InlineData(5504, 1536, 1376)]   // k = 11008: four
+    [InlineData(10, 7, 5)]
+    [InlineData(10, 3, 3)]           // 4 slices of 3 (rounding up to 4 would pass the limit)
+    public void SlicesAreEvenAndWithinTheLimit(int pairs, int most, int expected)
+    {
+        int saved = Bf16MatMul.SlicePairs;
+        try
+        {
+            Bf16MatMul.SlicePairs = most;
+            int slice = Bf16MatMul.SliceFor(pairs);
+            Assert.Equal(expected, slice);
+            Assert.InRange(slice, 1, most);
+            Assert.Equal((pairs + most - 1) / most, (pairs + slice - 1) / slice); // no more slices than the fewest possible
+        }
+        finally { Bf16MatMul.SlicePairs = saved; }
+    }
+
     [SkippableFact]
     public void EmptyKGivesZeros()
     {

@@ -28,6 +28,9 @@ internal sealed class ForwardPass
     private readonly int[] _windows;
     private readonly MatrixProducts _products;
 
+    /// <summary>The matrix products, with the bfloat16 copies they keep.</summary>
+    internal MatrixProducts Products => _products;
+
     public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options)
     {
         _config = config; _weights = weights; _rope = rope; _options = options;

@@ -6,16 +6,19 @@ namespace RelationNeurons.Inference;
 
 /// <summary>
 /// The forward pass's y = x·Wᵀ in the model's <see cref="ComputePrecision"/>. Float32 goes
-/// straight to <see cref="MatMul"/> (unchanged, bit for bit). Bfloat16 reads BF16 weights as
-/// stored (memory-mapped, no copy); any other matrix (F32, F16, quantized or row-mapped) is
-/// rounded to bfloat16 once, on its first product, and the copy kept with the model. Safe for
-/// concurrent callers.
+/// straight to <see cref="MatMul"/> (unchanged, bit for bit). Bfloat16 on the emitted tiles packs
+/// each matrix once, on its first product, into a copy the tiles read directly
+/// (<see cref="Bf16PackedWeights"/>; F32, F16, quantized or row-mapped matrices are rounded to
+/// bfloat16 first) and keeps it with the model until <see cref="Release"/>; the widening fallback
+/// reads BF16 weights as stored (memory-mapped, no copy) and keeps a rounded copy of any other
+/// matrix. Safe for concurrent callers.
 /// </summary>
 internal sealed class MatrixProducts
 {
     private readonly ComputePrecision _precision;
     private readonly Bf16Kernel? _kernel;
     private readonly ConcurrentDictionary<nint, Lazy<Bf16Copy>> _copies = new();
+    private readonly ConcurrentDictionary<nint, Lazy<Bf16PackedWeights>> _packed = new();
 
     /// <param name="kernel">The bfloat16 kernel; null: the machine's, resolved at the first bfloat16 product.</param>
     public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel)
@@ -26,14 +29,50 @@ internal sealed class MatrixProducts
     public void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y)
     {
         if (_precision == ComputePrecision.F32) MatMul.Multiply(x, m, w, y);
-        else Bf16MatMul.Multiply(x, m, AsBf16(w), y, _kernel ?? Bf16MatMul.HardwareKernel, KernelOptions.MaxThreads);
+        else if ((_kernel ?? Bf16MatMul.HardwareKernel) == Bf16Kernel.Emitted) Bf16MatMul.Multiply(x, m, Packed(w), y, KernelOptions.MaxThreads);
+        else Bf16MatMul.Multiply(x, m, AsBf16(w), y, Bf16Kernel.Widening, KernelOptions.MaxThreads);
     }
 
-    private unsafe WeightMatrix AsBf16(in WeightMatrix w)
+    /// <summary>Bytes of the packed copies held now.</summary>
+    public long PackedBytes => _packed.Values.Where(p => p.IsValueCreated).Sum(p => p.Value.Bytes);
+
+    /// <summary>
+    /// Drops the copies made of <paramref name="matrices"/> (a streamed layer whose pages go back
+    /// to the kernel); a later product on one of them makes its copy again.
+    /// </summary>
+    public void Release(IEnumerable<WeightMatrix> matrices)
+    {
+        foreach (var w in matrices)
+        {
+            nint key = Key(w);
+            _packed.TryRemove(key, out _);
+            _copies.TryRemove(key, out _);
+        }
+    }
+
+    private static unsafe nint Key(in WeightMatrix w) => (nint)w.Data;
+
+    private Bf16PackedWeights Packed(in WeightMatrix w)
+    {
+        var source = w;
+        return _packed.GetOrAdd(Key(w), _ => new Lazy<Bf16PackedWeights>(() => Pack(source))).Value;
+    }
+
+    private static Bf16PackedWeights Pack(in WeightMatrix w)
+    {
+        if (w.Type == WeightType.BF16 && w.RowMap is null) return Bf16PackedWeights.Pack(w, KernelOptions.MaxThreads);
+        // Any other matrix is rounded into a temporary copy first, kept alive until packed.
+        var rounded = Bf16Copy.Of(w);
+        var packed = Bf16PackedWeights.Pack(rounded.Matrix, KernelOptions.MaxThreads);
+        GC.KeepAlive(rounded);
+        return packed;
+    }
+
+    private WeightMatrix AsBf16(in WeightMatrix w)
     {
         if (w.Type == WeightType.BF16 && w.RowMap is null) return w;
         var source = w;
-        var copy = _copies.GetOrAdd((nint)w.Data, _ => new Lazy<Bf16Copy>(() => Bf16Copy.Of(source))).Value;
+        var copy = _copies.GetOrAdd(Key(w), _ => new Lazy<Bf16Copy>(() => Bf16Copy.Of(source))).Value;
         return copy.Matrix;
     }
 

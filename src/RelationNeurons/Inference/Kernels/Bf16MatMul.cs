@@ -88,27 +88,49 @@ public static class Bf16MatMul
 
     internal static unsafe void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, Bf16Kernel kernel, int maxThreads)
     {
-        int n = w.Rows, k = w.Cols;
         if (w.Type != WeightType.BF16 || w.RowMap is not null) throw new ArgumentException("Bf16MatMul: W must be plain bfloat16 rows (no row map)");
-        if (m < 0) throw new ArgumentException("Bf16MatMul: negative dimension");
-        if (x.Length < (long)m * k) throw new ArgumentException($"Bf16MatMul: x holds {x.Length} floats, needs {(long)m * k}");
-        if (y.Length < (long)m * n) throw new ArgumentException($"Bf16MatMul: y holds {y.Length} floats, needs {(long)m * n}");
-        if (m == 0 || n == 0) return;
-        if (kernel == Bf16Kernel.Emitted && !CpuFeatures.HasAvx512Bf16) throw new PlatformNotSupportedException("this CPU has no AVX512_BF16");
-        int threads = KernelParallel.ThreadsFor((long)m * n * k, maxThreads);
+        if (!Check(x, m, w.Rows, w.Cols, y, kernel)) return;
         if (kernel == Bf16Kernel.Widening)
         {
-            int size = m * k;
+            int size = m * w.Cols;
             var rounded = Buffer(ref t_rounded, size);
             Bf16Rounding.Round(x[..size], rounded);
             MatMul.Multiply(rounded.AsSpan(0, size), m, w, y, accumulate: false, KernelOptions.Simd, maxThreads);
             return;
         }
+        Emitted(x, m, (ushort*)w.Data, null, w.Rows, w.Cols, y, maxThreads);
+    }
+
+    /// <summary>
+    /// y = bf16(x) · Wᵀ on a copy of W packed once (<see cref="Bf16PackedWeights"/>): the emitted
+    /// tiles without the per-product pack, bit for bit the product on W itself.
+    /// </summary>
+    public static unsafe void Multiply(ReadOnlySpan<float> x, int m, Bf16PackedWeights w, Span<float> y, int maxThreads)
+    {
+        if (!Check(x, m, w.Rows, w.Cols, y, Bf16Kernel.Emitted)) return;
+        Emitted(x, m, null, w.Data, w.Rows, w.Cols, y, maxThreads);
+    }
+
+    /// <summary>Validates the shapes; false when there is nothing to compute (y then holds the product already).</summary>
+    private static bool Check(ReadOnlySpan<float> x, int m, int n, int k, Span<float> y, Bf16Kernel kernel)
+    {
+        if (m < 0) throw new ArgumentException("Bf16MatMul: negative dimension");
+        if (x.Length < (long)m * k) throw new ArgumentException($"Bf16MatMul: x holds {x.Length} floats, needs {(long)m * k}");
+        if (y.Length < (long)m * n) throw new ArgumentException($"Bf16MatMul: y holds {y.Length} floats, needs {(long)m * n}");
+        if (m == 0 || n == 0) return false;
+        if (kernel == Bf16Kernel.Emitted && !CpuFeatures.HasAvx512Bf16) throw new PlatformNotSupportedException("this CPU has no AVX512_BF16");
         if (k == 0)
         {
             y[..(m * n)].Clear(); // no pairs: every chain stays +0
-            return;
+            return false;
         }
+        return true;
+    }
+
+    /// <summary>The emitted tiles over W's rows (<paramref name="w"/>, packed per slice) or over a packed copy (<paramref name="prepacked"/>).</summary>
+    private static unsafe void Emitted(ReadOnlySpan<float> x, int m, ushort* w, uint* prepacked, int n, int k, Span<float> y, int maxThreads)
+    {
+        int threads = KernelParallel.ThreadsFor((long)m * n * k, maxThreads);
         // Rows of x padded to whole pairs: the tile reads x's pairs as dwords, so an odd k's last
         // pair gets a +0 (times W's packed +0) instead of the next row's first element.
         int ldx = k + (k & 1);
@@ -123,7 +145,7 @@ public static class Bf16MatMul
             int roundThreads = KernelParallel.ThreadsFor((long)m * k, maxThreads);
             var rounding = new RoundJob(xp, k, xb, ldx, m, Math.Max(1, (m + 4 * roundThreads - 1) / (4 * roundThreads)));
             KernelParallel.Run(rounding, rounding.Items, roundThreads);
-            var job = new PackedJob(xb, ldx, (ushort*)w.Data, yp, m, n, k, threads);
+            var job = new PackedJob(xb, ldx, w, prepacked, yp, m, n, k, threads);
             KernelParallel.Run(job, job.Items, threads);
         }
     }
@@ -177,14 +199,15 @@ public static class Bf16MatMul
     private sealed unsafe class PackedJob : ParallelJob
     {
         private readonly ushort* _x, _w;
+        private readonly uint* _prepacked;
         private readonly float* _y;
         private readonly int _ldx, _m, _n, _k, _pairs, _slice, _blockCols, _rowBlock, _rowBlocks;
         private readonly (int Mr, int Nr) _tile;
         public readonly int Items;
 
-        public PackedJob(ushort* x, int ldx, ushort* w, float* y, int m, int n, int k, int threads)
+        public PackedJob(ushort* x, int ldx, ushort* w, uint* prepacked, float* y, int m, int n, int k, int threads)
         {
-            _x = x; _ldx = ldx; _w = w; _y = y; _m = m; _n = n; _k = k;
+            _x = x; _ldx = ldx; _w = w; _prepacked = prepacked; _y = y; _m = m; _n = n; _k = k;
             _pairs = (k + 1) / 2;
             _slice = SliceFor(_pairs);
             var (mr, nr) = TileFor(m);
@@ -203,7 +226,7 @@ public static class Bf16MatMul
             int r0 = rb * _rowBlock, r1 = Math.Min(_m, r0 + _rowBlock);
             int slice = Math.Min(_slice, _pairs);
             var buffer = t_packed;
-            int need = panels * slice * Bf16Packing.Panel + 16;
+            int need = _prepacked != null ? 16 : panels * slice * Bf16Packing.Panel + 16;
             if (buffer == null || buffer.Length < need) t_packed = buffer = GC.AllocateUninitializedArray<uint>(need, pinned: true);
             // The last panel of W may be partial: its tiles store (and reload) only the columns that exist.
             int tailCols = cols - (panels - 1) * Bf16Packing.Panel;
@@ -221,8 +244,12 @@ public static class Bf16MatMul
                 for (int p0 = 0; p0 < _pairs; p0 += slice)
                 {
                     int len = Math.Min(slice, _pairs - p0);
-                    Bf16Packing.Pack(_w, _n, _k, c0, cols, p0, len, packed);
-                    args.PanelBytes = (nint)len * 64;
+                    // A slice packed here: panels len lines apart; of the packed copy: a window, panels all pairs apart.
+                    uint* lines = packed;
+                    if (_prepacked == null) Bf16Packing.Pack(_w, _n, _k, c0, cols, p0, len, packed);
+                    else lines = _prepacked + ((nint)c0 * _pairs + (nint)p0 * Bf16Packing.Panel);
+                    nint panelLines = _prepacked == null ? len : _pairs;
+                    args.PanelBytes = panelLines * 64;
                     args.Pairs = len;
                     args.Continue = p0 > 0 ? 1 : 0;
                     args.LdxBytes = (nint)_ldx * 2;
@@ -235,7 +262,7 @@ public static class Bf16MatMul
                         for (int j0 = 0; j0 < panels; j0 += nrMain)
                         {
                             int nr = Math.Min(nrMain, panels - j0);
-                            args.W = packed + (nint)j0 * len * Bf16Packing.Panel;
+                            args.W = lines + j0 * panelLines * Bf16Packing.Panel;
                             args.Y = _y + (nint)i0 * _n + c0 + j0 * Bf16Packing.Panel;
                             args.LastMask = j0 + nr == panels ? lastMask : 0xFFFF;
                             (nr == nrMain ? tile : Bf16Tiles.Tile(mr, nr))(&args);

@@ -179,7 +179,9 @@ public unsafe class Bf16MatMulTests
             for (int j = 0; j < n; j++)
                 AssertBits(Bf16MatMul.DotScalar(xBits.AsSpan(i * k, k), wBits.AsSpan(j * k, k), k), y[i * n + j], $"m={m} n={n} k={k} ({i},{j})");
 
-        // Every main tile the planner may be set to, k-slices that cut k anywhere, column blocks of 1..6 panels, 1 and 2 threads.
+        // Every main tile the planner may be set to, k-slices that cut k anywhere, column blocks of 1..6 panels, 1 and 2 threads;
+        // each on W packed per slice and on the copy packed once.
+        var packed = Bf16PackedWeights.Pack(w.Matrix, maxThreads: 2);
         var saved = (Bf16MatMul.MainTile, Bf16MatMul.SlicePairs, Bf16MatMul.BlockPanels);
         try
         {
@@ -191,6 +193,9 @@ public unsafe class Bf16MatMulTests
                         var again = new float[m * n];
                         Bf16MatMul.Multiply(x, m, w.Matrix, again, Bf16Kernel.Emitted, threads);
                         Assert.True(y.AsSpan().SequenceEqual(again), $"tile {tile}, slice {slice}, {panels} panels, {threads} threads");
+                        var fromCopy = new float[m * n];
+                        Bf16MatMul.Multiply(x, m, packed, fromCopy, threads);
+                        Assert.True(y.AsSpan().SequenceEqual(fromCopy), $"packed copy: tile {tile}, slice {slice}, {panels} panels, {threads} threads");
                     }
         }
         finally { (Bf16MatMul.MainTile, Bf16MatMul.SlicePairs, Bf16MatMul.BlockPanels) = saved; }
@@ -229,6 +234,64 @@ public unsafe class Bf16MatMulTests
             Assert.Equal((pairs + most - 1) / most, (pairs + slice - 1) / slice); // no more slices than the fewest possible
         }
         finally { Bf16MatMul.SlicePairs = saved; }
+    }
+
+    [SkippableTheory]
+    [InlineData(1, 1)]
+    [InlineData(17, 3)]      // one whole panel and one column, k odd
+    [InlineData(70, 2050)]   // k past a 16-pair transposition block
+    public void PackedCopyHoldsEveryPanelOverAllOfK(int n, int k)
+    {
+        Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: the emitted tiles are never built here");
+        var r = new Random(n + k);
+        var bits = RandomBits(r, n * k);
+        using var w = TestWeights.FromBits(bits, WeightType.BF16, n, k);
+        var packed = Bf16PackedWeights.Pack(w.Matrix, maxThreads: 2);
+        Assert.Equal((n + 15) / 16, packed.Panels);
+        Assert.Equal((k + 1) / 2, packed.Pairs);
+        Assert.Equal(0, (long)packed.Data % 64);
+        Assert.True(packed.Bytes <= Bf16PackedWeights.BytesFor(n, k) + 64);
+        for (int c = 0; c < packed.Panels * 16; c++)
+            for (int p = 0; p < packed.Pairs; p++)
+            {
+                uint lo = c < n && 2 * p < k ? bits[c * k + 2 * p] : 0u, hi = c < n && 2 * p + 1 < k ? bits[c * k + 2 * p + 1] : 0u;
+                Assert.Equal(lo | hi << 16, packed.Data[((long)(c / 16) * packed.Pairs + p) * 16 + c % 16]);
+            }
+    }
+
+    [SkippableFact]
+    public void ModelProductsPackEachMatrixOnceAndReleaseTheCopy()
+    {
+        Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: the emitted tiles are never built here");
+        const int m = 5, n = 40, k = 33;
+        var r = new Random(11);
+        var x = new float[m * k];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(r.NextDouble() * 2 - 1);
+        var wf = new float[n * k];
+        for (int i = 0; i < wf.Length; i++) wf[i] = (float)(r.NextDouble() * 2 - 1);
+        var rounded = new ushort[wf.Length];
+        Bf16Rounding.ToBf16(wf, rounded);
+        using var w32 = new TestWeights(wf, WeightType.F32, n, k); // F32 weights: rounded, then packed
+        using var w16 = TestWeights.FromBits(rounded, WeightType.BF16, n, k);
+        var expected = new float[m * n];
+        Bf16MatMul.Multiply(x, m, w16.Matrix, expected, Bf16Kernel.Emitted, maxThreads: 1);
+
+        var products = new RelationNeurons.Inference.MatrixProducts(RelationNeurons.Inference.ComputePrecision.Bf16, Bf16Kernel.Emitted);
+        foreach (var w in new[] { w32.Matrix, w16.Matrix })
+        {
+            var y = new float[m * n];
+            products.Multiply(x, m, w, y);
+            Assert.Equal(expected, y);
+        }
+        long two = products.PackedBytes;
+        Assert.Equal(2 * Bf16PackedWeights.BytesFor(n, k), two, tolerance: 2 * 64);
+        var again = new float[m * n];
+        products.Multiply(x, m, w16.Matrix, again); // the copy is kept: no third one
+        Assert.Equal(two, products.PackedBytes);
+        products.Release([w32.Matrix, w16.Matrix]);
+        Assert.Equal(0, products.PackedBytes);
+        products.Multiply(x, m, w32.Matrix, again);
+        Assert.Equal(expected, again);
     }
 
     [SkippableFact]

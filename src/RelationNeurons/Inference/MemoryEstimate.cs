@@ -21,12 +21,17 @@ public sealed record MemoryEstimate
     public long AccumulatorBytes { get; init; }
     /// <summary>The matrix kernels' own buffers (<see cref="KernelScratch"/>).</summary>
     public long KernelScratchBytes { get; init; }
+    /// <summary>
+    /// Bfloat16 compute's copy of the weight matrices, packed once for the emitted tiles
+    /// (<see cref="PackedWeights"/>): anonymous memory, as large as the matrices in bfloat16.
+    /// </summary>
+    public long PackedWeightBytes { get; init; }
     /// <summary>Anything else the stage allocates (copied norm vectors, per-layer score tables).</summary>
     public long OtherBytes { get; init; }
     /// <summary>The options that make the stage smaller, named for the error message.</summary>
     public string Remedy { get; init; } = "a smaller --batch-tokens";
 
-    public long RequiredBytes => ActivationBytes + KvCacheBytes + AccumulatorBytes + KernelScratchBytes + OtherBytes + (WeightsMustBeResident ? MappedWeightBytes : 0);
+    public long RequiredBytes => ActivationBytes + KvCacheBytes + AccumulatorBytes + KernelScratchBytes + PackedWeightBytes + OtherBytes + (WeightsMustBeResident ? MappedWeightBytes : 0);
 
     /// <summary>Required bytes plus mapped weights: what it takes to run without re-reading weights from disk.</summary>
     public long ComfortableBytes => RequiredBytes + (WeightsMustBeResident ? 0 : MappedWeightBytes);
@@ -57,8 +62,8 @@ public sealed record MemoryEstimate
     /// (k = the widest input of any projection): every thread's packed W panel (one column block,
     /// at most <see cref="Kernels.MatMul.PanelRows"/> W rows × k floats), the caller's packed x
     /// (tokens × k floats, rounded up to whole tiles of 8 rows and 16 lanes) and, with bfloat16
-    /// compute, every thread's packed VNNI slice (a column block's panels × 512 pairs, under
-    /// 256 KiB) and the caller's rounded copy of x (tokens × k floats).
+    /// compute, the caller's rounded copy of x (tokens × k floats; its W is packed once, in
+    /// <see cref="PackedWeights"/>).
     /// </summary>
     public static long KernelScratch(LlamaConfig c, long batchTokens, EngineOptions options)
     {
@@ -67,8 +72,23 @@ public sealed record MemoryEstimate
         long perThread = Kernels.MatMul.PanelRows * k * sizeof(float);
         const int tileRows = Kernels.DotTiles.MR512, lanes = Kernels.CanonicalOrder.Lanes;
         long packedX = (batchTokens + tileRows - 1) / tileRows * tileRows * ((k + lanes - 1) / lanes * lanes) * sizeof(float);
-        long bf16 = options.Compute == ComputePrecision.Bf16 ? threads * (256L << 10) + batchTokens * k * sizeof(float) : 0;
+        long bf16 = options.Compute == ComputePrecision.Bf16 ? batchTokens * k * sizeof(float) : 0;
         return threads * perThread + packedX + bf16;
+    }
+
+    /// <summary>
+    /// The packed bfloat16 copies of <paramref name="layers"/> layers' seven projections and, with
+    /// <paramref name="head"/>, the LM head's (<see cref="Kernels.Bf16PackedWeights"/>); 0 unless the
+    /// options compute in bfloat16 on the emitted tiles (the widening fallback reads BF16 weights
+    /// where they are mapped).
+    /// </summary>
+    public static long PackedWeights(LlamaConfig c, EngineOptions options, int layers, bool head)
+    {
+        if (options.Compute != ComputePrecision.Bf16 || (options.Bf16Kernel ?? Kernels.Bf16MatMul.HardwareKernel) != Kernels.Bf16Kernel.Emitted) return 0;
+        static long Of(long n, long k) => Kernels.Bf16PackedWeights.BytesFor(n, k);
+        long h = c.HiddenSize, f = c.IntermediateSize;
+        long layer = Of(c.QueryWidth, h) + 2 * Of(c.KeyValueWidth, h) + Of(h, c.QueryWidth) + 2 * Of(f, h) + Of(h, f);
+        return layers * layer + (head ? Of(c.VocabSize, h) : 0);
     }
 
     /// <summary>Small per-model copies: norm vectors, biases (the families that have them) and the rotary table.</summary>
@@ -94,6 +114,7 @@ public sealed record MemoryEstimate
             MappedWeightBytes = mappedBytes,
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, Math.Min(context, Math.Max(typicalPromptTokens, 1)), sequences, concurrentPasses),
             KernelScratchBytes = KernelScratch(c, tokens, options),
+            PackedWeightBytes = PackedWeights(c, options, c.NumHiddenLayers, head: true),
             OtherBytes = ModelOverheadBytes(c),
             Remedy = "a smaller --batch-tokens",
         };
@@ -105,7 +126,8 @@ public sealed record MemoryEstimate
     /// prompt in flight, one pooled value per unit (<paramref name="unitsPerPrompt"/>), held once
     /// in the readers and once more while the chunk is written.
     /// </summary>
-    public static MemoryEstimate ForRecord(LlamaConfig c, long mappedBytes, EngineOptions options, int batchPrompts, long unitsPerPrompt, int maxPromptTokens)
+    /// <param name="packedLayers">Layers whose bfloat16 copies are held at once (all; a streamed record: 1).</param>
+    public static MemoryEstimate ForRecord(LlamaConfig c, long mappedBytes, EngineOptions options, int batchPrompts, long unitsPerPrompt, int maxPromptTokens, int? packedLayers = null)
     {
         long tokens = Math.Min((long)batchPrompts * maxPromptTokens, Math.Max(options.MaxBatchTokens, maxPromptTokens));
         long sequences = Math.Min(batchPrompts, Math.Max(1, tokens / Math.Max(1, maxPromptTokens)));
@@ -116,6 +138,7 @@ public sealed record MemoryEstimate
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, maxPromptTokens, logitRows: 0),
             AccumulatorBytes = 2L * batchPrompts * unitsPerPrompt * sizeof(float),
             KernelScratchBytes = KernelScratch(c, tokens, options),
+            PackedWeightBytes = PackedWeights(c, options, packedLayers ?? c.NumHiddenLayers, head: false),
             // A step whose prompts share a prefix continues from its keys and values, held per prompt.
             OtherBytes = ModelOverheadBytes(c) + (options.SharePromptPrefixes ? KvCache.BytesFor(c.NumHiddenLayers, tokens, c.KeyValueWidth) : 0),
             Remedy = "a smaller --batch (prompts per chunk), a smaller --batch-tokens, or --units mlp (fewer units)",
@@ -135,6 +158,7 @@ public sealed record MemoryEstimate
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, (long)maxPromptTokens + maxNewTokens, sequences),
             KvCacheBytes = cache,
             KernelScratchBytes = KernelScratch(c, tokens, options),
+            PackedWeightBytes = PackedWeights(c, options, c.NumHiddenLayers, head: true),
             OtherBytes = ModelOverheadBytes(c),
             Remedy = "a smaller --batch-tokens or a smaller KV-cache budget",
         };
@@ -150,6 +174,7 @@ public sealed record MemoryEstimate
         Part("KV cache", KvCacheBytes);
         Part("accumulators", AccumulatorBytes);
         Part("kernel buffers", KernelScratchBytes);
+        Part("bfloat16 weight copy", PackedWeightBytes);
         Part("other", OtherBytes);
         return parts.Count == 0 ? "nothing" : string.Join(" + ", parts);
     }

@@ -31,16 +31,32 @@ public sealed class MemoryGuardTests
     [Fact]
     public void KernelBuffersAreCountedPerThreadAndForBf16TheRoundedInputs()
     {
-        // k = d_ff = 11008: each thread's packed W panel and the packed x (2048 rows x 11008 lanes); bf16 adds each thread's packed slice and x rounded (tokens x k).
+        // k = d_ff = 11008: each thread's packed W panel and the packed x (2048 rows x 11008 lanes); bf16 adds x rounded (tokens x k).
         int threads = RelationNeurons.Inference.Kernels.KernelOptions.MaxThreads;
         long f32 = MemoryEstimate.KernelScratch(Llama7B, 2048, new EngineOptions());
         Assert.Equal(threads * 128L * 11008 * 4 + 2048L * 11008 * 4, f32);
         Assert.Equal(threads * 128L * 11008 * 4 + 2056L * 11008 * 4, MemoryEstimate.KernelScratch(Llama7B, 2049, new EngineOptions()));
         long bf16 = MemoryEstimate.KernelScratch(Llama7B, 2048, new EngineOptions { Compute = ComputePrecision.Bf16 });
-        Assert.Equal(f32 + threads * (256L << 10) + 2048L * 11008 * 4, bf16);
+        Assert.Equal(f32 + 2048L * 11008 * 4, bf16);
         var e = MemoryEstimate.ForForward(Llama7B, 13L << 30, new EngineOptions { MaxBatchTokens = 2048, Compute = ComputePrecision.Bf16 });
         Assert.Equal(bf16, e.KernelScratchBytes);
         Assert.Contains("kernel buffers", e.Breakdown());
+    }
+
+    [Fact]
+    public void Bf16ComputeOnTheEmittedTilesCountsItsPackedWeightCopy()
+    {
+        // Llama-2-7B: 32 layers of 4 × 4096² + 3 × 4096 × 11008 parameters, 2 bytes each (+64 bytes of alignment per matrix), and the head 32000 × 4096.
+        var options = new EngineOptions { Compute = ComputePrecision.Bf16, Bf16Kernel = RelationNeurons.Inference.Kernels.Bf16Kernel.Emitted };
+        long layer = 4 * (4096L * 4096 * 2 + 64) + 3 * (4096L * 11008 * 2 + 64);
+        Assert.Equal(32 * layer + 32000L * 4096 * 2 + 64, MemoryEstimate.PackedWeights(Llama7B, options, 32, head: true));
+        var forward = MemoryEstimate.ForForward(Llama7B, 13L << 30, options);
+        Assert.Equal(32 * layer + 32000L * 4096 * 2 + 64, forward.PackedWeightBytes);
+        Assert.Contains("bfloat16 weight copy", forward.Breakdown());
+        Assert.Equal(layer, MemoryEstimate.ForRecord(Llama7B, 13L << 30, options, 16, 1000, 64, packedLayers: 1).PackedWeightBytes);
+        // Float32, and the widening fallback (BF16 weights read where they are mapped): no copy.
+        Assert.Equal(0, MemoryEstimate.ForForward(Llama7B, 13L << 30, new EngineOptions()).PackedWeightBytes);
+        Assert.Equal(0, MemoryEstimate.PackedWeights(Llama7B, options with { Bf16Kernel = RelationNeurons.Inference.Kernels.Bf16Kernel.Widening }, 32, head: true));
     }
 
     [Fact]

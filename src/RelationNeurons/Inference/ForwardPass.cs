@@ -1,6 +1,7 @@
 using RelationNeurons.Hooks;
 using RelationNeurons.Inference.Kernels;
 using RelationNeurons.Models;
+using RelationNeurons.Tensors;
 
 namespace RelationNeurons.Inference;
 
@@ -31,7 +32,8 @@ internal sealed class ForwardPass
     /// <summary>The matrix products, with the bfloat16 copies they keep.</summary>
     internal MatrixProducts Products => _products;
 
-    public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options)
+    /// <param name="packedFrom">Told of each weight matrix the bfloat16 products have packed a copy of (<see cref="MatrixProducts"/>).</param>
+    public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options, Action<WeightMatrix>? packedFrom = null)
     {
         _config = config; _weights = weights; _rope = rope; _options = options;
         _eps = (float)config.RmsNormEps;
@@ -42,7 +44,7 @@ internal sealed class ForwardPass
         _logitCap = (float)(config.FinalLogitSoftcapping ?? 0);
         _gelu = config.Activation == MlpActivation.GeluTanh;
         _windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.AttentionWindow).ToArray();
-        _products = new MatrixProducts(options.Compute, options.Bf16Kernel);
+        _products = new MatrixProducts(options.Compute, options.Bf16Kernel, packedFrom);
     }
 
     /// <summary>

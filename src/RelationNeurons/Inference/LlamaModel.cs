@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using RelationNeurons.Hooks;
 using RelationNeurons.Models;
+using RelationNeurons.Tensors;
 using RelationNeurons.Tokenization;
 
 namespace RelationNeurons.Inference;
@@ -27,7 +28,18 @@ public sealed class LlamaModel : IDisposable
     private LlamaModel(IModelCheckpoint checkpoint, EngineOptions options)
     {
         _checkpoint = checkpoint; Options = options;
-        _pass = new ForwardPass(checkpoint.Config, checkpoint.Weights, new RotaryEmbedding(checkpoint.Config), options);
+        _pass = new ForwardPass(checkpoint.Config, checkpoint.Weights, new RotaryEmbedding(checkpoint.Config), options, ReleaseMappedSource);
+    }
+
+    /// <summary>
+    /// Once a matrix has its packed bfloat16 copy, its mapped pages go back to the kernel (they stay
+    /// in the page cache), so the process holds the model once, not twice; anything that reads
+    /// the matrix again faults them back in. Only pages of the checkpoint's own file mappings.
+    /// </summary>
+    private unsafe void ReleaseMappedSource(WeightMatrix w)
+    {
+        long bytes = (long)w.Rows * w.RowBytes;
+        if (_checkpoint.Maps(w.Data, bytes)) MappedPages.Release(w.Data, bytes);
     }
 
     /// <summary>

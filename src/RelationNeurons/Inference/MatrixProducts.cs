@@ -20,10 +20,13 @@ internal sealed class MatrixProducts
     private readonly ConcurrentDictionary<nint, Lazy<Bf16Copy>> _copies = new();
     private readonly ConcurrentDictionary<nint, Lazy<Bf16PackedWeights>> _packed = new();
 
+    private readonly Action<WeightMatrix>? _packedFrom;
+
     /// <param name="kernel">The bfloat16 kernel; null: the machine's, resolved at the first bfloat16 product.</param>
-    public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel)
+    /// <param name="packedFrom">Told of each matrix once its packed copy exists (the model gives its mapped pages back).</param>
+    public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel, Action<WeightMatrix>? packedFrom = null)
     {
-        _precision = precision; _kernel = kernel;
+        _precision = precision; _kernel = kernel; _packedFrom = packedFrom;
     }
 
     public void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y)
@@ -55,7 +58,12 @@ internal sealed class MatrixProducts
     private Bf16PackedWeights Packed(in WeightMatrix w)
     {
         var source = w;
-        return _packed.GetOrAdd(Key(w), _ => new Lazy<Bf16PackedWeights>(() => Pack(source))).Value;
+        return _packed.GetOrAdd(Key(w), _ => new Lazy<Bf16PackedWeights>(() =>
+        {
+            var packed = Pack(source);
+            _packedFrom?.Invoke(source);
+            return packed;
+        })).Value;
     }
 
     private static Bf16PackedWeights Pack(in WeightMatrix w)

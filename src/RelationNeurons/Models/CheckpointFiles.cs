@@ -18,6 +18,9 @@ public sealed class CheckpointFiles : IDisposable
 
     public IReadOnlyList<SafetensorsFile> Files => _files;
 
+    /// <summary>Whether [address, address + bytes) lies inside one file's mapping.</summary>
+    public unsafe bool Maps(void* address, long bytes) => _files.Any(f => f.Maps(address, bytes));
+
     /// <summary>Total bytes of all mapped files.</summary>
     public long MappedBytes => _files.Sum(f => f.FileLength);
 

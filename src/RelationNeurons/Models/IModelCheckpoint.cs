@@ -17,6 +17,8 @@ public interface IModelCheckpoint : IDisposable
     /// <summary>Bytes of the mapped files (what the weights need in memory to run at speed).</summary>
     long MappedBytes { get; }
     IReadOnlyList<string> FilePaths { get; }
+    /// <summary>Whether [address, address + bytes) lies inside the checkpoint's read-only file mappings (pages that can be given back and read again).</summary>
+    unsafe bool Maps(void* address, long bytes);
     bool HasTokenizer { get; }
     /// <summary>The checkpoint's tokenizer, with BOS/EOS ids from the config where the tokenizer files do not say.</summary>
     ITokenizer LoadTokenizer();

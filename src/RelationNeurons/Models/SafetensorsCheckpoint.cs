@@ -11,6 +11,7 @@ public sealed class SafetensorsCheckpoint : IModelCheckpoint
     public LlamaConfig Config { get; }
     public LlamaWeights Weights { get; }
     public long MappedBytes => _files.MappedBytes;
+    public unsafe bool Maps(void* address, long bytes) => _files.Maps(address, bytes);
     public IReadOnlyList<string> FilePaths { get; }
 
     private SafetensorsCheckpoint(string folder, LlamaConfig config, CheckpointFiles files, LlamaWeights weights)

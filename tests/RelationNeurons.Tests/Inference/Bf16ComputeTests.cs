@@ -40,6 +40,27 @@ public sealed class Bf16ComputeTests
     }
 
     [SkippableFact]
+    public unsafe void PackedCopiesGiveTheSamePassesAfterTheMappedPagesGoBack()
+    {
+        string folder = StoriesFixture.Require();
+        Skip.IfNot(CpuFeatures.HasAvx512Bf16, "this CPU has no AVX512_BF16: no packed copies here");
+        using (var checkpoint = CheckpointLoader.Open(folder))
+        {
+            var q = checkpoint.Weights.Layers[0].Q;
+            Assert.True(checkpoint.Maps(q.Data, (long)q.Rows * q.RowBytes));
+            var elsewhere = new float[16];
+            fixed (float* p = elsewhere) Assert.False(checkpoint.Maps(p, 64));
+            Assert.False(checkpoint.Maps(q.Data, checkpoint.MappedBytes + 1)); // runs past the mapping
+        }
+        using var model = LlamaModel.Load(folder, new EngineOptions { Compute = ComputePrecision.Bf16 });
+        var prompts = StoriesFixture.MixedPrompts;
+        var first = model.Forward(prompts);   // packs every matrix, then gives its pages back
+        Assert.True(model.Pass.Products.PackedBytes > 0);
+        var second = model.Forward(prompts);  // the embedding's rows are read again from the page cache
+        for (int i = 0; i < prompts.Length; i++) Assert.Equal(first.LastLogits(i).ToArray(), second.LastLogits(i).ToArray());
+    }
+
+    [SkippableFact]
     public void TheWideningFallbackGivesTheSameGreedyTokens()
     {
         string folder = StoriesFixture.Require();

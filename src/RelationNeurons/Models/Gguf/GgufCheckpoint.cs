@@ -11,6 +11,7 @@ public sealed class GgufCheckpoint : IModelCheckpoint
     public LlamaWeights Weights { get; }
     public string Location => File.Path;
     public long MappedBytes => File.FileLength;
+    public unsafe bool Maps(void* address, long bytes) => File.Maps(address, bytes);
     public IReadOnlyList<string> FilePaths => [File.Path];
 
     private GgufCheckpoint(GgufFile file, LlamaConfig config, LlamaWeights weights)

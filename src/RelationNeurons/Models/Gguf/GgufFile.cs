@@ -167,6 +167,10 @@ public sealed unsafe class GgufFile : IDisposable
     /// <summary>Pointer to a tensor's first byte inside the map.</summary>
     public byte* DataPointer(GgufTensorInfo info) => _base + DataStart + info.Offset;
 
+    /// <summary>Whether [address, address + bytes) lies inside this file's mapping.</summary>
+    public bool Maps(void* address, long bytes) =>
+        _base != null && (byte*)address >= _base && bytes >= 0 && (byte*)address + bytes <= _base + FileLength;
+
     public ReadOnlySpan<byte> Bytes(GgufTensorInfo info) => new(DataPointer(info), checked((int)info.ByteLength));
 
     public GgufTensorInfo? Find(string name) => _tensors.TryGetValue(name, out var t) ? t : null;

@@ -38,6 +38,10 @@ public sealed unsafe class SafetensorsFile : IDisposable
         Path = path; FileLength = length; _map = map; _view = view; _base = basePtr; _tensors = tensors; Metadata = metadata;
     }
 
+    /// <summary>Whether [address, address + bytes) lies inside this file's mapping.</summary>
+    public bool Maps(void* address, long bytes) =>
+        _base != null && (byte*)address >= _base && bytes >= 0 && (byte*)address + bytes <= _base + FileLength;
+
     public static int ElementSize(SafetensorsDtype dtype) => dtype switch
     {
         SafetensorsDtype.F32 or SafetensorsDtype.I32 => 4,

@@ -33,6 +33,14 @@ public sealed record EngineOptions
     /// float32 accumulation (<see cref="ComputePrecision.Bf16"/>); everything else stays float32.
     /// </summary>
     public ComputePrecision Compute { get; init; } = ComputePrecision.F32;
+    /// <summary>
+    /// With bfloat16 compute on the emitted tiles, pack each weight matrix once into a copy the
+    /// tiles read (<see cref="Kernels.Bf16PackedWeights"/>; its mapped pages are then given back)
+    /// instead of packing W on every product. <see cref="LlamaModel.Load"/> turns it off when the
+    /// copy would not fit in the memory available (the products then pack per product: the same
+    /// bits, slower, and nothing held beyond the mapped weights).
+    /// </summary>
+    public bool PackBf16Weights { get; init; } = true;
     /// <summary>The bfloat16 kernel; null: this machine's (<see cref="Kernels.Bf16MatMul.HardwareKernel"/>). Tests force the fallback with it.</summary>
     internal Kernels.Bf16Kernel? Bf16Kernel { get; init; }
 }

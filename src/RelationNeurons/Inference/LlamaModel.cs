@@ -53,7 +53,13 @@ public sealed class LlamaModel : IDisposable
         var checkpoint = CheckpointLoader.Open(model);
         try
         {
-            MemoryGuard.Check(MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options), $"loading {checkpoint.Location}");
+            var estimate = MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options);
+            if (!MemoryGuard.IsOff && estimate.PackedWeightBytes > 0)
+            {
+                options = MemoryGuard.WithWeightPacking(options, estimate, MemoryGuard.Available());
+                estimate = MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options);
+            }
+            MemoryGuard.Check(estimate, $"loading {checkpoint.Location}");
             if (options.CheckWeights) checkpoint.CheckWeights();
             return new LlamaModel(checkpoint, options);
         }

@@ -21,19 +21,22 @@ internal sealed class MatrixProducts
     private readonly ConcurrentDictionary<nint, Lazy<Bf16PackedWeights>> _packed = new();
 
     private readonly Action<WeightMatrix>? _packedFrom;
+    private readonly bool _packOnce;
 
     /// <param name="kernel">The bfloat16 kernel; null: the machine's, resolved at the first bfloat16 product.</param>
+    /// <param name="packOnce">Whether the emitted tiles read copies packed once (else W is packed per product).</param>
     /// <param name="packedFrom">Told of each matrix once its packed copy exists (the model gives its mapped pages back).</param>
-    public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel, Action<WeightMatrix>? packedFrom = null)
+    public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel, bool packOnce = true, Action<WeightMatrix>? packedFrom = null)
     {
-        _precision = precision; _kernel = kernel; _packedFrom = packedFrom;
+        _precision = precision; _kernel = kernel; _packOnce = packOnce; _packedFrom = packedFrom;
     }
 
     public void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y)
     {
         if (_precision == ComputePrecision.F32) MatMul.Multiply(x, m, w, y);
-        else if ((_kernel ?? Bf16MatMul.HardwareKernel) == Bf16Kernel.Emitted) Bf16MatMul.Multiply(x, m, Packed(w), y, KernelOptions.MaxThreads);
-        else Bf16MatMul.Multiply(x, m, AsBf16(w), y, Bf16Kernel.Widening, KernelOptions.MaxThreads);
+        else if ((_kernel ?? Bf16MatMul.HardwareKernel) != Bf16Kernel.Emitted) Bf16MatMul.Multiply(x, m, AsBf16(w), y, Bf16Kernel.Widening, KernelOptions.MaxThreads);
+        else if (_packOnce) Bf16MatMul.Multiply(x, m, Packed(w), y, KernelOptions.MaxThreads);
+        else Bf16MatMul.Multiply(x, m, AsBf16(w), y, Bf16Kernel.Emitted, KernelOptions.MaxThreads);
     }
 
     /// <summary>Bytes of the packed copies held now.</summary>

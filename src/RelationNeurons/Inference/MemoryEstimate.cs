@@ -79,12 +79,13 @@ public sealed record MemoryEstimate
     /// <summary>
     /// The packed bfloat16 copies of <paramref name="layers"/> layers' seven projections and, with
     /// <paramref name="head"/>, the LM head's (<see cref="Kernels.Bf16PackedWeights"/>); 0 unless the
-    /// options compute in bfloat16 on the emitted tiles (the widening fallback reads BF16 weights
-    /// where they are mapped).
+    /// options compute in bfloat16 on the emitted tiles with <see cref="EngineOptions.PackBf16Weights"/>
+    /// (the widening fallback reads BF16 weights where they are mapped).
     /// </summary>
     public static long PackedWeights(LlamaConfig c, EngineOptions options, int layers, bool head)
     {
-        if (options.Compute != ComputePrecision.Bf16 || (options.Bf16Kernel ?? Kernels.Bf16MatMul.HardwareKernel) != Kernels.Bf16Kernel.Emitted) return 0;
+        if (options.Compute != ComputePrecision.Bf16 || !options.PackBf16Weights
+            || (options.Bf16Kernel ?? Kernels.Bf16MatMul.HardwareKernel) != Kernels.Bf16Kernel.Emitted) return 0;
         static long Of(long n, long k) => Kernels.Bf16PackedWeights.BytesFor(n, k);
         long h = c.HiddenSize, f = c.IntermediateSize;
         long layer = Of(c.QueryWidth, h) + 2 * Of(c.KeyValueWidth, h) + Of(h, c.QueryWidth) + 2 * Of(f, h) + Of(h, f);

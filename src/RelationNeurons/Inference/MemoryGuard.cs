@@ -23,11 +23,10 @@ public static class MemoryGuard
     /// <paramref name="estimate"/> does not fit. Returns a warning (or null) when only the mapped
     /// weights do not fit: the stage will run, but read weights from disk again and again.
     /// </summary>
-    public static string? Check(MemoryEstimate estimate, string stage)
-    {
-        if (string.Equals(Environment.GetEnvironmentVariable(SwitchVariable), "off", StringComparison.OrdinalIgnoreCase)) return null;
-        return Check(estimate, stage, Available());
-    }
+    public static string? Check(MemoryEstimate estimate, string stage) => IsOff ? null : Check(estimate, stage, Available());
+
+    /// <summary>Whether <c>RELNEURONS_MEMORY_GUARD=off</c> turns the check off.</summary>
+    public static bool IsOff => string.Equals(Environment.GetEnvironmentVariable(SwitchVariable), "off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The same check against a given figure (tests, or callers that know better).</summary>
     public static string? Check(MemoryEstimate estimate, string stage, AvailableMemory? available)
@@ -42,6 +41,17 @@ public static class MemoryGuard
             return $"{stage}: the model's {MemoryEstimate.Bytes(estimate.MappedWeightBytes)} of weights do not fit in the " +
                    $"{MemoryEstimate.Bytes(a.Bytes - estimate.RequiredBytes)} left after buffers ({a.Source}); weights will be re-read from disk, which is slow";
         return null;
+    }
+
+    /// <summary>
+    /// <paramref name="options"/> as a model should run them: bfloat16 compute packs its weights
+    /// once only when the stage fits with the copy (or nothing is known, or the guard is off);
+    /// otherwise the products pack per product and hold no copy.
+    /// </summary>
+    public static EngineOptions WithWeightPacking(EngineOptions options, MemoryEstimate withCopy, AvailableMemory? available)
+    {
+        if (withCopy.PackedWeightBytes == 0 || available is not { } a || withCopy.RequiredBytes <= a.Bytes) return options;
+        return options with { PackBf16Weights = false };
     }
 
     /// <summary>The memory this process may still take, or null when nothing can be learned.</summary>

@@ -60,6 +60,27 @@ public sealed class MemoryGuardTests
     }
 
     [Fact]
+    public void Bf16WeightsArePackedOnceOnlyWhenTheCopyFits()
+    {
+        var options = new EngineOptions { Compute = ComputePrecision.Bf16, Bf16Kernel = RelationNeurons.Inference.Kernels.Bf16Kernel.Emitted };
+        var withCopy = MemoryEstimate.ForForward(Llama7B, 13L << 30, options);
+        Assert.True(withCopy.PackedWeightBytes > 12L << 30);
+        // Room for the copy, or nothing known: packed once.
+        Assert.True(MemoryGuard.WithWeightPacking(options, withCopy, new AvailableMemory(withCopy.RequiredBytes, "test")).PackBf16Weights);
+        Assert.True(MemoryGuard.WithWeightPacking(options, withCopy, null).PackBf16Weights);
+        // No room: per-product packing, and then the estimate holds no copy and fits.
+        var tight = new AvailableMemory(withCopy.RequiredBytes - 1, "test");
+        var perProduct = MemoryGuard.WithWeightPacking(options, withCopy, tight);
+        Assert.False(perProduct.PackBf16Weights);
+        var without = MemoryEstimate.ForForward(Llama7B, 13L << 30, perProduct);
+        Assert.Equal(0, without.PackedWeightBytes);
+        Assert.Null(Record.Exception(() => MemoryGuard.Check(without, "test", tight)));
+        // Float32: nothing to decide.
+        var f32 = new EngineOptions();
+        Assert.Same(f32, MemoryGuard.WithWeightPacking(f32, MemoryEstimate.ForForward(Llama7B, 13L << 30, f32), new AvailableMemory(1, "test")));
+    }
+
+    [Fact]
     public void RefusesWithNumbersAndRemedy()
     {
         var e = MemoryEstimate.ForRecord(Llama7B, 13L << 30, new EngineOptions(), batchPrompts: 4096, unitsPerPrompt: 32L * (4 * 4096 + 3 * 11008), maxPromptTokens: 20);

@@ -292,6 +292,16 @@ public unsafe class Bf16MatMulTests
         Assert.Equal(0, products.PackedBytes);
         products.Multiply(x, m, w32.Matrix, again);
         Assert.Equal(expected, again);
+
+        // Without packing once (a copy that would not fit): W packed per product, the same bits, no copy held.
+        var perProduct = new RelationNeurons.Inference.MatrixProducts(RelationNeurons.Inference.ComputePrecision.Bf16, Bf16Kernel.Emitted, packOnce: false);
+        foreach (var w in new[] { w32.Matrix, w16.Matrix })
+        {
+            var y = new float[m * n];
+            perProduct.Multiply(x, m, w, y);
+            Assert.Equal(expected, y);
+        }
+        Assert.Equal(0, perProduct.PackedBytes);
     }
 
     [SkippableFact]

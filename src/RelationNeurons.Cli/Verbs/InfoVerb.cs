@@ -26,11 +26,11 @@ internal static class InfoVerb
         var stages = new (string, string, MemoryEstimate)[]
         {
             ("forward", $"{m.Options.MaxBatchTokens} tokens per step, last-position logits",
-                MemoryEstimate.ForForward(c, m.MappedBytes, m.Options)),
+                MemoryEstimate.ForForward(c, m.MappedBytes, m.Options, stored: m.ProjectionType)),
             ("record", $"16 prompts of up to 64 tokens, {linearUnits:N0} units (every linear projection), no logits",
-                MemoryEstimate.ForRecord(c, m.MappedBytes, m.Options, batchPrompts: 16, unitsPerPrompt: linearUnits, maxPromptTokens: 64)),
+                MemoryEstimate.ForRecord(c, m.MappedBytes, m.Options, batchPrompts: 16, unitsPerPrompt: linearUnits, maxPromptTokens: 64, stored: m.ProjectionType)),
             ("generate / evaluate", "64 prompts of 32 tokens, 8 new tokens each",
-                MemoryEstimate.ForGeneration(c, m.MappedBytes, m.Options, prompts: 64, maxPromptTokens: 32, maxNewTokens: 8)),
+                MemoryEstimate.ForGeneration(c, m.MappedBytes, m.Options, prompts: 64, maxPromptTokens: 32, maxNewTokens: 8, stored: m.ProjectionType)),
         };
         return stages.Select(s => new StageMemory(s.Item1, s.Item2, s.Item3.RequiredBytes, s.Item3.ComfortableBytes, s.Item3.Breakdown())).ToList();
     }

@@ -35,7 +35,7 @@ internal static class LayerStreamRecorder
     {
         var c = model.Config;
         var record = MemoryEstimate.ForRecord(c, new LayerStream(model).LayerWeightBytes(0), model.Options, batchPrompts,
-            units.TotalUnits / units.Layers, maxPromptTokens, packedLayers: 1);
+            units.TotalUnits / units.Layers, maxPromptTokens, packedLayers: 1, stored: model.ProjectionType);
         return record with
         {
             OtherBytes = record.OtherBytes + (long)batchPrompts * maxPromptTokens * c.HiddenSize * sizeof(float),

@@ -153,7 +153,7 @@ public static class Recorder
                 prompts.Max(p => p.Ids.Length)), "record --stream-layers");
         else
             MemoryGuard.Check(MemoryEstimate.ForRecord(config, model.MappedBytes, model.Options, Math.Min(options.BatchPrompts, prompts.Count),
-                units.TotalUnits, prompts.Max(p => p.Ids.Length)), "record");
+                units.TotalUnits, prompts.Max(p => p.Ids.Length), stored: model.ProjectionType), "record");
         return (manifest with { Fingerprint = Fingerprint(manifest, options, prompts) }, units, labels);
     }
 

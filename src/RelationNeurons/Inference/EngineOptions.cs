@@ -34,13 +34,14 @@ public sealed record EngineOptions
     /// </summary>
     public ComputePrecision Compute { get; init; } = ComputePrecision.F32;
     /// <summary>
-    /// With bfloat16 compute on the emitted tiles, pack each weight matrix once into a copy the
-    /// tiles read (<see cref="Kernels.Bf16PackedWeights"/>; its mapped pages are then given back)
-    /// instead of packing W on every product. <see cref="LlamaModel.Load"/> turns it off when the
-    /// copy would not fit in the memory available (the products then pack per product: the same
-    /// bits, slower, and nothing held beyond the mapped weights).
+    /// Pack each weight matrix once, on its first product, into a copy the tiles read directly
+    /// (bfloat16 compute on the emitted tiles: <see cref="Kernels.Bf16PackedWeights"/>; float32 on
+    /// F32 or BF16 rows: <see cref="Kernels.DotPackedWeights"/>); its mapped pages are then given
+    /// back, so the process still holds the model once. The products' bits are the same either way.
+    /// <see cref="LlamaModel.Load"/> turns it off when the copy would not fit in the memory
+    /// available (the products then read or pack W per product, slower, holding no copy).
     /// </summary>
-    public bool PackBf16Weights { get; init; } = true;
+    public bool PackWeights { get; init; } = true;
     /// <summary>The bfloat16 kernel; null: this machine's (<see cref="Kernels.Bf16MatMul.HardwareKernel"/>). Tests force the fallback with it.</summary>
     internal Kernels.Bf16Kernel? Bf16Kernel { get; init; }
 }

@@ -44,7 +44,7 @@ internal sealed class ForwardPass
         _logitCap = (float)(config.FinalLogitSoftcapping ?? 0);
         _gelu = config.Activation == MlpActivation.GeluTanh;
         _windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.AttentionWindow).ToArray();
-        _products = new MatrixProducts(options.Compute, options.Bf16Kernel, options.PackBf16Weights, packedFrom);
+        _products = new MatrixProducts(options.Compute, options.Bf16Kernel, options.PackWeights, packedFrom);
     }
 
     /// <summary>

@@ -53,11 +53,12 @@ public sealed class LlamaModel : IDisposable
         var checkpoint = CheckpointLoader.Open(model);
         try
         {
-            var estimate = MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options);
+            var stored = StoredProjectionType(checkpoint.Weights);
+            var estimate = MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options, stored: stored);
             if (!MemoryGuard.IsOff && estimate.PackedWeightBytes > 0)
             {
                 options = MemoryGuard.WithWeightPacking(options, estimate, MemoryGuard.Available());
-                estimate = MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options);
+                estimate = MemoryEstimate.ForForward(checkpoint.Config, checkpoint.MappedBytes, options, stored: stored);
             }
             MemoryGuard.Check(estimate, $"loading {checkpoint.Location}");
             if (options.CheckWeights) checkpoint.CheckWeights();
@@ -208,6 +209,12 @@ public sealed class LlamaModel : IDisposable
         Generate([ids], maxNewTokens, hooks, stop, stopAtEos)[0];
 
     internal ForwardPass Pass => _pass;
+
+    /// <summary>The stored type of the projections, what a float32 packed copy is made of (<see cref="MemoryEstimate.PackedWeights"/>); null where rows are mapped.</summary>
+    public WeightType? ProjectionType => StoredProjectionType(Weights);
+
+    private static WeightType? StoredProjectionType(LlamaWeights weights) =>
+        weights.Layers.Count == 0 || weights.Layers[0].Gate.RowMap is not null ? null : weights.Layers[0].Gate.Type;
 
     /// <summary>
     /// Tokens all prompts of a step start with that may be run once (0: none). Each prompt keeps at

@@ -19,6 +19,7 @@ internal sealed class MatrixProducts
     private readonly Bf16Kernel? _kernel;
     private readonly ConcurrentDictionary<nint, Lazy<Bf16Copy>> _copies = new();
     private readonly ConcurrentDictionary<nint, Lazy<Bf16PackedWeights>> _packed = new();
+    private readonly ConcurrentDictionary<nint, Lazy<DotPackedWeights>> _dotPacked = new();
 
     private readonly Action<WeightMatrix>? _packedFrom;
     private readonly bool _packOnce;
@@ -33,14 +34,19 @@ internal sealed class MatrixProducts
 
     public void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y)
     {
-        if (_precision == ComputePrecision.F32) MatMul.Multiply(x, m, w, y);
+        if (_precision == ComputePrecision.F32)
+        {
+            if (_packOnce && DotPackedWeights.Supports(w) && KernelOptions.Cap(KernelOptions.Simd) != SimdLevel.Scalar) MatMul.Multiply(x, m, DotPacked(w, m), y);
+            else MatMul.Multiply(x, m, w, y);
+        }
         else if ((_kernel ?? Bf16MatMul.HardwareKernel) != Bf16Kernel.Emitted) Bf16MatMul.Multiply(x, m, AsBf16(w), y, Bf16Kernel.Widening, KernelOptions.MaxThreads);
         else if (_packOnce) Bf16MatMul.Multiply(x, m, Packed(w), y, KernelOptions.MaxThreads);
         else Bf16MatMul.Multiply(x, m, AsBf16(w), y, Bf16Kernel.Emitted, KernelOptions.MaxThreads);
     }
 
     /// <summary>Bytes of the packed copies held now.</summary>
-    public long PackedBytes => _packed.Values.Where(p => p.IsValueCreated).Sum(p => p.Value.Bytes);
+    public long PackedBytes => _packed.Values.Where(p => p.IsValueCreated).Sum(p => p.Value.Bytes)
+                               + _dotPacked.Values.Where(p => p.IsValueCreated).Sum(p => p.Value.Bytes);
 
     /// <summary>
     /// Drops the copies made of <paramref name="matrices"/> (a streamed layer whose pages go back
@@ -52,6 +58,7 @@ internal sealed class MatrixProducts
         {
             nint key = Key(w);
             _packed.TryRemove(key, out _);
+            _dotPacked.TryRemove(key, out _);
             _copies.TryRemove(key, out _);
         }
     }
@@ -67,6 +74,29 @@ internal sealed class MatrixProducts
             _packedFrom?.Invoke(source);
             return packed;
         })).Value;
+    }
+
+    /// <summary>
+    /// The float32 copy of W for the tile width of the plan this product runs (a copy made for
+    /// another width, before a calibration changed the plan, is replaced).
+    /// </summary>
+    private DotPackedWeights DotPacked(in WeightMatrix w, int m)
+    {
+        int nr = MatMul.PlanFor(w.Type, m, w.Rows, w.Cols).Nr;
+        var source = w;
+        Lazy<DotPackedWeights> Make() => new(() =>
+        {
+            var packed = DotPackedWeights.Pack(source, nr, KernelOptions.Cap(KernelOptions.Simd), KernelOptions.MaxThreads);
+            _packedFrom?.Invoke(source);
+            return packed;
+        });
+        var entry = _dotPacked.GetOrAdd(Key(w), _ => Make());
+        if (entry.Value.Nr != nr)
+        {
+            var fresh = Make();
+            entry = _dotPacked.TryUpdate(Key(w), fresh, entry) ? fresh : _dotPacked[Key(w)];
+        }
+        return entry.Value;
     }
 
     private static Bf16PackedWeights Pack(in WeightMatrix w)

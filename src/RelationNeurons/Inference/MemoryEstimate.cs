@@ -77,16 +77,30 @@ public sealed record MemoryEstimate
     }
 
     /// <summary>
-    /// The packed bfloat16 copies of <paramref name="layers"/> layers' seven projections and, with
-    /// <paramref name="head"/>, the LM head's (<see cref="Kernels.Bf16PackedWeights"/>); 0 unless the
-    /// options compute in bfloat16 on the emitted tiles with <see cref="EngineOptions.PackBf16Weights"/>
-    /// (the widening fallback reads BF16 weights where they are mapped).
+    /// The copies packed once of <paramref name="layers"/> layers' seven projections and, with
+    /// <paramref name="head"/>, the LM head's (<see cref="EngineOptions.PackWeights"/>): in bfloat16
+    /// compute on the emitted tiles <see cref="Kernels.Bf16PackedWeights"/> (2 bytes per weight, any
+    /// stored type; the widening fallback makes none), in float32 <see cref="Kernels.DotPackedWeights"/>
+    /// of F32 or BF16 rows as stored (<paramref name="stored"/>, the projections' type; null: not
+    /// known, counted as none).
     /// </summary>
-    public static long PackedWeights(LlamaConfig c, EngineOptions options, int layers, bool head)
+    public static long PackedWeights(LlamaConfig c, EngineOptions options, int layers, bool head, Tensors.WeightType? stored = null)
     {
-        if (options.Compute != ComputePrecision.Bf16 || !options.PackBf16Weights
-            || (options.Bf16Kernel ?? Kernels.Bf16MatMul.HardwareKernel) != Kernels.Bf16Kernel.Emitted) return 0;
-        static long Of(long n, long k) => Kernels.Bf16PackedWeights.BytesFor(n, k);
+        if (!options.PackWeights) return 0;
+        Func<long, long, long> of;
+        if (options.Compute == ComputePrecision.Bf16)
+        {
+            if ((options.Bf16Kernel ?? Kernels.Bf16MatMul.HardwareKernel) != Kernels.Bf16Kernel.Emitted) return 0;
+            of = Kernels.Bf16PackedWeights.BytesFor;
+        }
+        else
+        {
+            var level = Kernels.KernelOptions.Cap(Kernels.KernelOptions.Simd);
+            if (stored is not { } type || !Kernels.DotPackedWeights.Supports(type) || level == Kernels.SimdLevel.Scalar) return 0;
+            int nr = Kernels.KernelPlan.Default(level).Nr;
+            of = (n, k) => Kernels.DotPackedWeights.BytesFor(n, k, type, nr);
+        }
+        long Of(long n, long k) => of(n, k);
         long h = c.HiddenSize, f = c.IntermediateSize;
         long layer = Of(c.QueryWidth, h) + 2 * Of(c.KeyValueWidth, h) + Of(h, c.QueryWidth) + 2 * Of(f, h) + Of(h, f);
         return layers * layer + (head ? Of(c.VocabSize, h) : 0);
@@ -105,7 +119,8 @@ public sealed record MemoryEstimate
     /// be at least <paramref name="typicalPromptTokens"/> long (the number of sequences in a step,
     /// hence of logit rows, follows from it).
     /// </summary>
-    public static MemoryEstimate ForForward(LlamaConfig c, long mappedBytes, EngineOptions options, int typicalPromptTokens = 8, int concurrentPasses = 1)
+    /// <param name="stored">The projections' stored type, for the float32 copies (<see cref="PackedWeights"/>).</param>
+    public static MemoryEstimate ForForward(LlamaConfig c, long mappedBytes, EngineOptions options, int typicalPromptTokens = 8, int concurrentPasses = 1, Tensors.WeightType? stored = null)
     {
         long tokens = options.MaxBatchTokens;
         long sequences = Math.Max(1, tokens / Math.Max(1, typicalPromptTokens));
@@ -115,7 +130,7 @@ public sealed record MemoryEstimate
             MappedWeightBytes = mappedBytes,
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, Math.Min(context, Math.Max(typicalPromptTokens, 1)), sequences, concurrentPasses),
             KernelScratchBytes = KernelScratch(c, tokens, options),
-            PackedWeightBytes = PackedWeights(c, options, c.NumHiddenLayers, head: true),
+            PackedWeightBytes = PackedWeights(c, options, c.NumHiddenLayers, head: true, stored),
             OtherBytes = ModelOverheadBytes(c),
             Remedy = "a smaller --batch-tokens",
         };
@@ -128,7 +143,7 @@ public sealed record MemoryEstimate
     /// in the readers and once more while the chunk is written.
     /// </summary>
     /// <param name="packedLayers">Layers whose bfloat16 copies are held at once (all; a streamed record: 1).</param>
-    public static MemoryEstimate ForRecord(LlamaConfig c, long mappedBytes, EngineOptions options, int batchPrompts, long unitsPerPrompt, int maxPromptTokens, int? packedLayers = null)
+    public static MemoryEstimate ForRecord(LlamaConfig c, long mappedBytes, EngineOptions options, int batchPrompts, long unitsPerPrompt, int maxPromptTokens, int? packedLayers = null, Tensors.WeightType? stored = null)
     {
         long tokens = Math.Min((long)batchPrompts * maxPromptTokens, Math.Max(options.MaxBatchTokens, maxPromptTokens));
         long sequences = Math.Min(batchPrompts, Math.Max(1, tokens / Math.Max(1, maxPromptTokens)));
@@ -139,7 +154,7 @@ public sealed record MemoryEstimate
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, maxPromptTokens, logitRows: 0),
             AccumulatorBytes = 2L * batchPrompts * unitsPerPrompt * sizeof(float),
             KernelScratchBytes = KernelScratch(c, tokens, options),
-            PackedWeightBytes = PackedWeights(c, options, packedLayers ?? c.NumHiddenLayers, head: false),
+            PackedWeightBytes = PackedWeights(c, options, packedLayers ?? c.NumHiddenLayers, head: false, stored),
             // A step whose prompts share a prefix continues from its keys and values, held per prompt.
             OtherBytes = ModelOverheadBytes(c) + (options.SharePromptPrefixes ? KvCache.BytesFor(c.NumHiddenLayers, tokens, c.KeyValueWidth) : 0),
             Remedy = "a smaller --batch (prompts per chunk), a smaller --batch-tokens, or --units mlp (fewer units)",
@@ -147,7 +162,7 @@ public sealed record MemoryEstimate
     }
 
     /// <summary>Greedy generation: forward buffers for the prompts plus the KV cache for prompt and new tokens.</summary>
-    public static MemoryEstimate ForGeneration(LlamaConfig c, long mappedBytes, EngineOptions options, long prompts, int maxPromptTokens, int maxNewTokens)
+    public static MemoryEstimate ForGeneration(LlamaConfig c, long mappedBytes, EngineOptions options, long prompts, int maxPromptTokens, int maxNewTokens, Tensors.WeightType? stored = null)
     {
         long positions = prompts * ((long)maxPromptTokens + maxNewTokens);
         long cache = Math.Min(KvCache.BytesFor(c.NumHiddenLayers, positions, c.KeyValueWidth), Math.Max(options.MaxKvCacheBytes, KvCache.BytesFor(c.NumHiddenLayers, maxPromptTokens + maxNewTokens, c.KeyValueWidth)));
@@ -159,7 +174,7 @@ public sealed record MemoryEstimate
             ActivationBytes = ForwardActivationBytes(c, tokens, sequences, (long)maxPromptTokens + maxNewTokens, sequences),
             KvCacheBytes = cache,
             KernelScratchBytes = KernelScratch(c, tokens, options),
-            PackedWeightBytes = PackedWeights(c, options, c.NumHiddenLayers, head: true),
+            PackedWeightBytes = PackedWeights(c, options, c.NumHiddenLayers, head: true, stored),
             OtherBytes = ModelOverheadBytes(c),
             Remedy = "a smaller --batch-tokens or a smaller KV-cache budget",
         };

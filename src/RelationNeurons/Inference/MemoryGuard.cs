@@ -51,7 +51,7 @@ public static class MemoryGuard
     public static EngineOptions WithWeightPacking(EngineOptions options, MemoryEstimate withCopy, AvailableMemory? available)
     {
         if (withCopy.PackedWeightBytes == 0 || available is not { } a || withCopy.RequiredBytes <= a.Bytes) return options;
-        return options with { PackBf16Weights = false };
+        return options with { PackWeights = false };
     }
 
     /// <summary>The memory this process may still take, or null when nothing can be learned.</summary>

@@ -66,12 +66,12 @@ public sealed class MemoryGuardTests
         var withCopy = MemoryEstimate.ForForward(Llama7B, 13L << 30, options);
         Assert.True(withCopy.PackedWeightBytes > 12L << 30);
         // Room for the copy, or nothing known: packed once.
-        Assert.True(MemoryGuard.WithWeightPacking(options, withCopy, new AvailableMemory(withCopy.RequiredBytes, "test")).PackBf16Weights);
-        Assert.True(MemoryGuard.WithWeightPacking(options, withCopy, null).PackBf16Weights);
+        Assert.True(MemoryGuard.WithWeightPacking(options, withCopy, new AvailableMemory(withCopy.RequiredBytes, "test")).PackWeights);
+        Assert.True(MemoryGuard.WithWeightPacking(options, withCopy, null).PackWeights);
         // No room: per-product packing, and then the estimate holds no copy and fits.
         var tight = new AvailableMemory(withCopy.RequiredBytes - 1, "test");
         var perProduct = MemoryGuard.WithWeightPacking(options, withCopy, tight);
-        Assert.False(perProduct.PackBf16Weights);
+        Assert.False(perProduct.PackWeights);
         var without = MemoryEstimate.ForForward(Llama7B, 13L << 30, perProduct);
         Assert.Equal(0, without.PackedWeightBytes);
         Assert.Null(Record.Exception(() => MemoryGuard.Check(without, "test", tight)));

@@ -18,8 +18,21 @@ public static class MatMul
     internal static void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, bool accumulate, SimdLevel level, int maxThreads) =>
         Multiply(x, m, w, y, accumulate, level, maxThreads, null);
 
+    /// <summary>
+    /// y = x·Wᵀ on a copy of W packed once (<see cref="DotPackedWeights"/>): every m runs the packed
+    /// tiles, bit for bit the product on W itself. A copy packed for another tile width than the
+    /// plan in force (a calibration since) is not used: W itself is.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> x, int m, DotPackedWeights w, Span<float> y) =>
+        Multiply(x, m, w.Source, y, accumulate: false, KernelOptions.Simd, KernelOptions.MaxThreads, null, w);
+
+    /// <summary>The plan a product of m rows on weights of <paramref name="type"/> runs now (a large one calibrates first, as the product would).</summary>
+    internal static KernelPlan PlanFor(WeightType type, int m, int n, int k) =>
+        KernelCalibration.PlanFor(KernelPlan.KindFor(type), KernelOptions.Cap(KernelOptions.Simd), m, 2L * m * n * k);
+
     /// <summary>With an explicit <paramref name="plan"/> (calibration, tests); null = the plan in force (<see cref="KernelCalibration.PlanFor"/>).</summary>
-    internal static unsafe void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, bool accumulate, SimdLevel level, int maxThreads, KernelPlan? plan)
+    internal static unsafe void Multiply(ReadOnlySpan<float> x, int m, in WeightMatrix w, Span<float> y, bool accumulate, SimdLevel level, int maxThreads, KernelPlan? plan,
+        DotPackedWeights? packedCopy = null)
     {
         int n = w.Rows, k = w.Cols;
         if (m < 0 || n < 0 || k < 0) throw new ArgumentException("MatMul: negative dimension");
@@ -39,7 +52,8 @@ public static class MatMul
             var p = plan is { } given && given.IsValidFor(level) ? given
                 : KernelCalibration.PlanFor(KernelPlan.KindFor(w.Type), level, m, 2L * m * n * k);
             t_lastPlan = p;
-            var job = new DotJob(xp, yp, w, m, accumulate, level, threads, p);
+            if (packedCopy is not null && (packedCopy.Nr != p.Nr || level == SimdLevel.Scalar || k == 0)) packedCopy = null;
+            var job = new DotJob(xp, yp, w, m, accumulate, level, threads, p, packedCopy);
             t_lastPacked = job.Packed;
             if (!job.Packed)
             {
@@ -138,6 +152,7 @@ public static class MatMul
         public readonly int Items;
 
         private readonly int _kChunk, _slotsMax;
+        private readonly DotPackedWeights? _copy;
 
         /// <summary>Whether the blocks run the packed tiles (W packs, see <see cref="PacksW"/>, and x has more rows than a wide or main tile takes at once); x is then packed once per product.</summary>
         public readonly bool Packed;
@@ -153,9 +168,9 @@ public static class MatMul
             _xPanel = panel;
         }
 
-        public DotJob(float* x, float* y, in WeightMatrix w, int m, bool accumulate, SimdLevel level, int threads, KernelPlan kernelPlan)
+        public DotJob(float* x, float* y, in WeightMatrix w, int m, bool accumulate, SimdLevel level, int threads, KernelPlan kernelPlan, DotPackedWeights? copy = null)
         {
-            _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols;
+            _x = x; _y = y; _w = (byte*)w.Data; _type = w.Type; _m = m; _n = w.Rows; _k = w.Cols; _copy = copy;
             _accumulate = accumulate; _level = level;
             (_mr, _nr) = (kernelPlan.Mr, kernelPlan.Nr);
             _kChunk = kernelPlan.KChunk;
@@ -164,7 +179,8 @@ public static class MatMul
             int colTiles = kernelPlan.ColTilesFor(_k, m);
             int blockTiles = level == SimdLevel.Vector256 ? 2 * colTiles : colTiles;
             // Generation's few rows keep the row-major tiles: packing W for them would cost more than it saves.
-            Packed = PacksW(_type, kernelPlan) && level != SimdLevel.Scalar && _k > 0 && m > Math.Max(_mr, DotTiles.WideRows(level));
+            // With a copy packed once there is no pack to amortize: every m runs the packed tiles.
+            Packed = copy is not null || PacksW(_type, kernelPlan) && level != SimdLevel.Scalar && _k > 0 && m > Math.Max(_mr, DotTiles.WideRows(level));
             _steps = DotPacking.Steps(_k);
             int maxRows = kernelPlan.MaxRowBlock;
             if (Packed)
@@ -205,7 +221,7 @@ public static class MatMul
                 return;
             }
             int rows = r1 - r0;
-            if (rows > _mr && rows <= DotTiles.WideRows(_level))
+            if (_copy is null && rows > _mr && rows <= DotTiles.WideRows(_level))
             {
                 int nrw = DotTiles.WideCols(_level, rows);
                 var wide = DotTiles.Tile(_level, _type, rows, nrw); // looked up once per block, as the 4×6 tile below
@@ -296,7 +312,7 @@ public static class MatMul
                 for (int k0 = 0; k0 < _k; k0 += chunk)
                 {
                     int len = Math.Min(chunk, _k - k0), steps = DotPacking.Steps(len);
-                    DotPacking.PackWeights(_w + c0 * ldw, _type, ldw, cols, k0, len, _nr, wp, _level);
+                    if (_copy is null) DotPacking.PackWeights(_w + c0 * ldw, _type, ldw, cols, k0, len, _nr, wp, _level);
                     int mode = (k0 > 0 ? DotTiles.LoadPartials : 0) | (k0 + len < _k ? DotTiles.StorePartials : 0);
                     for (int t = 0; t < rowTiles; t++)
                     {
@@ -306,7 +322,7 @@ public static class MatMul
                         {
                             int j0 = c0 + u * _nr, nr = Math.Min(_nr, c1 - j0);
                             (mr == _mr && nr == _nr ? full : DotTiles.PackedTile(_level, panelType, mr, nr))(
-                                xt, xStep, wp + (nint)u * steps * wStep, wStep, steps, _y + (nint)i0 * _n + j0, _n, _accumulate,
+                                xt, xStep, _copy is null ? wp + (nint)u * steps * wStep : _copy.Tile(c0 / _nr + u, k0 / CanonicalOrder.Lanes), wStep, steps, _y + (nint)i0 * _n + j0, _n, _accumulate,
                                 part + (t * colTiles + u) * tileFloats, mode);
                         }
                     }

@@ -5,13 +5,14 @@ using RelationNeurons.Tensors;
 namespace RelationNeurons.Inference;
 
 /// <summary>
-/// The forward pass's y = x·Wᵀ in the model's <see cref="ComputePrecision"/>. Float32 goes
-/// straight to <see cref="MatMul"/> (unchanged, bit for bit). Bfloat16 on the emitted tiles packs
-/// each matrix once, on its first product, into a copy the tiles read directly
-/// (<see cref="Bf16PackedWeights"/>; F32, F16, quantized or row-mapped matrices are rounded to
-/// bfloat16 first) and keeps it with the model until <see cref="Release"/>; the widening fallback
-/// reads BF16 weights as stored (memory-mapped, no copy) and keeps a rounded copy of any other
-/// matrix. Safe for concurrent callers.
+/// The forward pass's y = x·Wᵀ in the model's <see cref="ComputePrecision"/>. With packing once
+/// (<see cref="EngineOptions.PackWeights"/>) each matrix is packed, on its first product, into a
+/// copy the tiles read directly, kept with the model until <see cref="Release"/>: float32 on F32
+/// or BF16 rows <see cref="DotPackedWeights"/> (the same bits as <see cref="MatMul"/> on W itself;
+/// F16, quantized or row-mapped matrices go to <see cref="MatMul"/> as stored), bfloat16 on the
+/// emitted tiles <see cref="Bf16PackedWeights"/> (F32, F16, quantized or row-mapped matrices
+/// rounded to bfloat16 first). The widening fallback reads BF16 weights as stored (memory-mapped,
+/// no copy) and keeps a rounded copy of any other matrix. Safe for concurrent callers.
 /// </summary>
 internal sealed class MatrixProducts
 {

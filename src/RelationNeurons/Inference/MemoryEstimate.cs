@@ -22,8 +22,8 @@ public sealed record MemoryEstimate
     /// <summary>The matrix kernels' own buffers (<see cref="KernelScratch"/>).</summary>
     public long KernelScratchBytes { get; init; }
     /// <summary>
-    /// Bfloat16 compute's copy of the weight matrices, packed once for the emitted tiles
-    /// (<see cref="PackedWeights"/>): anonymous memory, as large as the matrices in bfloat16.
+    /// The copy of the weight matrices packed once for the tiles (<see cref="PackedWeights"/>):
+    /// anonymous memory, as large as the matrices (bfloat16 compute: in bfloat16).
     /// </summary>
     public long PackedWeightBytes { get; init; }
     /// <summary>Anything else the stage allocates (copied norm vectors, per-layer score tables).</summary>
@@ -190,7 +190,7 @@ public sealed record MemoryEstimate
         Part("KV cache", KvCacheBytes);
         Part("accumulators", AccumulatorBytes);
         Part("kernel buffers", KernelScratchBytes);
-        Part("bfloat16 weight copy", PackedWeightBytes);
+        Part("packed weight copy", PackedWeightBytes);
         Part("other", OtherBytes);
         return parts.Count == 0 ? "nothing" : string.Join(" + ", parts);
     }

@@ -52,7 +52,7 @@ public sealed class MemoryGuardTests
         Assert.Equal(32 * layer + 32000L * 4096 * 2 + 64, MemoryEstimate.PackedWeights(Llama7B, options, 32, head: true));
         var forward = MemoryEstimate.ForForward(Llama7B, 13L << 30, options);
         Assert.Equal(32 * layer + 32000L * 4096 * 2 + 64, forward.PackedWeightBytes);
-        Assert.Contains("bfloat16 weight copy", forward.Breakdown());
+        Assert.Contains("packed weight copy", forward.Breakdown());
         Assert.Equal(layer, MemoryEstimate.ForRecord(Llama7B, 13L << 30, options, 16, 1000, 64, packedLayers: 1).PackedWeightBytes);
         // Float32, and the widening fallback (BF16 weights read where they are mapped): no copy.
         Assert.Equal(0, MemoryEstimate.ForForward(Llama7B, 13L << 30, new EngineOptions()).PackedWeightBytes);

@@ -29,10 +29,10 @@ internal sealed class ForwardPass
     private readonly int[] _windows;
     private readonly MatrixProducts _products;
 
-    /// <summary>The matrix products, with the bfloat16 copies they keep.</summary>
+    /// <summary>The matrix products, with the packed weight copies they keep.</summary>
     internal MatrixProducts Products => _products;
 
-    /// <param name="packedFrom">Told of each weight matrix the bfloat16 products have packed a copy of (<see cref="MatrixProducts"/>).</param>
+    /// <param name="packedFrom">Told of each weight matrix the products have packed a copy of (<see cref="MatrixProducts"/>).</param>
     public ForwardPass(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope, EngineOptions options, Action<WeightMatrix>? packedFrom = null)
     {
         _config = config; _weights = weights; _rope = rope; _options = options;

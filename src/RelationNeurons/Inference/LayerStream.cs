@@ -115,14 +115,14 @@ public sealed class LayerStream(LlamaModel model)
 
     /// <summary>
     /// Gives layer <paramref name="layer"/>'s weight pages back to the kernel (Linux; elsewhere
-    /// nothing happens) and drops the bfloat16 copies packed from them. Running the layer again afterwards is correct, only slower: the pages are
+    /// nothing happens) and drops the copies packed from them. Running the layer again afterwards is correct, only slower: the pages are
     /// read again from the file. Returns whether every range was released.
     /// </summary>
     public unsafe bool ReleaseLayer(int layer)
     {
         bool all = true;
         var matrices = Matrices(layer);
-        // The copies bfloat16 compute packed from them go too: a streamed layer holds no memory once done.
+        // The copies packed from them go too: a streamed layer holds no memory once done.
         model.Pass.Products.Release(matrices);
         foreach (var m in matrices) all &= MappedPages.Release(m.Data, MatrixBytes(m));
         return all;

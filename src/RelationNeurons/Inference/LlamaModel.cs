@@ -32,7 +32,7 @@ public sealed class LlamaModel : IDisposable
     }
 
     /// <summary>
-    /// Once a matrix has its packed bfloat16 copy, its mapped pages go back to the kernel (they stay
+    /// Once a matrix has its packed copy, its mapped pages go back to the kernel (they stay
     /// in the page cache), so the process holds the model once, not twice; anything that reads
     /// the matrix again faults them back in. Only pages of the checkpoint's own file mappings.
     /// </summary>

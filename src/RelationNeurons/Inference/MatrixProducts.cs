@@ -26,7 +26,7 @@ internal sealed class MatrixProducts
     private readonly bool _packOnce;
 
     /// <param name="kernel">The bfloat16 kernel; null: the machine's, resolved at the first bfloat16 product.</param>
-    /// <param name="packOnce">Whether the emitted tiles read copies packed once (else W is packed per product).</param>
+    /// <param name="packOnce">Whether the tiles read copies packed once (else W is read, or packed, per product).</param>
     /// <param name="packedFrom">Told of each matrix once its packed copy exists (the model gives its mapped pages back).</param>
     public MatrixProducts(ComputePrecision precision, Bf16Kernel? kernel, bool packOnce = true, Action<WeightMatrix>? packedFrom = null)
     {

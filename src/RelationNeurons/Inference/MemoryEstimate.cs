@@ -100,10 +100,9 @@ public sealed record MemoryEstimate
             int nr = Kernels.KernelPlan.Default(level).Nr;
             of = (n, k) => Kernels.DotPackedWeights.BytesFor(n, k, type, nr);
         }
-        long Of(long n, long k) => of(n, k);
         long h = c.HiddenSize, f = c.IntermediateSize;
-        long layer = Of(c.QueryWidth, h) + 2 * Of(c.KeyValueWidth, h) + Of(h, c.QueryWidth) + 2 * Of(f, h) + Of(h, f);
-        return layers * layer + (head ? Of(c.VocabSize, h) : 0);
+        long layer = of(c.QueryWidth, h) + 2 * of(c.KeyValueWidth, h) + of(h, c.QueryWidth) + 2 * of(f, h) + of(h, f);
+        return layers * layer + (head ? of(c.VocabSize, h) : 0);
     }
 
     /// <summary>Small per-model copies: norm vectors, biases (the families that have them) and the rotary table.</summary>
@@ -142,7 +141,7 @@ public sealed record MemoryEstimate
     /// prompt in flight, one pooled value per unit (<paramref name="unitsPerPrompt"/>), held once
     /// in the readers and once more while the chunk is written.
     /// </summary>
-    /// <param name="packedLayers">Layers whose bfloat16 copies are held at once (all; a streamed record: 1).</param>
+    /// <param name="packedLayers">Layers whose packed copies are held at once (all; a streamed record: 1).</param>
     public static MemoryEstimate ForRecord(LlamaConfig c, long mappedBytes, EngineOptions options, int batchPrompts, long unitsPerPrompt, int maxPromptTokens, int? packedLayers = null, Tensors.WeightType? stored = null)
     {
         long tokens = Math.Min((long)batchPrompts * maxPromptTokens, Math.Max(options.MaxBatchTokens, maxPromptTokens));

@@ -239,7 +239,7 @@ public static class Bf16MatMul
             var tileSmall = Bf16Tiles.Tile(small, nrMain);
             fixed (uint* raw = buffer)
             {
-                uint* packed = (uint*)(((nint)raw + 63) & ~(nint)63); // pinned; aligned lines
+                uint* packed = (uint*)PinnedLines.AlignToLine((byte*)raw); // pinned; aligned lines
                 Bf16TileArgs args = default;
                 for (int p0 = 0; p0 < _pairs; p0 += slice)
                 {

@@ -14,8 +14,7 @@ namespace RelationNeurons.Inference.Kernels;
 /// </summary>
 public sealed unsafe class Bf16PackedWeights
 {
-    private readonly uint[] _storage;
-    private readonly nint _offset; // dwords from the array's start to the first 64-byte aligned line
+    private readonly PinnedLines _lines;
 
     /// <summary>Output columns (W's rows) and k.</summary>
     public int Rows { get; }
@@ -24,24 +23,20 @@ public sealed unsafe class Bf16PackedWeights
     public int Pairs => (Cols + 1) / 2;
     public int Panels => (Rows + Bf16Packing.Panel - 1) / Bf16Packing.Panel;
 
-    /// <summary>Bytes a packed copy of an n×k matrix takes.</summary>
-    public static long BytesFor(long n, long k) => (n + Bf16Packing.Panel - 1) / Bf16Packing.Panel * Bf16Packing.Panel * ((k + 1) / 2) * sizeof(uint) + 64;
+    /// <summary>Bytes a packed copy of an n×k matrix takes (its lines and their alignment slack).</summary>
+    public static long BytesFor(long n, long k) => LineBytes(n, k) + 64;
 
-    public long Bytes => (long)_storage.Length * sizeof(uint);
+    private static long LineBytes(long n, long k) => (n + Bf16Packing.Panel - 1) / Bf16Packing.Panel * Bf16Packing.Panel * ((k + 1) / 2) * sizeof(uint);
+
+    public long Bytes => _lines.Bytes;
 
     /// <summary>The first panel's first line (pinned: valid while this object lives).</summary>
-    internal uint* Data
-    {
-        get { fixed (uint* p = _storage) return p + _offset; }
-    }
+    internal uint* Data => (uint*)_lines.Data;
 
     private Bf16PackedWeights(int rows, int cols)
     {
         Rows = rows; Cols = cols;
-        long dwords = (long)Panels * Pairs * Bf16Packing.Panel + 16;
-        if (dwords > Array.MaxLength) throw new ArgumentException($"a {rows}×{cols} matrix is too large for one packed bfloat16 copy");
-        _storage = GC.AllocateUninitializedArray<uint>((int)dwords, pinned: true);
-        fixed (uint* p = _storage) _offset = (nint)(((((nint)p + 63) & ~(nint)63) - (nint)p) / sizeof(uint));
+        _lines = new PinnedLines(LineBytes(rows, cols), $"a {rows}×{cols} matrix");
     }
 
     /// <summary>Packs plain bfloat16 rows (no row map), panels split over up to <paramref name="maxThreads"/> threads.</summary>

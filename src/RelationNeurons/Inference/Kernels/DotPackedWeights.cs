@@ -14,8 +14,7 @@ namespace RelationNeurons.Inference.Kernels;
 /// </summary>
 public sealed unsafe class DotPackedWeights
 {
-    private readonly byte[] _storage;
-    private readonly nint _offset;
+    private readonly PinnedLines _lines;
 
     /// <summary>The matrix it was packed from (its bytes may be given back to the kernel: reading them faults them in again).</summary>
     public WeightMatrix Source { get; }
@@ -24,11 +23,13 @@ public sealed unsafe class DotPackedWeights
     /// <summary>16-lane steps over all of k.</summary>
     public int Steps { get; }
     public WeightType PanelType { get; }
-    public long Bytes => _storage.LongLength;
+    public long Bytes => _lines.Bytes;
 
-    /// <summary>Bytes a copy of an n×k matrix stored as <paramref name="stored"/> takes for tiles of <paramref name="nr"/> W rows.</summary>
-    public static long BytesFor(long n, long k, WeightType stored, int nr) =>
-        (n + nr - 1) / nr * nr * DotPacking.Steps((int)Math.Min(k, int.MaxValue)) * 16L * ElementSize(DotPacking.PanelType(stored)) + 64;
+    /// <summary>Bytes a copy of an n×k matrix stored as <paramref name="stored"/> takes for tiles of <paramref name="nr"/> W rows (its lines and their alignment slack).</summary>
+    public static long BytesFor(long n, long k, WeightType stored, int nr) => LineBytes(n, k, stored, nr) + 64;
+
+    private static long LineBytes(long n, long k, WeightType stored, int nr) =>
+        (n + nr - 1) / nr * nr * ((k + 15) / 16) * 16 * ElementSize(DotPacking.PanelType(stored));
 
     /// <summary>Whether a matrix of this kind can have a copy: plain F32 or BF16 rows (F16 would double in float32 panels).</summary>
     public static bool Supports(in WeightMatrix w) => Supports(w.Type) && !w.NeedsRowDecode;
@@ -38,10 +39,7 @@ public sealed unsafe class DotPackedWeights
 
     private static int ElementSize(WeightType panelType) => panelType == WeightType.F32 ? 4 : 2;
 
-    internal byte* Data
-    {
-        get { fixed (byte* p = _storage) return p + _offset; }
-    }
+    internal byte* Data => _lines.Data;
 
     /// <summary>Tile u's window from step <paramref name="step"/>.</summary>
     internal byte* Tile(int u, int step) => Data + ((long)u * Steps + step) * Nr * 16 * ElementSize(PanelType);
@@ -49,10 +47,7 @@ public sealed unsafe class DotPackedWeights
     private DotPackedWeights(in WeightMatrix w, int nr)
     {
         Source = w; Nr = nr; Steps = DotPacking.Steps(w.Cols); PanelType = DotPacking.PanelType(w.Type);
-        long bytes = BytesFor(w.Rows, w.Cols, w.Type, nr);
-        if (bytes > Array.MaxLength) throw new ArgumentException($"a {w.Rows}×{w.Cols} matrix is too large for one packed copy");
-        _storage = GC.AllocateUninitializedArray<byte>((int)bytes, pinned: true);
-        fixed (byte* p = _storage) _offset = (nint)((((nint)p + 63) & ~(nint)63) - (nint)p);
+        _lines = new PinnedLines(LineBytes(w.Rows, w.Cols, w.Type, nr), $"a {w.Rows}×{w.Cols} matrix");
     }
 
     /// <summary>Packs <paramref name="w"/> for tiles of <paramref name="nr"/> W rows, its tiles split over up to <paramref name="maxThreads"/> threads.</summary>

@@ -66,7 +66,7 @@ public static class MatMul
             if (panel == null || panel.Length < panelFloats) t_xPanel = panel = new float[panelFloats];
             fixed (float* pp = panel)
             {
-                job.PackX((float*)AlignToCacheLine((byte*)pp), threads);
+                job.PackX((float*)PinnedLines.AlignToLine((byte*)pp), threads);
                 KernelParallel.Run(job, job.Items, threads);
             }
         }
@@ -107,12 +107,6 @@ public static class MatMul
 
     private const int CacheLine = 64;
 
-    /// <summary>
-    /// The first cache-line boundary at or after <paramref name="p"/> (a managed array is only
-    /// 16-byte aligned): the packed tiles' 64-byte loads on an unaligned panel would each straddle
-    /// two lines.
-    /// </summary>
-    private static unsafe byte* AlignToCacheLine(byte* p) => (byte*)(((nint)p + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
 
     /// <summary>
     /// How a product is cut into work items: column blocks of W (<paramref name="colBlock"/> rows
@@ -292,7 +286,8 @@ public static class MatMul
             int cols = c1 - c0, colTiles = (cols + _nr - 1) / _nr, rowTiles = (r1 - r0 + _mr - 1) / _mr;
             int chunk = _kChunk > 0 && _k > _kChunk ? _kChunk : _k;
             int chunkSteps = DotPacking.Steps(chunk);
-            long panelBytes = (long)colTiles * _nr * chunkSteps * CanonicalOrder.Lanes * pes + CacheLine;
+            // Reading a copy packed once, the thread's panel buffer is not used.
+            long panelBytes = _copy is null ? (long)colTiles * _nr * chunkSteps * CanonicalOrder.Lanes * pes + CacheLine : CacheLine;
             var wBuf = t_wPanel;
             if (wBuf == null || wBuf.Length < panelBytes) t_wPanel = wBuf = new byte[panelBytes];
             int tileFloats = ((_mr - 1) * _slotsMax + _nr) * CanonicalOrder.Lanes;
@@ -308,7 +303,7 @@ public static class MatMul
             fixed (byte* wBase = wBuf)
             fixed (float* part = partBuf)
             {
-                byte* wp = AlignToCacheLine(wBase);
+                byte* wp = PinnedLines.AlignToLine(wBase);
                 for (int k0 = 0; k0 < _k; k0 += chunk)
                 {
                     int len = Math.Min(chunk, _k - k0), steps = DotPacking.Steps(len);
